@@ -1,0 +1,1 @@
+"""Social-welfare analytics dashboard of the Municipality of Mitrovica South."""

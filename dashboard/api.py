@@ -1,0 +1,59 @@
+"""The public, read-only open-data API: /api/v1/datasets."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from dashboard import opendata
+from dashboard.db import get_database
+from dashboard.settings import get_settings
+
+api = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+def _error(status: int, message: str) -> tuple[Response, int]:
+    return jsonify({"error": {"status": status, "message": message}}), status
+
+
+@api.errorhandler(HTTPException)
+def _http_error(error: HTTPException) -> tuple[Response, int]:
+    return _error(error.code or 500, error.description or error.name)
+
+
+@api.errorhandler(Exception)
+def _unexpected(error: Exception) -> tuple[Response, int]:
+    # Never a traceback for the caller; the server log keeps it.
+    api_logger = __import__("logging").getLogger("dashboard.api")
+    api_logger.exception("API error")
+    return _error(500, "internal error")
+
+
+@api.get("/datasets")
+def list_datasets() -> Response:
+    """The catalogue of every dataset."""
+    settings = get_settings()
+    entries = opendata.catalogue_entries(settings, get_database(settings))
+    return jsonify({"datasets": entries})
+
+
+@api.get("/datasets/<name>.<fmt>")
+def download_dataset(name: str, fmt: str) -> Response | tuple[Response, int]:
+    """One dataset's rows; query arguments filter on the dataset's documented columns."""
+    if fmt not in opendata.FORMATS:
+        return _error(404, f"unknown format '{fmt}'; use csv, json or parquet")
+    settings = get_settings()
+    filters = {column: request.args.getlist(column) for column in request.args}
+    try:
+        frame = opendata.dataset_rows(settings, get_database(settings), name, filters)
+    except opendata.UnknownDataset:
+        return _error(404, f"no dataset named '{name}'; see /api/v1/datasets")
+    except opendata.BadFilter as error:
+        return _error(400, str(error))
+    body = opendata.encode(frame, fmt)
+    response = Response(body, mimetype=opendata.FORMATS[fmt].split(";")[0])
+    if fmt == "csv":
+        response.headers["Content-Type"] = opendata.FORMATS["csv"]
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response

@@ -1,0 +1,74 @@
+"""Create the Dash app (multi-page) and expose `server` for gunicorn."""
+
+from __future__ import annotations
+
+import logging
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Dash, Input, Output, dcc, html
+
+from dashboard.api import api
+from dashboard.components.frame import footer, language_of, navbar
+from dashboard.db import get_database
+from dashboard.i18n import t
+from dashboard.settings import get_settings
+
+logger = logging.getLogger(__name__)
+
+
+def _built_at() -> str | None:
+    try:
+        frame = get_database().query("build_info")
+    except Exception:  # the footer must not break a page; the page itself reports the error
+        logger.exception("could not read the build date")
+        return None
+    return str(frame["built_at"].iloc[0]) if len(frame) else None
+
+
+def create_app() -> Dash:
+    """The dashboard: the frame, the pages in dashboard/pages, the open-data API."""
+    app = Dash(
+        "dashboard",
+        use_pages=True,
+        external_stylesheets=[dbc.themes.BOOTSTRAP],
+        title=t("app.title", "sq"),
+        update_title=None,
+        suppress_callback_exceptions=True,
+        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+    )
+    app.server.register_blueprint(api)
+    app.layout = html.Div(
+        [
+            dcc.Location(id="url"),
+            html.A(t("nav.skip", "sq"), href="#main", className="visually-hidden-focusable"),
+            html.Div(id="frame-nav"),
+            html.Main(dbc.Container(dash.page_container, fluid=True), id="main", tabIndex="-1"),
+            html.Div(id="frame-footer"),
+        ]
+    )
+
+    @app.callback(
+        Output("frame-nav", "children"),
+        Output("frame-footer", "children"),
+        Input("url", "pathname"),
+        Input("url", "search"),
+    )
+    def render_frame(pathname: str | None, search: str | None) -> tuple:
+        lang = language_of(search)
+        return navbar(lang, pathname or "/"), footer(lang, _built_at())
+
+    @app.callback(
+        Output("navbar-collapse", "is_open"),
+        Input("navbar-toggler", "n_clicks"),
+        prevent_initial_call=True,
+    )
+    def toggle_menu(clicks: int | None) -> bool:
+        return bool(clicks and clicks % 2)
+
+    return app
+
+
+app = create_app()
+server = app.server
+settings = get_settings()

@@ -1,0 +1,247 @@
+"""Build the DuckDB database from data/ (and the import journal), validate it, swap it in."""
+
+from __future__ import annotations
+
+import csv
+import os
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from dashboard import quality
+from dashboard.catalog import Dataset, load_catalogue
+from dashboard.ingest.common import Problem
+from dashboard.settings import Settings
+
+MAX_LISTED_PROBLEMS = 50
+
+
+class BuildError(Exception):
+    """The data does not validate; the database in place was left untouched."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        listed = "\n".join(f"  {p}" for p in problems[:MAX_LISTED_PROBLEMS])
+        more = len(problems) - MAX_LISTED_PROBLEMS
+        tail = f"\n  ... and {more} more" if more > 0 else ""
+        super().__init__(f"the build found {len(problems)} problem(s):\n{listed}{tail}")
+
+
+@dataclass
+class BuildReport:
+    """What a build produced."""
+
+    db_path: Path
+    built_at: str
+    rows_per_dataset: dict[str, int] = field(default_factory=dict)
+    findings: int = 0
+    seconds: float = 0.0
+
+    @property
+    def total_rows(self) -> int:
+        """Rows loaded over all datasets."""
+        return sum(self.rows_per_dataset.values())
+
+
+def quote_identifier(name: str) -> str:
+    """Quote a column or table name that comes from the catalogue (never from a user)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _csv_columns(dataset: Dataset) -> dict[str, str]:
+    return {c.name: c.type for c in dataset.stored_columns}
+
+
+def _header_problems(dataset: Dataset, path: Path) -> list[Problem]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        header = next(csv.reader(handle), [])
+    expected = [c.name for c in dataset.stored_columns]
+    if header == expected:
+        return []
+    return [
+        Problem(
+            file=path.name,
+            line=1,
+            field="header",
+            value=",".join(header)[:80],
+            expected=f"the columns of data/datasets.toml in order: {','.join(expected)}",
+        )
+    ]
+
+
+def _load_dataset(con: duckdb.DuckDBPyConnection, dataset: Dataset, path: Path) -> None:
+    computed = "".join(
+        f", ({c.computed_sql})::{c.type} AS {quote_identifier(c.name)}"
+        for c in dataset.columns
+        if c.computed_sql
+    )
+    con.execute(
+        f"CREATE TABLE {quote_identifier(dataset.name)} AS "
+        f"SELECT *{computed} FROM read_csv($path, header = true, auto_detect = false, "
+        "delim = ',', quote = '\"', escape = '\"', encoding = 'utf-8', strict_mode = true, "
+        "columns = $columns)",
+        {"path": str(path), "columns": _csv_columns(dataset)},
+    )
+
+
+def _line_of(path: Path, column: str, predicate) -> tuple[int, str] | None:  # noqa: ANN001
+    """Find the first CSV line whose column satisfies predicate (only on the error path)."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        for row in reader:
+            if predicate(row):
+                return reader.line_num, row.get(column, "")
+    return None
+
+
+def _row_problems(con: duckdb.DuckDBPyConnection, dataset: Dataset, path: Path) -> list[Problem]:
+    problems: list[Problem] = []
+    table = quote_identifier(dataset.name)
+    for column in dataset.stored_columns:
+        if not column.required:
+            continue
+        missing = con.execute(
+            f"SELECT count(*) FROM {table} WHERE {quote_identifier(column.name)} IS NULL"
+        ).fetchone()
+        if missing and missing[0]:
+            found = _line_of(path, column.name, lambda row, c=column.name: (row.get(c) or "") == "")
+            problems.append(
+                Problem(
+                    file=path.name,
+                    line=found[0] if found else None,
+                    field=column.name,
+                    value="",
+                    expected=f"a value ({missing[0]} row(s) have none; the column is required)",
+                )
+            )
+    key = ", ".join(quote_identifier(k) for k in dataset.key)
+    duplicates = con.execute(
+        f"SELECT {key}, count(*) AS n FROM {table} GROUP BY ALL HAVING n > 1 LIMIT 20"
+    ).fetchall()
+    for duplicate in duplicates:
+        values = dict(zip(dataset.key, duplicate[:-1], strict=True))
+        found = _line_of(
+            path,
+            dataset.key[0],
+            lambda row, v=values: all((row.get(k) or None) == _as_text(x) for k, x in v.items()),
+        )
+        problems.append(
+            Problem(
+                file=path.name,
+                line=found[0] if found else None,
+                field="+".join(dataset.key),
+                value=str(values)[:80],
+                expected=f"a unique key; {duplicate[-1]} rows share it",
+            )
+        )
+    return problems
+
+
+def _as_text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _write_catalogue_table(
+    con: duckdb.DuckDBPyConnection, datasets: Iterable[Dataset], built_at: str
+) -> None:
+    con.execute(
+        "CREATE TABLE _datasets (name VARCHAR PRIMARY KEY, row_count BIGINT, built_at VARCHAR)"
+    )
+    for dataset in datasets:
+        count = con.execute(f"SELECT count(*) FROM {quote_identifier(dataset.name)}").fetchone()
+        con.execute(
+            "INSERT INTO _datasets VALUES ($name, $rows, $built_at)",
+            {"name": dataset.name, "rows": count[0] if count else 0, "built_at": built_at},
+        )
+
+
+def _fsync_directory(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def build_database(settings: Settings, *, target: Path | None = None) -> BuildReport:
+    """Build a new database file, validate it and atomically replace the old one.
+
+    A failed build raises BuildError (or lets a DuckDB error name the CSV line) and
+    leaves the database in place byte-identical.
+    """
+    started = time.perf_counter()
+    target = target or settings.db_path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    catalogue = load_catalogue(settings.data_dir)
+    building = target.with_name(f".{target.name}.building-{os.getpid()}")
+    building.unlink(missing_ok=True)
+    built_at = datetime.now(UTC).replace(microsecond=0).isoformat()
+    report = BuildReport(db_path=target, built_at=built_at)
+    try:
+        con = duckdb.connect(str(building), config={"threads": settings.duckdb_threads})
+        try:
+            problems: list[Problem] = []
+            for dataset in catalogue.values():
+                if dataset.generated:
+                    continue
+                path = settings.data_dir / f"{dataset.name}.csv"
+                if not path.exists():
+                    problems.append(Problem(path.name, None, None, None, "the dataset's CSV file"))
+                    continue
+                header_problems = _header_problems(dataset, path)
+                if header_problems:
+                    problems.extend(header_problems)
+                    continue
+                try:
+                    _load_dataset(con, dataset, path)
+                except duckdb.Error as error:
+                    problems.append(Problem(path.name, None, None, None, _first_line(error)))
+                    continue
+                problems.extend(_row_problems(con, dataset, path))
+            if problems:
+                raise BuildError(problems)
+            _apply_journal(con, settings, catalogue)
+            report.findings = quality.write_findings(con, catalogue)
+            _write_catalogue_table(con, catalogue.values(), built_at)
+            for name, rows in con.execute("SELECT name, row_count FROM _datasets").fetchall():
+                report.rows_per_dataset[name] = rows
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        with building.open("rb+") as handle:
+            os.fsync(handle.fileno())
+        os.replace(building, target)
+        _fsync_directory(target.parent)
+    finally:
+        building.unlink(missing_ok=True)
+        Path(f"{building}.wal").unlink(missing_ok=True)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _apply_journal(con: duckdb.DuckDBPyConnection, settings: Settings, catalogue) -> None:  # noqa: ANN001
+    """Replay accepted imports on top of the embedded data (see dashboard.ingest.journal)."""
+    try:
+        from dashboard.ingest import journal
+    except ImportError:
+        return
+    journal.replay(con, settings, catalogue)
+
+
+def _first_line(error: Exception) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+def ensure_database(settings: Settings) -> None:
+    """Build the database when it does not exist yet."""
+    if not settings.db_path.exists():
+        build_database(settings)

@@ -1,0 +1,101 @@
+"""The frame every page shares: navigation, language switch, footer with build date."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlencode
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from dashboard.i18n import LANGUAGE_NAMES, LANGUAGES, format_date, normalise_language, t
+
+NAV_PAGES: tuple[tuple[str, str], ...] = (("/", "nav.home"), ("/cilesia", "nav.quality"))
+
+
+def language_of(search: str | None) -> str:
+    """The language asked for in a URL's query string (?lang=en), Albanian by default."""
+    values = parse_qs((search or "").lstrip("?")).get("lang", [])
+    return normalise_language(values[0] if values else None)
+
+
+def with_language(path: str, lang: str) -> str:
+    """A link to a page in the given language."""
+    return path if lang == "sq" else f"{path}?{urlencode({'lang': lang})}"
+
+
+def navbar(lang: str, pathname: str) -> dbc.Navbar:
+    """The top navigation bar: the municipality, the pages and the language switch."""
+    links = [
+        dbc.NavItem(
+            dbc.NavLink(
+                t(key, lang),
+                href=with_language(path, lang),
+                active=pathname == path,
+            )
+        )
+        for path, key in NAV_PAGES
+    ]
+    languages = html.Div(
+        [
+            dcc.Link(
+                LANGUAGE_NAMES[code],
+                href=with_language(pathname or "/", code),
+                className="lang-link" + (" active" if code == lang else ""),
+                lang=code,
+                title=LANGUAGE_NAMES[code],
+            )
+            for code in LANGUAGES
+        ],
+        className="lang-switch",
+        role="group",
+        **{"aria-label": t("nav.language", lang)},
+    )
+    brand = html.A(
+        [
+            html.Span("MJ", className="coat-of-arms", **{"aria-hidden": "true"}),
+            html.Span(
+                [
+                    html.Span(t("app.municipality", lang), className="brand-municipality"),
+                    html.Span(t("app.directorate", lang), className="brand-directorate"),
+                ],
+                className="brand-text",
+            ),
+        ],
+        href=with_language("/", lang),
+        className="navbar-brand d-flex align-items-center gap-2",
+    )
+    return dbc.Navbar(
+        dbc.Container(
+            [
+                brand,
+                dbc.NavbarToggler(id="navbar-toggler", **{"aria-label": "menu"}),
+                dbc.Collapse(
+                    [dbc.Nav(links, className="me-auto", navbar=True), languages],
+                    id="navbar-collapse",
+                    navbar=True,
+                ),
+            ],
+            fluid=True,
+        ),
+        color="primary",
+        dark=True,
+        className="site-nav no-print",
+    )
+
+
+def footer(lang: str, built_at: str | None) -> html.Footer:
+    """The footer: when the data was built and where to download it."""
+    built = t("footer.built", lang, date=format_date(built_at, lang)) if built_at else ""
+    return html.Footer(
+        dbc.Container(
+            [
+                html.Span(built, id="footer-built"),
+                html.Span(" · "),
+                html.A(t("footer.open_data", lang), href="/api/v1/datasets"),
+                html.Span(" · "),
+                html.Span(t("footer.geo_licence", lang)),
+            ],
+            fluid=True,
+        ),
+        className="site-footer small text-muted py-3 mt-4",
+    )

@@ -1,0 +1,148 @@
+"""The only door to DuckDB: named queries from queries/*.sql, run with bound parameters.
+
+Each process opens the built database read-only, lazily (after a server forks), and
+reopens it when the file has been swapped by a new build. Every call gets its own
+cursor and fetches its result fully.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from dashboard.settings import Settings, get_settings
+
+
+class QueryNotFound(LookupError):
+    """No queries/<name>.sql file."""
+
+
+@lru_cache(maxsize=256)
+def _read_query(queries_dir: Path, name: str) -> str:
+    if not name.replace("_", "").isalnum():
+        raise QueryNotFound(name)
+    path = queries_dir / f"{name}.sql"
+    if not path.is_file():
+        raise QueryNotFound(f"{path} does not exist")
+    return path.read_text(encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class _FileIdentity:
+    inode: int
+    mtime_ns: int
+    size: int
+
+
+def _identity(path: Path) -> _FileIdentity:
+    stat = path.stat()
+    return _FileIdentity(stat.st_ino, stat.st_mtime_ns, stat.st_size)
+
+
+class Database:
+    """A read-only view of the built database file for one process."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self._lock = threading.Lock()
+        self._connection: duckdb.DuckDBPyConnection | None = None
+        self._identity: _FileIdentity | None = None
+        self._pid: int | None = None
+
+    def _connect(self) -> duckdb.DuckDBPyConnection:
+        connection = duckdb.connect(
+            str(self.settings.db_path),
+            read_only=True,
+            config={
+                "threads": self.settings.duckdb_threads,
+                "memory_limit": self.settings.duckdb_memory_limit,
+            },
+        )
+        # Queries read only the database's own tables; no file or network access.
+        connection.execute("SET enable_external_access = false")
+        connection.execute("SET lock_configuration = true")
+        return connection
+
+    def connection(self) -> duckdb.DuckDBPyConnection:
+        """The process's connection, reopened after a fork or a swapped database file."""
+        identity = _identity(self.settings.db_path)
+        with self._lock:
+            if (
+                self._connection is None
+                or self._pid != os.getpid()
+                or identity != self._identity
+            ):
+                if self._connection is not None and self._pid == os.getpid():
+                    self._connection.close()
+                self._connection = self._connect()
+                self._identity = identity
+                self._pid = os.getpid()
+            return self._connection
+
+    @property
+    def version(self) -> str:
+        """A token that changes whenever a new database file is swapped in (for caches)."""
+        identity = _identity(self.settings.db_path)
+        return f"{identity.inode}-{identity.mtime_ns}"
+
+    def query(self, name: str, params: Mapping[str, Any] | None = None) -> pd.DataFrame:
+        """Run queries/<name>.sql with named parameters ($name) and return every row."""
+        sql = _read_query(self.settings.queries_dir, name)
+        cursor = self.connection().cursor()
+        try:
+            return cursor.execute(sql, dict(params or {})).df()
+        finally:
+            cursor.close()
+
+    def select_dataset(
+        self,
+        table: str,
+        allowed_columns: Sequence[str],
+        filters: Mapping[str, Sequence[str]] | None = None,
+    ) -> pd.DataFrame:
+        """All rows of one dataset table, filtered on allow-listed columns.
+
+        The table and column names come from the catalogue, never from a request; the
+        filter values are bound parameters.
+        """
+        clauses: list[str] = []
+        params: dict[str, Any] = {"table": table}
+        for index, (column, values) in enumerate((filters or {}).items()):
+            if column not in allowed_columns:
+                raise ValueError(f"column {column!r} is not filterable")
+            names = []
+            for position, value in enumerate(values):
+                name = f"v{index}_{position}"
+                params[name] = value
+                names.append(f"${name}")
+            quoted = '"' + column.replace('"', '""') + '"'
+            clauses.append(f"CAST({quoted} AS VARCHAR) IN ({', '.join(names)})")
+        where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+        cursor = self.connection().cursor()
+        try:
+            return cursor.execute(f"SELECT * FROM query_table($table){where}", params).df()
+        finally:
+            cursor.close()
+
+
+_databases: dict[Path, Database] = {}
+_databases_lock = threading.Lock()
+
+
+def get_database(settings: Settings | None = None) -> Database:
+    """The Database of this process for the configured file."""
+    settings = settings or get_settings()
+    with _databases_lock:
+        database = _databases.get(settings.db_path)
+        if database is None or database.settings != settings:
+            database = Database(settings)
+            _databases[settings.db_path] = database
+        return database

@@ -1,0 +1,73 @@
+"""Message catalogues (sq, en, sr) and locale-aware formatting of numbers and dates.
+
+Every text of the interface is a key in messages/<lang>.json; Albanian is the default.
+Data as printed in the documents stays in Albanian unless a translation is stored as data.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+
+from babel import dates as babel_dates
+from babel import numbers as babel_numbers
+
+LANGUAGES: tuple[str, ...] = ("sq", "en", "sr")
+DEFAULT_LANGUAGE = "sq"
+LANGUAGE_NAMES = {"sq": "Shqip", "en": "English", "sr": "Srpski"}
+LOCALES = {"sq": "sq_XK", "en": "en_GB", "sr": "sr_Latn_XK"}
+_MESSAGES_DIR = Path(__file__).with_name("messages")
+
+
+def normalise_language(value: str | None) -> str:
+    """A supported language code, falling back to Albanian."""
+    return value if value in LANGUAGES else DEFAULT_LANGUAGE
+
+
+@lru_cache(maxsize=len(LANGUAGES))
+def messages(lang: str) -> dict[str, str]:
+    """The message catalogue of one language."""
+    return json.loads((_MESSAGES_DIR / f"{lang}.json").read_text(encoding="utf-8"))
+
+
+def t(key: str, lang: str, **values: object) -> str:
+    """Translate a message key; values fill {placeholders}. A missing key shows itself."""
+    text = messages(normalise_language(lang)).get(key) or messages(DEFAULT_LANGUAGE).get(key, key)
+    return text.format(**values) if values else text
+
+
+def format_number(value: float | int | None, lang: str, decimals: int = 0) -> str:
+    """A number in the language's CLDR format (71 909 in sq, 71,909 in en, 71.909 in sr)."""
+    if value is None or value != value:  # NaN
+        return "—"
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return babel_numbers.format_decimal(value, format=pattern, locale=LOCALES[normalise_language(lang)])
+
+
+def format_percent(ratio: float | None, lang: str, decimals: int = 1) -> str:
+    """A ratio (0.1 = 10%) as a percentage in the language's format."""
+    if ratio is None or ratio != ratio:
+        return "—"
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "") + "%"
+    return babel_numbers.format_percent(ratio, format=pattern, locale=LOCALES[normalise_language(lang)])
+
+
+def format_currency(value: float | None, lang: str) -> str:
+    """An amount in euro."""
+    if value is None or value != value:
+        return "—"
+    return babel_numbers.format_currency(value, "EUR", locale=LOCALES[normalise_language(lang)])
+
+
+def format_date(value: date | datetime | str, lang: str) -> str:
+    """A date in the language's long format (26 nëntor 2024)."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return babel_dates.format_date(value, "long", locale=LOCALES[normalise_language(lang)])
+
+
+def month_name(month: int, lang: str, width: str = "wide") -> str:
+    """The name of a month (1-12) in the language."""
+    return babel_dates.get_month_names(width, locale=LOCALES[normalise_language(lang)])[month]

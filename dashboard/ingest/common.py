@@ -1,0 +1,381 @@
+"""Shared pieces of the export readers: problems, the table model, bytes, text and cells.
+
+Every reader turns a file into :class:`StatTable` objects (a cube in long form) or raises
+:class:`IngestError` carrying every :class:`Problem` it found, so that staff can fix a
+file in one go. Nothing here guesses a number: a cell is a number written with ``.``
+decimals or one of the :data:`MISSING_SYMBOLS`, anything else is a problem.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+MAX_BYTES = 200 * 1024 * 1024
+"""Files bigger than this are refused before any byte is read."""
+
+MAX_PROBLEMS = 1000
+"""Problems kept per file; beyond this they are only counted."""
+
+MESSAGE_PROBLEMS = 50
+"""Problems spelled out in the message of an :class:`IngestError`."""
+
+VALUE_CHARS = 80
+
+STRING_DTYPE = pd.StringDtype()
+"""Dtype of label, code and status columns (missing is ``pd.NA``)."""
+
+VALUE_DTYPE = "Float64"
+
+MISSING_SYMBOLS: dict[str, str] = {
+    ":": "not available (ASK; some census tables use it where the true value is 0)",
+    ".": "not applicable or not collected (PC-Axis DATASYMBOL1; ASK: not enumerated)",
+    "..": "not available (PC-Axis DATASYMBOL2)",
+    "...": "PC-Axis DATASYMBOL3 (often: confidential or not published)",
+    "....": "PC-Axis DATASYMBOL4",
+    ".....": "PC-Axis DATASYMBOL5",
+    "......": "PC-Axis DATASYMBOL6",
+    ".......": "sum of cells with differing symbols (PC-Axis DATASYMBOLSUM)",
+    "-": "nil: a true zero by PC-Axis definition (DATASYMBOLNIL); kept as a symbol",
+}
+"""Cell symbols that stand for a missing number, with what they mean.
+
+The value of such a cell is NA and its status is the symbol itself; readers never turn
+a symbol into 0, not even ``-``: deciding that belongs to whoever uses the figure.
+"""
+
+NUMBER_PATTERN = r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?"
+"""A number as the exports write it: ``.`` decimals, no thousands separator."""
+
+_NUMBER_RE = re.compile(NUMBER_PATTERN)
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x19\x1b-\x1f\x7f]")
+_SYMBOL_ARRAY = pa.array(sorted(MISSING_SYMBOLS), type=pa.string())
+
+
+def shorten(text: str, limit: int = VALUE_CHARS) -> str:
+    """Return ``text`` cut to ``limit`` characters, marking the cut with an ellipsis."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input file, said so that a person can fix it."""
+
+    file: str
+    line: int | None
+    field: str | None
+    value: str | None
+    expected: str
+
+    def __post_init__(self) -> None:
+        if self.value is not None and len(self.value) > VALUE_CHARS:
+            object.__setattr__(self, "value", shorten(self.value))
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        what = self.field or ""
+        if self.value is not None:
+            what = f"{what} = {self.value!r}" if what else repr(self.value)
+        return f"{where}: {what}: expected {self.expected}" if what else (
+            f"{where}: expected {self.expected}"
+        )
+
+
+class IngestError(Exception):
+    """Raised with every problem found; message lists the first 50 then a count."""
+
+    problems: list[Problem]
+
+    def __init__(
+        self, problems: Iterable[Problem], *, summary: str | None = None, omitted: int = 0
+    ) -> None:
+        """Build the error.
+
+        Args:
+            problems: the problems found (at least one).
+            summary: a leading sentence; defaults to "N problem(s) in FILE".
+            omitted: problems found beyond those listed (not kept to bound memory).
+        """
+        self.problems = list(problems)
+        self.omitted = omitted
+        self.summary = summary
+        super().__init__(self._message())
+
+    @property
+    def total(self) -> int:
+        """Number of problems found, listed or not."""
+        return len(self.problems) + self.omitted
+
+    def _message(self) -> str:
+        files = sorted({p.file for p in self.problems})
+        head = self.summary or (
+            f"{self.total} problem{'s' if self.total != 1 else ''} in {', '.join(files)}"
+        )
+        lines = [str(p) for p in self.problems[:MESSAGE_PROBLEMS]]
+        rest = self.total - len(lines)
+        if rest > 0:
+            lines.append(f"... and {rest} more problem{'s' if rest != 1 else ''}")
+        return head + ":\n  " + "\n  ".join(lines) if lines else head
+
+
+class ProblemLog:
+    """Collects the problems of one file, keeping the first :data:`MAX_PROBLEMS`."""
+
+    def __init__(self, file: str) -> None:
+        """Start an empty log for ``file`` (the name shown to the user)."""
+        self.file = file
+        self.problems: list[Problem] = []
+        self.omitted = 0
+
+    def add(
+        self,
+        line: int | None,
+        field: str | None,
+        value: str | None,
+        expected: str,
+    ) -> None:
+        """Record a problem."""
+        if len(self.problems) >= MAX_PROBLEMS:
+            self.omitted += 1
+            return
+        self.problems.append(Problem(self.file, line, field, value, expected))
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        """Record problems found elsewhere (e.g. in a nested reader)."""
+        for problem in problems:
+            if len(self.problems) >= MAX_PROBLEMS:
+                self.omitted += 1
+            else:
+                self.problems.append(problem)
+
+    def __bool__(self) -> bool:
+        return bool(self.problems) or self.omitted > 0
+
+    def raise_if_any(self, summary: str | None = None) -> None:
+        """Raise :class:`IngestError` if anything was recorded."""
+        if self:
+            raise IngestError(self.problems, summary=summary, omitted=self.omitted)
+
+
+@dataclass
+class StatTable:
+    """A statistical cube in long form, as read from one export."""
+
+    title: str
+    source_file: str
+    fmt: str
+    language: str | None
+    source: str | None
+    units: str | None
+    dimensions: list[str]
+    data: pd.DataFrame
+    metadata: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Dimension:
+    """A variable of a cube: its name, its value labels and, when known, their codes."""
+
+    name: str
+    labels: list[str]
+    codes: list[str] | None = None
+
+
+def display_name(path: Path, given: str | None) -> str:
+    """Return the name to show for ``path`` in problems: the user's own file name."""
+    return given if given else path.name
+
+
+def line_at(raw: bytes | str, offset: int) -> int:
+    """Return the 1-based line number of ``offset`` in ``raw``."""
+    newline = b"\n" if isinstance(raw, bytes) else "\n"
+    return raw.count(newline, 0, offset) + 1  # type: ignore[arg-type]
+
+
+def read_bytes(path: Path, file: str) -> bytes:
+    """Read a whole file after checking that it exists, is not empty and not too big.
+
+    Raises:
+        IngestError: the file is missing, unreadable, empty or larger than MAX_BYTES.
+    """
+    try:
+        size = path.stat().st_size
+        if not path.is_file():
+            raise IsADirectoryError(str(path))
+    except OSError as error:
+        raise IngestError([Problem(file, None, None, None, f"a readable file ({error})")]) from None
+    refuse_size(size, file)
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise IngestError([Problem(file, None, None, None, f"a readable file ({error})")]) from None
+    if not raw.strip():
+        raise IngestError([Problem(file, None, None, None, "a file with content (it is empty)")])
+    return raw
+
+
+def refuse_size(size: int, file: str) -> None:
+    """Raise :class:`IngestError` when ``size`` exceeds :data:`MAX_BYTES`."""
+    if size > MAX_BYTES:
+        raise IngestError(
+            [
+                Problem(
+                    file,
+                    None,
+                    None,
+                    f"{size / 1024 / 1024:.1f} MB",
+                    f"a file of at most {MAX_BYTES // 1024 // 1024} MB",
+                )
+            ]
+        )
+
+
+def binary_problem(raw: bytes, file: str) -> Problem | None:
+    """Return a problem when ``raw`` is UTF-16/32 or binary rather than 8-bit text."""
+    head = raw[:4096]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or (
+        len(head) >= 4 and head.count(b"\x00") * 4 >= len(head)
+    ):
+        return Problem(
+            file,
+            None,
+            None,
+            None,
+            "text in UTF-8 or Windows-1252; this file is UTF-16 (save it again as UTF-8)",
+        )
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        return Problem(
+            file,
+            line_at(raw, nul),
+            None,
+            None,
+            "text; found a NUL byte (a binary or damaged file)",
+        )
+    return None
+
+
+def decode(raw: bytes, encoding: str, file: str) -> str:
+    """Decode ``raw`` strictly, reporting where the first undecodable byte is.
+
+    Raises:
+        IngestError: a byte is not valid in ``encoding``.
+    """
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError as error:
+        raise IngestError([decode_problem(raw, error, encoding, file)]) from None
+
+
+def decode_problem(raw: bytes, error: UnicodeDecodeError, encoding: str, file: str) -> Problem:
+    """Describe a decoding failure with its line and the offending bytes."""
+    bad = raw[error.start : error.end]
+    return Problem(
+        file,
+        line_at(raw, error.start),
+        None,
+        bad.hex(" "),
+        f"text in the {encoding} encoding",
+    )
+
+
+def control_problem(text: str, file: str) -> Problem | None:
+    """Return a problem when ``text`` holds a control character (a binary file)."""
+    match = _CONTROL_RE.search(text)
+    if match is None:
+        return None
+    return Problem(
+        file,
+        line_at(text, match.start()),
+        None,
+        f"U+{ord(match.group()):04X}",
+        "printable text (found a control character: a binary or damaged file)",
+    )
+
+
+def is_number(text: str) -> bool:
+    """Tell whether ``text`` is a number written as the exports write them."""
+    return _NUMBER_RE.fullmatch(text) is not None
+
+
+@dataclass(frozen=True)
+class Cells:
+    """Cell texts classified: values (NaN where missing), statuses, positions of bad cells."""
+
+    values: np.ndarray
+    status: np.ndarray
+    bad: np.ndarray
+
+
+def classify_cells(cells: Sequence[str] | pa.Array) -> Cells:
+    """Turn cell texts (quotes already removed) into numbers and symbol statuses.
+
+    A cell is a number (:data:`NUMBER_PATTERN`) or a key of :data:`MISSING_SYMBOLS`;
+    every other text, the empty one included, lands in ``bad``.
+    """
+    texts = cells if isinstance(cells, pa.Array) else pa.array(cells, type=pa.string())
+    texts = pc.utf8_trim_whitespace(texts)
+    numeric = pc.fill_null(pc.match_substring_regex(texts, f"^(?:{NUMBER_PATTERN})$"), False)
+    symbolic = pc.fill_null(pc.is_in(texts, value_set=_SYMBOL_ARRAY), False)
+    values = pc.cast(pc.if_else(numeric, texts, None), pa.float64()).to_numpy(
+        zero_copy_only=False
+    )
+    status = pc.if_else(symbolic, texts, None).to_numpy(zero_copy_only=False)
+    bad = np.flatnonzero(~pc.or_(numeric, symbolic).to_numpy(zero_copy_only=False))
+    finite = np.isfinite(values) | np.isnan(values)
+    if not finite.all():  # "1e999" overflows: not a figure anybody meant
+        bad = np.union1d(bad, np.flatnonzero(~finite))
+    return Cells(values=values, status=status, bad=bad)
+
+
+def product_positions(sizes: Sequence[int]) -> list[np.ndarray]:
+    """Return, per dimension, the value position of every cell of a row-major cube."""
+    total = math.prod(sizes)
+    if total == 0:
+        return [np.zeros(0, dtype=np.int64) for _ in sizes]
+    positions = []
+    inner = total
+    for size in sizes:
+        inner //= size
+        outer = total // (size * inner)
+        positions.append(np.tile(np.repeat(np.arange(size, dtype=np.int64), inner), outer))
+    return positions
+
+
+def build_frame(
+    dimensions: Sequence[Dimension],
+    positions: Sequence[np.ndarray],
+    values: np.ndarray,
+    status: np.ndarray,
+) -> pd.DataFrame:
+    """Assemble the long table: labels, codes, ``value`` (Float64) and ``status``."""
+    columns: dict[str, object] = {}
+    for dimension, where in zip(dimensions, positions, strict=True):
+        labels = np.asarray(dimension.labels, dtype=object)
+        columns[dimension.name] = pd.array(labels[where], dtype=STRING_DTYPE)
+    for dimension, where in zip(dimensions, positions, strict=True):
+        if dimension.codes is not None:
+            codes = np.asarray(dimension.codes, dtype=object)
+            columns[f"{dimension.name}#code"] = pd.array(codes[where], dtype=STRING_DTYPE)
+    columns["value"] = pd.array(np.asarray(values, dtype=np.float64), dtype=VALUE_DTYPE)
+    columns["status"] = pd.array(np.asarray(status, dtype=object), dtype=STRING_DTYPE)
+    return pd.DataFrame(columns)
+
+
+def duplicates(items: Sequence[str]) -> list[str]:
+    """Return the items that occur more than once, in first-seen order."""
+    seen: set[str] = set()
+    repeated: dict[str, None] = {}
+    for item in items:
+        if item in seen:
+            repeated[item] = None
+        seen.add(item)
+    return list(repeated)

@@ -1,0 +1,611 @@
+"""Data-quality rules run at build time; their findings become the data_quality table.
+
+The documents contradict themselves between tables and within them. Each rule here is
+general (parts vs printed totals, value/area vs a printed ratio, percentages vs the
+total they imply, one measure stated twice, parts vs their total, a missing value, a
+value reported after its document's date); which columns a rule reads is configured in
+the `checks` section of each dataset in data/datasets.toml.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass
+
+import duckdb
+import pandas as pd
+
+from dashboard.catalog import Dataset
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One contradiction or gap, with the figures on both sides."""
+
+    check: str
+    dataset: str
+    key: str
+    expected: str
+    found: str
+    severity: str  # "error" (figures contradict), "warning" (likely a slip), "info" (a gap)
+    message: str
+    source: str
+
+
+Tables = dict[str, pd.DataFrame]
+Rule = Callable[[Tables, dict[str, Dataset]], list[Finding]]
+
+
+def fmt(value: object) -> str:
+    """Format a figure for a finding: integers without decimals, others as printed."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else f"{value:.2f}".rstrip("0").rstrip(".")
+    return str(value)
+
+
+def _decimals(value: float) -> int:
+    text = f"{value:.6f}".rstrip("0").rstrip(".")
+    return len(text.split(".")[1]) if "." in text else 0
+
+
+def _rounding_tolerance(printed: float) -> float:
+    """Half a unit of the last printed digit, the most rounding can explain."""
+    return 0.5 * 10 ** (-_decimals(printed)) + 1e-9
+
+
+def _row_key(row: pd.Series, key: Iterable[str]) -> str:
+    return ", ".join(f"{k}={fmt(row[k])}" for k in key if k in row and not _is_missing(row[k]))
+
+
+def _is_missing(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def document_of(source: str) -> str:
+    """The document part of a source string ("Plani ... (002), Tabela 5" -> "Plani ... (002)")."""
+    return source.split(",")[0].strip()
+
+
+def normalise_text(text: str) -> str:
+    """Lower-case letters only, diacritics folded: for matching the same label printed twice."""
+    folded = unicodedata.normalize("NFKD", text.lower())
+    letters = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    return re.sub(r"[^a-z0-9]+", " ", letters).strip()
+
+
+def _best_covered_point(intervals: list[tuple[float, float]], fallback: float) -> float:
+    """The total that most rows' rounding intervals admit (rows outside it stand out)."""
+    best, best_count = fallback, 0
+    for low, _ in intervals:
+        count = sum(1 for a, b in intervals if a - 0.5 <= low <= b + 0.5)
+        if count > best_count:
+            covering = [(a, b) for a, b in intervals if a - 0.5 <= low <= b + 0.5]
+            best = (max(a for a, _ in covering) + min(b for _, b in covering)) / 2
+            best_count = count
+    return best
+
+
+# --- rules -------------------------------------------------------------------------
+
+
+def check_printed_totals(tables: Tables, catalogue: dict[str, Dataset]) -> list[Finding]:
+    """Rows of a dataset against every count, sum and ratio printed about them."""
+    findings: list[Finding] = []
+    totals = tables.get("printed_totals")
+    if totals is None:
+        return findings
+    for _, total in totals.iterrows():
+        rows = tables.get(total["dataset"])
+        if rows is None:
+            continue
+        selected = rows
+        condition = "all rows"
+        if not _is_missing(total["filter_column"]):
+            column = rows[total["filter_column"]]
+            if not _is_missing(total["filter_value"]):
+                selected = rows[column.astype("string") == str(total["filter_value"])]
+                condition = f"{total['filter_column']} = {total['filter_value']}"
+            else:
+                low = total["filter_min"] if not _is_missing(total["filter_min"]) else -math.inf
+                high = total["filter_max"] if not _is_missing(total["filter_max"]) else math.inf
+                numeric = pd.to_numeric(column, errors="coerce")
+                # The documents' classes read "from A to B", "over A": we take [A, B).
+                selected = rows[(numeric >= low) & (numeric < high)]
+                condition = f"{low:g} ≤ {total['filter_column']} < {high:g}"
+        printed = float(total["value"])
+        aggregate = total["aggregate"]
+        unknown_rows = 0
+        if aggregate == "count":
+            actual = float(len(selected))
+            tolerance = 0.0
+            what = f"number of rows ({condition})"
+        elif aggregate == "sum":
+            values = pd.to_numeric(selected[total["column_name"]], errors="coerce")
+            unknown_rows = int(values.isna().sum())
+            actual = float(values.sum())
+            tolerance = _rounding_tolerance(printed) + 1e-6 * abs(printed)
+            what = f"sum of {total['column_name']} ({condition})"
+        elif aggregate == "ratio":
+            numerator = pd.to_numeric(selected[total["column_name"]], errors="coerce")
+            denominator = pd.to_numeric(selected[total["denominator"]], errors="coerce")
+            both = numerator.notna() & denominator.notna()
+            unknown_rows = int((~both).sum())
+            actual = float(numerator[both].sum() / denominator[both].sum())
+            tolerance = _rounding_tolerance(printed)
+            what = f"{total['column_name']} / {total['denominator']} over the rows ({condition})"
+        else:
+            continue
+        if abs(actual - printed) <= tolerance:
+            continue
+        gap = f"; {unknown_rows} row(s) without a value" if unknown_rows else ""
+        findings.append(
+            Finding(
+                check="printed_total",
+                dataset=total["dataset"],
+                key=" ".join(
+                    part
+                    for part in (aggregate, "" if _is_missing(total["column_name"]) else total["column_name"])
+                    if part
+                )
+                + f" [{condition}]",
+                expected=fmt(printed),
+                found=fmt(round(actual, 2)),
+                severity="error",
+                message=f"{what}: the document prints {fmt(printed)}, the rows give "
+                f"{fmt(round(actual, 2))}{gap}",
+                source=total["source"],
+            )
+        )
+    return findings
+
+
+def check_ratios(tables: Tables, catalogue: dict[str, Dataset]) -> list[Finding]:
+    """A printed ratio (e.g. density) against numerator / denominator of the same row."""
+    findings: list[Finding] = []
+    for name, dataset in catalogue.items():
+        config = dataset.checks.get("ratio")
+        if not config or name not in tables:
+            continue
+        for _, row in tables[name].iterrows():
+            numerator, denominator, printed = (
+                row[config["numerator"]],
+                row[config["denominator"]],
+                row[config["printed"]],
+            )
+            if any(_is_missing(v) for v in (numerator, denominator, printed)) or not denominator:
+                continue
+            computed = float(numerator) / float(denominator)
+            if abs(computed - float(printed)) <= _rounding_tolerance(float(printed)):
+                continue
+            relative = abs(computed - float(printed)) / max(abs(computed), 1e-9)
+            findings.append(
+                Finding(
+                    check="printed_ratio",
+                    dataset=name,
+                    key=_row_key(row, dataset.key),
+                    expected=fmt(round(computed, 1)),
+                    found=fmt(float(printed)),
+                    severity="warning" if relative > 0.01 else "info",
+                    message=f"{config['label']} printed {fmt(float(printed))}, but "
+                    f"{config['numerator']} / {config['denominator']} = {fmt(float(numerator))} / "
+                    f"{fmt(float(denominator))} = {computed:.1f}",
+                    source=row["source"],
+                )
+            )
+    return findings
+
+
+def check_percentages(tables: Tables, catalogue: dict[str, Dataset]) -> list[Finding]:
+    """Each printed percentage implies a total; rows that disagree with the others stand out."""
+    findings: list[Finding] = []
+    for name, dataset in catalogue.items():
+        config = dataset.checks.get("percent")
+        if not config or name not in tables:
+            continue
+        rows = tables[name]
+        rows = rows[rows[config["percent"]].notna() & (rows[config["percent"]] > 0)]
+        for group_value, group in rows.groupby(config["group"]):
+            value = group[config["value"]].astype(float)
+            percent = group[config["percent"]].astype(float)
+            implied = value * 100 / percent
+            low = value * 100 / (percent + 0.005)
+            high = value * 100 / (percent - 0.005).clip(lower=1e-9)
+            consensus = _best_covered_point(list(zip(low, high, strict=True)), float(implied.median()))
+            for index in group.index:
+                if low[index] - 0.5 <= consensus <= high[index] + 0.5:
+                    continue
+                row = group.loc[index]
+                expected_value = consensus * percent[index] / 100
+                findings.append(
+                    Finding(
+                        check="percent_vs_total",
+                        dataset=name,
+                        key=_row_key(row, dataset.key),
+                        expected=fmt(round(expected_value)),
+                        found=fmt(float(value[index])),
+                        severity="error",
+                        message=f"{fmt(float(value[index]))} is printed as "
+                        f"{fmt(float(percent[index]))}%, which implies a total of "
+                        f"{round(implied[index]):,}; the other rows imply about "
+                        f"{round(consensus):,}, of which {fmt(float(percent[index]))}% is about "
+                        f"{round(expected_value):,}",
+                        source=str(group_value),
+                    )
+                )
+            share_sum = float(percent.sum())
+            if abs(share_sum - 100) > 0.005 * len(percent) + 1e-9:
+                findings.append(
+                    Finding(
+                        check="percent_sum",
+                        dataset=name,
+                        key=f"source={group_value}",
+                        expected="100",
+                        found=fmt(round(share_sum, 2)),
+                        severity="warning",
+                        message=f"the printed percentages add up to {share_sum:.2f}%",
+                        source=str(group_value),
+                    )
+                )
+    return findings
+
+
+def _measure_rows(tables: Tables, catalogue: dict[str, Dataset]) -> pd.DataFrame:
+    """Every row that states one figure of a measure, from every dataset that has them."""
+    frames = []
+    for name, dataset in catalogue.items():
+        config = dataset.checks.get("measures")
+        if not config or name not in tables:
+            continue
+        rows = tables[name]
+        frame = pd.DataFrame(
+            {
+                "dataset": name,
+                "scope": rows[config["scope_column"]] if "scope_column" in config else config["scope"],
+                "measure": config.get("prefix", "")
+                + (rows["measure"].astype(str) if "measure" not in config else config["measure"]),
+                "period": rows[config.get("period_column", "period")].astype("string"),
+                "qualifier": rows[config["qualifier"]] if "qualifier" in config else "",
+                "value": pd.to_numeric(rows[config.get("value", "value")], errors="coerce"),
+                "source": rows["source"],
+            }
+        )
+        frames.append(frame)
+    if not frames:
+        return pd.DataFrame(columns=["dataset", "scope", "measure", "period", "qualifier"])
+    return pd.concat(frames, ignore_index=True)
+
+
+def check_same_measure(tables: Tables, catalogue: dict[str, Dataset]) -> list[Finding]:
+    """One measure for one place and period stated with different values in two places."""
+    findings: list[Finding] = []
+    measures = _measure_rows(tables, catalogue)
+    measures = measures[measures["period"].notna() & measures["value"].notna()]
+    for (scope, measure, period, qualifier), group in measures.groupby(
+        ["scope", "measure", "period", "qualifier"]
+    ):
+        if group["value"].nunique() < 2:
+            continue
+        first = group.iloc[0]
+        for _, other in group.iloc[1:].iterrows():
+            if other["value"] == first["value"]:
+                continue
+            findings.append(
+                Finding(
+                    check="same_measure",
+                    dataset=other["dataset"],
+                    key=f"{scope}, {measure}, {period}" + (f", {qualifier}" if qualifier else ""),
+                    expected=fmt(first["value"]),
+                    found=fmt(other["value"]),
+                    severity="error",
+                    message=f"{measure} of {scope} for {period}: {fmt(first['value'])} in "
+                    f"«{first['source']}» ({first['dataset']}), {fmt(other['value'])} in "
+                    f"«{other['source']}» ({other['dataset']})",
+                    source=other["source"],
+                )
+            )
+    return findings
+
+
+def check_parts_of_measure(tables: Tables, catalogue: dict[str, Dataset]) -> list[Finding]:
+    """The sum of a dataset's parts (e.g. settlements) against the total stated elsewhere."""
+    findings: list[Finding] = []
+    measures = _measure_rows(tables, catalogue)
+    for name, dataset in catalogue.items():
+        config = dataset.checks.get("total_of")
+        if not config or name not in tables:
+            continue
+        rows = tables[name]
+        group_columns = [config["period_column"]] + ([config["group"]] if "group" in config else [])
+        for group_key, group in rows.groupby(group_columns):
+            group_key = group_key if isinstance(group_key, tuple) else (group_key,)
+            period = str(group_key[0])
+            parts_sum = float(pd.to_numeric(group[config["column"]], errors="coerce").sum())
+            stated = measures[
+                (measures["measure"] == config["measure"])
+                & (measures["scope"] == config["scope"])
+                & (measures["period"] == period)
+                & (measures["qualifier"].isin(["", "all"]))
+            ]
+            part_source = group["source"].iloc[0]
+            for stated_value, same_value in stated.groupby("value"):
+                if abs(stated_value - parts_sum) <= _rounding_tolerance(stated_value):
+                    continue
+                sources = "; ".join(f"«{src}»" for src in dict.fromkeys(same_value["source"]))
+                findings.append(
+                    Finding(
+                        check="parts_vs_total",
+                        dataset=name,
+                        key=f"{config['measure']}, {period}"
+                        + (f", {config['group']}={group_key[1]}" if "group" in config else ""),
+                        expected=fmt(stated_value),
+                        found=fmt(parts_sum),
+                        severity="error",
+                        message=f"the {len(group)} rows of {name} add up to {fmt(parts_sum)} "
+                        f"{config['column']} for {period}, but {sources} state "
+                        f"{fmt(stated_value)}",
+                        source=part_source,
+                    )
+                )
+    return findings
+
+
+def check_categories(tables: Tables, catalogue: dict[str, Dataset]) -> list[Finding]:
+    """Categories of a measure (e.g. SNS category I and II) against its total."""
+    findings: list[Finding] = []
+    for name, dataset in catalogue.items():
+        config = dataset.checks.get("categories")
+        if not config or name not in tables:
+            continue
+        rows = tables[name].copy()
+        rows["document"] = rows["source"].map(document_of)
+        is_total = rows[config["column"]] == config["total"]
+        for group_key, parts in rows[~is_total].groupby([*config["group"], "period"], dropna=False):
+            values = pd.to_numeric(parts["value"], errors="coerce")
+            if values.isna().any():
+                continue
+            parts_sum = float(values.sum())
+            selector = pd.Series(True, index=rows.index)
+            for column, value in zip(config["group"], group_key, strict=False):
+                selector &= rows[column] == value
+            period = group_key[-1]
+            period_known = not _is_missing(period)
+            if period_known:
+                selector &= rows["period"] == period
+            else:
+                # Parts of an unstated period: compare with totals of the same document.
+                selector &= rows["document"].isin(set(parts["document"]))
+            for _, total in rows[is_total & selector].iterrows():
+                if _is_missing(total["value"]) or float(total["value"]) == parts_sum:
+                    continue
+                categories = " + ".join(
+                    f"{c} {fmt(float(v))}" for c, v in zip(parts[config["column"]], values, strict=True)
+                )
+                findings.append(
+                    Finding(
+                        check="categories_vs_total",
+                        dataset=name,
+                        key=", ".join(str(v) for v in group_key if not _is_missing(v))
+                        + ("" if period_known else f" (parts undated; total {total['period']})"),
+                        expected=fmt(float(total["value"])),
+                        found=fmt(parts_sum),
+                        severity="error" if period_known else "warning",
+                        message=f"categories {categories} = {fmt(parts_sum)}, but the total "
+                        f"for {total['period']} is {fmt(float(total['value']))} "
+                        f"(«{total['source']}»)",
+                        source=parts["source"].iloc[0],
+                    )
+                )
+    return findings
+
+
+def check_missing(tables: Tables, catalogue: dict[str, Dataset]) -> list[Finding]:
+    """Values the documents leave out: a gap the dashboard shows rather than fills."""
+    findings: list[Finding] = []
+    for name, dataset in catalogue.items():
+        expected = dataset.checks.get("expected", [])
+        if name not in tables:
+            continue
+        rows = tables[name]
+        for column in expected:
+            for _, row in rows[rows[column].isna()].iterrows():
+                text_column = next(
+                    (c for c in (f"{column}_text", "status", "note") if c in row.index),
+                    None,
+                )
+                printed = row[text_column] if text_column and not _is_missing(row[text_column]) else ""
+                findings.append(
+                    Finding(
+                        check="missing_value",
+                        dataset=name,
+                        key=_row_key(row, [k for k in dataset.key if k != column]),
+                        expected=f"a {column}",
+                        found=str(printed) or "nothing",
+                        severity="info",
+                        message=f"{column} is not given" + (f" ({printed})" if printed else ""),
+                        source=row["source"],
+                    )
+                )
+    return findings
+
+
+def check_dated_after_document(tables: Tables, catalogue: dict[str, Dataset]) -> list[Finding]:
+    """Results reported for a year the document had not reached (or not finished)."""
+    findings: list[Finding] = []
+    for name, dataset in catalogue.items():
+        config = dataset.checks.get("dated")
+        if not config or name not in tables:
+            continue
+        rows = tables[name].copy()
+        if "filter_column" in config:
+            rows = rows[rows[config["filter_column"]] == config["filter_value"]]
+        rows["_document_year"] = pd.to_datetime(rows[config["date_column"]]).dt.year
+        rows = rows[rows[config["period_column"]] >= rows["_document_year"]]
+        for (source, year, document_date), group in rows.groupby(
+            ["source", config["period_column"], config["date_column"]]
+        ):
+            document_day = pd.Timestamp(document_date).date()
+            after = int(year) > document_day.year
+            key_columns = [k for k in dataset.key if k != config["period_column"]]
+            listed = "; ".join(
+                f"{_row_key(row, key_columns[:1])}: "
+                + (fmt(row[config["value_column"]]) if not _is_missing(row[config["value_column"]])
+                   else str(row.get("value_text", "")))
+                for _, row in group.iterrows()
+            )
+            findings.append(
+                Finding(
+                    check="reported_after_document",
+                    dataset=name,
+                    key=f"{config['period_column']}={year}, {len(group)} value(s)",
+                    expected=f"results observed by {document_day}",
+                    found=listed,
+                    severity="warning" if after else "info",
+                    message=f"{len(group)} value(s) reported for {year} in a document dated "
+                    f"{document_day}: "
+                    + ("planned, not observed" if after else f"{year} was not over yet"),
+                    source=source,
+                )
+            )
+    return findings
+
+
+def check_same_text(tables: Tables, catalogue: dict[str, Dataset]) -> list[Finding]:
+    """Rows printed with the same label (e.g. one indicator under two objectives) that disagree."""
+    findings: list[Finding] = []
+    for name, dataset in catalogue.items():
+        config = dataset.checks.get("same_text")
+        if not config or name not in tables:
+            continue
+        rows = tables[name].copy()
+        if "join" in config:
+            labels = tables[config["join"]["dataset"]][[config["join"]["on"], config["text"]]]
+            rows = rows.merge(labels, on=config["join"]["on"], how="left")
+        rows["_label"] = rows[config["text"]].map(lambda text: normalise_text(str(text)))
+        rows["_value"] = pd.to_numeric(rows[config["value"]], errors="coerce")
+        by = config.get("by", [])
+        for _, group in rows.groupby("_label"):
+            codes = list(dict.fromkeys(group[config["key"]]))
+            if len(codes) < 2:
+                continue
+            first = group[group[config["key"]] == codes[0]]
+            for other_code in codes[1:]:
+                other = group[group[config["key"]] == other_code]
+                paired = first.merge(other, on=by, suffixes=("", "_other")) if by else (
+                    first.assign(_j=1).merge(other.assign(_j=1), on="_j", suffixes=("", "_other"))
+                )
+                differing = paired[
+                    paired["_value"].notna()
+                    & paired["_value_other"].notna()
+                    & (paired["_value"] != paired["_value_other"])
+                ]
+                if differing.empty:
+                    continue
+                where = [
+                    ", ".join(f"{c}={fmt(row[c])}" for c in by) or config["value"]
+                    for _, row in differing.iterrows()
+                ]
+                findings.append(
+                    Finding(
+                        check="same_label_differs",
+                        dataset=name,
+                        key=f"{config['key']} {codes[0]} vs {other_code}",
+                        expected="; ".join(
+                            f"{w}: {fmt(v)}" for w, v in zip(where, differing["_value"], strict=True)
+                        ),
+                        found="; ".join(
+                            f"{w}: {fmt(v)}"
+                            for w, v in zip(where, differing["_value_other"], strict=True)
+                        ),
+                        severity="warning",
+                        message=f"«{str(first[config['text']].iloc[0])[:100]}» is printed as "
+                        f"{codes[0]} and as {other_code} with different {config['value']} "
+                        f"in {len(differing)} place(s)",
+                        source=str(other["source"].iloc[0]),
+                    )
+                )
+    return findings
+
+
+def check_across_sources(tables: Tables, catalogue: dict[str, Dataset]) -> list[Finding]:
+    """The same row (same key but for its source) given different values by two sources."""
+    findings: list[Finding] = []
+    for name, dataset in catalogue.items():
+        config = dataset.checks.get("across_sources")
+        if not config or name not in tables:
+            continue
+        rows = tables[name]
+        key = [k for k in dataset.key if k != "source"]
+        for key_values, group in rows.groupby(key):
+            values = pd.to_numeric(group[config["value"]], errors="coerce")
+            if values.dropna().nunique() < 2:
+                continue
+            first = group.iloc[0]
+            for index in group.index[1:]:
+                if values[index] == values[group.index[0]]:
+                    continue
+                row = group.loc[index]
+                findings.append(
+                    Finding(
+                        check="same_row_two_sources",
+                        dataset=name,
+                        key=_row_key(row, key),
+                        expected=fmt(float(values[group.index[0]])),
+                        found=fmt(float(values[index])),
+                        severity="error",
+                        message=f"{config['value']} for {_row_key(row, key)}: "
+                        f"{fmt(float(values[group.index[0]]))} in «{first['source']}», "
+                        f"{fmt(float(values[index]))} in «{row['source']}»",
+                        source=row["source"],
+                    )
+                )
+    return findings
+
+
+RULES: tuple[Rule, ...] = (
+    check_printed_totals,
+    check_ratios,
+    check_percentages,
+    check_same_measure,
+    check_parts_of_measure,
+    check_categories,
+    check_same_text,
+    check_across_sources,
+    check_dated_after_document,
+    check_missing,
+)
+
+
+def run_rules(tables: Tables, catalogue: dict[str, Dataset]) -> list[Finding]:
+    """Run every rule over the loaded tables."""
+    findings: list[Finding] = []
+    for rule in RULES:
+        findings.extend(rule(tables, catalogue))
+    return findings
+
+
+def write_findings(con: duckdb.DuckDBPyConnection, catalogue: dict[str, Dataset]) -> int:
+    """Run the rules on the tables of a database being built; store them as data_quality."""
+    needed = {name for name, dataset in catalogue.items() if dataset.checks}
+    for dataset in catalogue.values():
+        join = dataset.checks.get("same_text", {}).get("join")
+        if join:
+            needed.add(join["dataset"])
+    if "printed_totals" in catalogue:
+        needed.add("printed_totals")
+        needed |= {row[0] for row in con.execute("SELECT DISTINCT dataset FROM printed_totals").fetchall()}
+    # Only the tables the rules read: national-scale fact tables are not loaded into memory.
+    tables = {name: con.execute(f'SELECT * FROM "{name}"').df() for name in needed if name in catalogue}
+    findings = run_rules(tables, catalogue)
+    frame = pd.DataFrame(
+        [asdict(f) for f in findings],
+        columns=["check", "dataset", "key", "expected", "found", "severity", "message", "source"],
+    ).astype("string")
+    con.register("findings_frame", frame)
+    con.execute("CREATE OR REPLACE TABLE data_quality AS SELECT * FROM findings_frame")
+    con.unregister("findings_frame")
+    return len(findings)

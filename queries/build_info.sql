@@ -1,0 +1,2 @@
+-- When the database was built.
+SELECT max(built_at) AS built_at FROM _datasets;
