@@ -6,13 +6,16 @@ import logging
 
 import dash
 import dash_bootstrap_components as dbc
+
+import dashboard.components.chart_card  # noqa: F401  (registers the image-download callback)
 from dash import Dash, Input, Output, dcc, html
 
 from dashboard.api import api
+from dashboard.components.chart_data import chart_downloads
 from dashboard.components.frame import footer, language_of, navbar
 from dashboard.db import get_database
 from dashboard.i18n import t
-from dashboard.settings import get_settings
+from dashboard.settings import PROJECT_ROOT
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +34,7 @@ def create_app() -> Dash:
     app = Dash(
         "dashboard",
         use_pages=True,
+        assets_folder=str(PROJECT_ROOT / "assets"),
         external_stylesheets=[dbc.themes.BOOTSTRAP],
         title=t("app.title", "sq"),
         update_title=None,
@@ -38,6 +42,7 @@ def create_app() -> Dash:
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     app.server.register_blueprint(api)
+    app.server.register_blueprint(chart_downloads)
     app.layout = html.Div(
         [
             dcc.Location(id="url"),
@@ -71,4 +76,3 @@ def create_app() -> Dash:
 
 app = create_app()
 server = app.server
-settings = get_settings()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import importlib
 import os
 import time
 from collections.abc import Iterable
@@ -208,7 +209,8 @@ def build_database(settings: Settings, *, target: Path | None = None) -> BuildRe
                 problems.extend(_row_problems(con, dataset, path))
             if problems:
                 raise BuildError(problems)
-            _apply_journal(con, settings, catalogue)
+            _create_generated_tables(con, catalogue)
+            _run_contributors(con, settings, catalogue)
             report.findings = quality.write_findings(con, catalogue)
             _write_catalogue_table(con, catalogue.values(), built_at)
             for name, rows in con.execute("SELECT name, row_count FROM _datasets").fetchall():
@@ -227,13 +229,32 @@ def build_database(settings: Settings, *, target: Path | None = None) -> BuildRe
     return report
 
 
-def _apply_journal(con: duckdb.DuckDBPyConnection, settings: Settings, catalogue) -> None:  # noqa: ANN001
-    """Replay accepted imports on top of the embedded data (see dashboard.ingest.journal)."""
-    try:
-        from dashboard.ingest import journal
-    except ImportError:
-        return
-    journal.replay(con, settings, catalogue)
+# Modules that add rows at build time, in order: each has
+# `contribute(con, settings, catalogue) -> None` and inserts into tables the build created.
+CONTRIBUTORS: tuple[str, ...] = ("dashboard.ingest.journal", "dashboard.demo")
+
+
+def _create_generated_tables(con: duckdb.DuckDBPyConnection, catalogue: dict[str, Dataset]) -> None:
+    """Empty tables for the generated datasets (filled by contributors, not from CSV)."""
+    for dataset in catalogue.values():
+        if not dataset.generated or dataset.name == "data_quality":
+            continue
+        columns = ", ".join(f"{quote_identifier(c.name)} {c.type}" for c in dataset.columns)
+        con.execute(f"CREATE TABLE {quote_identifier(dataset.name)} ({columns})")
+
+
+def _run_contributors(
+    con: duckdb.DuckDBPyConnection, settings: Settings, catalogue: dict[str, Dataset]
+) -> None:
+    """Replay accepted imports and add generated data on top of the embedded data."""
+    for module_name in CONTRIBUTORS:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as error:
+            if error.name == module_name:
+                continue
+            raise
+        module.contribute(con, settings, catalogue)
 
 
 def _first_line(error: Exception) -> str:

@@ -9,7 +9,18 @@ from dash import dcc, html
 
 from dashboard.i18n import LANGUAGE_NAMES, LANGUAGES, format_date, normalise_language, t
 
-NAV_PAGES: tuple[tuple[str, str], ...] = (("/", "nav.home"), ("/cilesia", "nav.quality"))
+# Every page of the dashboard, in menu order: (path, message key of its name).
+NAV_PAGES: tuple[tuple[str, str], ...] = (
+    ("/", "nav.home"),
+    ("/demografia", "nav.demographics"),
+    ("/ndihma-sociale", "nav.sns"),
+    ("/sherbimet", "nav.services"),
+    ("/treguesit", "nav.indicators"),
+    ("/swot", "nav.swot"),
+    ("/buxheti", "nav.budget"),
+    ("/permbledhja", "nav.briefing"),
+    ("/cilesia", "nav.quality"),
+)
 
 
 def language_of(search: str | None) -> str:

@@ -1,6 +1,7 @@
 """Message catalogues (sq, en, sr) and locale-aware formatting of numbers and dates.
 
-Every text of the interface is a key in messages/<lang>.json; Albanian is the default.
+Every text of the interface is a key in messages/<area>.<lang>.json (one file per page or
+shared area, so pages can be worked on apart); Albanian is the default.
 Data as printed in the documents stays in Albanian unless a translation is stored as data.
 """
 
@@ -28,8 +29,14 @@ def normalise_language(value: str | None) -> str:
 
 @lru_cache(maxsize=len(LANGUAGES))
 def messages(lang: str) -> dict[str, str]:
-    """The message catalogue of one language."""
-    return json.loads((_MESSAGES_DIR / f"{lang}.json").read_text(encoding="utf-8"))
+    """The message catalogue of one language: every messages/*.<lang>.json merged."""
+    merged: dict[str, str] = {}
+    for path in sorted(_MESSAGES_DIR.glob(f"*.{lang}.json")):
+        for key, text in json.loads(path.read_text(encoding="utf-8")).items():
+            if key in merged:
+                raise ValueError(f"message key {key!r} is defined twice ({path.name})")
+            merged[key] = text
+    return merged
 
 
 def t(key: str, lang: str, **values: object) -> str:

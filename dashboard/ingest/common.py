@@ -159,6 +159,11 @@ class ProblemLog:
     def __bool__(self) -> bool:
         return bool(self.problems) or self.omitted > 0
 
+    @property
+    def count(self) -> int:
+        """Number of problems recorded so far, listed or not."""
+        return len(self.problems) + self.omitted
+
     def raise_if_any(self, summary: str | None = None) -> None:
         """Raise :class:`IngestError` if anything was recorded."""
         if self:
@@ -359,15 +364,19 @@ def build_frame(
     """Assemble the long table: labels, codes, ``value`` (Float64) and ``status``."""
     columns: dict[str, object] = {}
     for dimension, where in zip(dimensions, positions, strict=True):
-        labels = np.asarray(dimension.labels, dtype=object)
-        columns[dimension.name] = pd.array(labels[where], dtype=STRING_DTYPE)
+        columns[dimension.name] = _take(dimension.labels, where)
     for dimension, where in zip(dimensions, positions, strict=True):
         if dimension.codes is not None:
-            codes = np.asarray(dimension.codes, dtype=object)
-            columns[f"{dimension.name}#code"] = pd.array(codes[where], dtype=STRING_DTYPE)
+            columns[f"{dimension.name}#code"] = _take(dimension.codes, where)
     columns["value"] = pd.array(np.asarray(values, dtype=np.float64), dtype=VALUE_DTYPE)
     columns["status"] = pd.array(np.asarray(status, dtype=object), dtype=STRING_DTYPE)
     return pd.DataFrame(columns)
+
+
+def _take(labels: Sequence[str], where: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """Return ``labels[where]`` as a string array (built in Arrow: fast for big cubes)."""
+    taken = pa.array(list(labels), type=pa.string()).take(pa.array(where, type=pa.int64()))
+    return pd.array(taken, dtype=STRING_DTYPE)
 
 
 def duplicates(items: Sequence[str]) -> list[str]:

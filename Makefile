@@ -1,0 +1,43 @@
+# Set up, run and test the dashboard. Needs only Python 3.11+ (and apt for the browser tests).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test test-fast lint build bench clean browser-deps
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+run: $(STAMP)  ## build the database if missing and serve at http://127.0.0.1:8050
+	$(BIN)/dms-dashboard serve
+
+build: $(STAMP)
+	$(BIN)/dms-dashboard build
+
+browser-deps:  ## Debian's chromium and chromium-driver, for the browser tests
+	@if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then \
+		echo "installing chromium and chromium-driver"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	fi
+
+test: $(STAMP) browser-deps  ## the whole suite: lint, unit, callbacks, browser
+	$(BIN)/ruff check dashboard tests
+	$(BIN)/python -m pytest -q
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not browser"
+
+lint: $(STAMP)
+	$(BIN)/ruff format --check dashboard tests
+	$(BIN)/ruff check dashboard tests
+
+bench: $(STAMP)
+	$(BIN)/dms-dashboard bench --scale default --out artifacts/bench-default.json
+
+clean:
+	rm -rf $(VENV) var artifacts .pytest_cache

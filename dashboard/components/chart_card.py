@@ -1,0 +1,151 @@
+"""The chart card used everywhere: title, chart, takeaway, source, downloads, data table.
+
+    chart_card(chart_id="sns-trend", title=..., figure=fig, takeaway=..., data=frame,
+               lang=lang, search="?year=2024")
+
+`data` is the frame behind the chart; its `source` column makes the source line and a
+true `demonstration` column puts the demonstration badge on the card. The data downloads
+link to /charts/<chart_id>.csv|xlsx with the page's query (see chart_data.py); the image
+downloads (PNG, SVG) are made in the browser from the rendered chart.
+"""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+import pandas as pd
+import plotly.graph_objects as go
+from dash import ClientsideFunction, Input, Output, dcc, html
+
+from dashboard.components.chart_data import is_demonstration
+from dashboard.components.source import source_line
+from dashboard.figures.theme import separators_for
+from dashboard.i18n import format_number, t
+
+TABLE_ROW_LIMIT = 200
+
+
+def demonstration_badge(lang: str) -> dbc.Badge:
+    """The label every piece of demonstration data carries."""
+    return dbc.Badge(
+        t("chart.demonstration", lang),
+        color="warning",
+        text_color="dark",
+        className="demo-badge ms-2",
+        title=t("chart.demonstration_help", lang),
+    )
+
+
+def _cell(value: object, lang: str) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
+        return t("chart.missing_mark", lang)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        decimals = 0 if float(value).is_integer() else 2
+        return format_number(value, lang, decimals=decimals)
+    return str(value)
+
+
+def data_table(frame: pd.DataFrame, lang: str, columns: list[str] | None = None) -> html.Div:
+    """An accessible table of the rows behind a chart (missing shown as a mark, not 0)."""
+    columns = columns or [c for c in frame.columns if c not in ("source", "demonstration")]
+    shown = frame.head(TABLE_ROW_LIMIT)
+    header = html.Thead(html.Tr([html.Th(c, scope="col") for c in columns]))
+    body = html.Tbody(
+        [html.Tr([html.Td(_cell(row[c], lang)) for c in columns]) for _, row in shown.iterrows()]
+    )
+    note = (
+        html.P(t("chart.table_truncated", lang, shown=len(shown), total=len(frame)), className="small")
+        if len(frame) > len(shown)
+        else None
+    )
+    return html.Div(
+        [dbc.Table([header, body], size="sm", striped=True, responsive=True, className="mb-1"), note],
+        className="chart-table",
+    )
+
+
+def chart_card(
+    *,
+    chart_id: str,
+    title: str,
+    figure: go.Figure,
+    takeaway: str,
+    data: pd.DataFrame,
+    lang: str,
+    search: str = "",
+    table_columns: list[str] | None = None,
+) -> dbc.Card:
+    """A card for one chart; every chart carries its source, takeaway and downloads."""
+    demonstration = is_demonstration(data)
+    figure.update_layout(separators=separators_for(lang))
+    heading = [html.H2(title, className="h6 mb-0 chart-title")]
+    if demonstration:
+        heading.append(demonstration_badge(lang))
+    downloads = html.Div(
+        [
+            html.Span(t("chart.download", lang) + ":", className="me-1"),
+            html.A("CSV", href=f"/charts/{chart_id}.csv{search}", className="me-2", download=""),
+            html.A("Excel", href=f"/charts/{chart_id}.xlsx{search}", className="me-2", download=""),
+            html.Button(
+                "PNG",
+                id={"type": "chart-image", "chart": chart_id, "fmt": "png"},
+                className="btn btn-link btn-sm p-0 me-2 align-baseline",
+                **{"aria-label": t("chart.download_image", lang, fmt="PNG", title=title)},
+            ),
+            html.Button(
+                "SVG",
+                id={"type": "chart-image", "chart": chart_id, "fmt": "svg"},
+                className="btn btn-link btn-sm p-0 align-baseline",
+                **{"aria-label": t("chart.download_image", lang, fmt="SVG", title=title)},
+            ),
+        ],
+        className="chart-downloads small no-print",
+    )
+    graph = dcc.Graph(
+        id=f"chart-{chart_id}",
+        figure=figure,
+        config={
+            "displaylogo": False,
+            "responsive": True,
+            "toImageButtonOptions": {"format": "png", "filename": chart_id, "scale": 2},
+            "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+        },
+        className="chart-graph",
+    )
+    return dbc.Card(
+        dbc.CardBody(
+            [
+                html.Div(heading, className="d-flex align-items-center flex-wrap mb-2"),
+                html.Figure(
+                    [graph, html.Figcaption(takeaway, className="chart-takeaway fw-semibold mt-1")],
+                    className="mb-1",
+                    **{"aria-label": f"{title}. {takeaway}"},
+                ),
+                source_line(data["source"] if "source" in data.columns else [], lang),
+                html.Details(
+                    [html.Summary(t("chart.show_table", lang)), data_table(data, lang, table_columns)],
+                    className="chart-details small mt-1",
+                ),
+                downloads,
+            ]
+        ),
+        className="chart-card h-100" + (" is-demonstration" if demonstration else ""),
+        id=f"card-{chart_id}",
+    )
+
+
+def empty_card(*, chart_id: str, title: str, lang: str, message_key: str = "state.empty") -> dbc.Card:
+    """The card shown when a selection has no data: says so in words."""
+    return dbc.Card(
+        dbc.CardBody([html.H2(title, className="h6"), html.P(t(message_key, lang), className="text-muted")]),
+        className="chart-card h-100",
+        id=f"card-{chart_id}",
+    )
+
+
+dash.clientside_callback(
+    ClientsideFunction(namespace="charts", function_name="downloadImage"),
+    Output({"type": "chart-image", "chart": dash.MATCH, "fmt": dash.MATCH}, "title"),
+    Input({"type": "chart-image", "chart": dash.MATCH, "fmt": dash.MATCH}, "n_clicks"),
+    prevent_initial_call=True,
+)

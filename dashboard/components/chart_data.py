@@ -1,0 +1,67 @@
+"""The data behind each chart, downloadable as CSV or Excel at /charts/<chart_id>.<fmt>.
+
+A page registers, for each chart, a function from the page's URL query to the DataFrame
+the chart shows; the download route calls it with the same query, so the file always
+matches what the person sees (filters, language) without shipping data to the browser.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Mapping
+
+import pandas as pd
+from flask import Blueprint, Response, request
+
+ChartData = Callable[[Mapping[str, str]], pd.DataFrame]
+DOWNLOAD_FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+DEMONSTRATION_NOTE = "DEMONSTRATION DATA - generated, not real figures / TË DHËNA DEMONSTRUESE"
+
+_providers: dict[str, ChartData] = {}
+chart_downloads = Blueprint("chart_downloads", __name__)
+
+
+def register_chart_data(chart_id: str, provider: ChartData) -> None:
+    """Make a chart's data downloadable; chart ids are unique across pages."""
+    if chart_id in _providers and _providers[chart_id] is not provider:
+        raise ValueError(f"chart id {chart_id!r} is registered twice")
+    _providers[chart_id] = provider
+
+
+def is_demonstration(frame: pd.DataFrame) -> bool:
+    """Whether any row of the frame is demonstration data."""
+    return "demonstration" in frame.columns and bool(frame["demonstration"].fillna(False).any())
+
+
+def encode_download(frame: pd.DataFrame, fmt: str) -> bytes:
+    """CSV (UTF-8 with BOM, for Excel) or XLSX; demonstration data says so in the file."""
+    if fmt == "csv":
+        text = frame.to_csv(index=False, lineterminator="\r\n")
+        if is_demonstration(frame):
+            text = f"# {DEMONSTRATION_NOTE}\r\n{text}"
+        return text.encode("utf-8-sig")
+    if fmt == "xlsx":
+        buffer = io.BytesIO()
+        with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+            frame.to_excel(writer, index=False, sheet_name="data")
+            if is_demonstration(frame):
+                pd.DataFrame({"note": [DEMONSTRATION_NOTE]}).to_excel(
+                    writer, index=False, sheet_name="DEMONSTRATION"
+                )
+        return buffer.getvalue()
+    raise ValueError(f"unknown format {fmt!r}")
+
+
+@chart_downloads.get("/charts/<chart_id>.<fmt>")
+def download_chart_data(chart_id: str, fmt: str) -> Response | tuple[str, int]:
+    """The rows behind one chart, for the filters in the query string."""
+    provider = _providers.get(chart_id)
+    if provider is None or fmt not in DOWNLOAD_FORMATS:
+        return "no such chart download", 404
+    frame = provider(request.args.to_dict())
+    response = Response(encode_download(frame, fmt), content_type=DOWNLOAD_FORMATS[fmt])
+    response.headers["Content-Disposition"] = f'attachment; filename="{chart_id}.{fmt}"'
+    return response

@@ -1,0 +1,43 @@
+"""The shared look of every chart: a colour-blind-safe palette and a quiet layout."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+# Okabe-Ito: distinguishable with the common colour-vision deficiencies.
+PALETTE: tuple[str, ...] = (
+    "#0072B2",  # blue
+    "#E69F00",  # orange
+    "#009E73",  # bluish green
+    "#CC79A7",  # reddish purple
+    "#56B4E9",  # sky blue
+    "#D55E00",  # vermillion
+    "#F0E442",  # yellow
+    "#000000",
+)
+HIGHLIGHT = "#D55E00"
+MUTED = "#9AA5B1"
+FONT_FAMILY = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', Arial, sans-serif"
+
+
+def apply_theme(figure: go.Figure, *, height: int = 380, legend: bool = True) -> go.Figure:
+    """Apply the dashboard's layout to a figure and return it."""
+    figure.update_layout(
+        template="plotly_white",
+        colorway=list(PALETTE),
+        font={"family": FONT_FAMILY, "size": 13, "color": "#1F2933"},
+        height=height,
+        margin={"l": 8, "r": 8, "t": 16, "b": 8},
+        showlegend=legend,
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        hoverlabel={"font": {"family": FONT_FAMILY}},
+        separators=None,
+    )
+    figure.update_xaxes(automargin=True)
+    figure.update_yaxes(automargin=True)
+    return figure
+
+
+def separators_for(lang: str) -> str:
+    """Plotly's decimal and thousands separators for a language ('.,' in en, ', ' in sq)."""
+    return {"sq": ", ", "sr": ",.", "en": ".,"}.get(lang, ".,")
