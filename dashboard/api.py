@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import Blueprint, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
@@ -10,6 +12,7 @@ from dashboard.db import get_database
 from dashboard.settings import get_settings
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
+logger = logging.getLogger(__name__)
 
 
 def _error(status: int, message: str) -> tuple[Response, int]:
@@ -24,8 +27,7 @@ def _http_error(error: HTTPException) -> tuple[Response, int]:
 @api.errorhandler(Exception)
 def _unexpected(error: Exception) -> tuple[Response, int]:
     # Never a traceback for the caller; the server log keeps it.
-    api_logger = __import__("logging").getLogger("dashboard.api")
-    api_logger.exception("API error")
+    logger.exception("API error")
     return _error(500, "internal error")
 
 
@@ -57,3 +59,10 @@ def download_dataset(name: str, fmt: str) -> Response | tuple[Response, int]:
     response.headers["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
+
+
+@api.route("/", defaults={"anything": ""})
+@api.route("/<path:anything>")
+def unknown_endpoint(anything: str) -> tuple[Response, int]:
+    """Anything else under /api/v1 is a JSON 404, not the dashboard's HTML."""
+    return _error(404, "no such endpoint; see /api/v1/datasets")

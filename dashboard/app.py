@@ -6,10 +6,9 @@ import logging
 
 import dash
 import dash_bootstrap_components as dbc
-
-import dashboard.components.chart_card  # noqa: F401  (registers the image-download callback)
 from dash import Dash, Input, Output, dcc, html
 
+import dashboard.components.chart_card  # noqa: F401  (registers the image-download callback)
 from dashboard.api import api
 from dashboard.components.chart_data import chart_downloads
 from dashboard.components.frame import footer, language_of, navbar
@@ -35,7 +34,7 @@ def create_app() -> Dash:
         "dashboard",
         use_pages=True,
         assets_folder=str(PROJECT_ROOT / "assets"),
-        external_stylesheets=[dbc.themes.BOOTSTRAP],
+        # Bootstrap is served from assets/ (no CDN: works offline and under a strict CSP).
         title=t("app.title", "sq"),
         update_title=None,
         suppress_callback_exceptions=True,

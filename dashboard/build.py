@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import importlib
 import os
+import re
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -204,7 +205,7 @@ def build_database(settings: Settings, *, target: Path | None = None) -> BuildRe
                 try:
                     _load_dataset(con, dataset, path)
                 except duckdb.Error as error:
-                    problems.append(Problem(path.name, None, None, None, _first_line(error)))
+                    problems.append(_csv_error_problem(path, error))
                     continue
                 problems.extend(_row_problems(con, dataset, path))
             if problems:
@@ -255,6 +256,25 @@ def _run_contributors(
                 continue
             raise
         module.contribute(con, settings, catalogue)
+
+
+def _csv_error_problem(path: Path, error: duckdb.Error) -> Problem:
+    """Turn DuckDB's CSV error into a Problem naming the line, the column and the value."""
+    text = str(error)
+    line = re.search(r"Line: (\d+)", text)
+    column = re.search(r'converting column "([^"]+)"', text)
+    value = re.search(r'Could not convert string "([^"]*)" to \'([^\']+)\'', text)
+    if column and value:
+        expected = f"a value of type {value.group(2)}"
+    else:
+        expected = f"a well-formed CSV row ({_first_line(error)})"
+    return Problem(
+        file=path.name,
+        line=int(line.group(1)) if line else None,
+        field=column.group(1) if column else None,
+        value=value.group(1) if value else None,
+        expected=expected,
+    )
 
 
 def _first_line(error: Exception) -> str:

@@ -105,7 +105,9 @@ def _parse_dataset(name: str, spec: dict[str, Any], where: str) -> Dataset:
 def _checked_type(type_name: str, where: str) -> str:
     base = type_name.split("(")[0].upper()
     if base not in ALLOWED_TYPES and base != "DECIMAL":
-        raise CatalogueError(f"{where}: unknown type {type_name!r}; expected one of {ALLOWED_TYPES}")
+        raise CatalogueError(
+            f"{where}: unknown type {type_name!r}; expected one of {ALLOWED_TYPES}"
+        )
     return type_name.upper()
 
 

@@ -25,7 +25,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
     print(f"built {report.db_path} at {report.built_at} in {report.seconds:.2f} s")
     for name, rows in report.rows_per_dataset.items():
         print(f"  {name:<28} {rows:>10,} rows")
-    print(f"  {report.total_rows:,} rows ({rate:,.0f} rows/s); {report.findings} data-quality findings")
+    print(f"  {report.total_rows:,} rows ({rate:,.0f} rows/s)")
+    print(f"  {report.findings} data-quality findings")
     print("  (run `dms-dashboard check` to list them)")
     return 0
 
@@ -111,7 +112,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="print the data-quality findings")
     check.add_argument(
-        "--severity", action="append", choices=("error", "warning", "info"),
+        "--severity",
+        action="append",
+        choices=("error", "warning", "info"),
         help="only these severities (repeatable)",
     )
     check.set_defaults(handler=_cmd_check)

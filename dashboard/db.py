@@ -75,11 +75,7 @@ class Database:
         """The process's connection, reopened after a fork or a swapped database file."""
         identity = _identity(self.settings.db_path)
         with self._lock:
-            if (
-                self._connection is None
-                or self._pid != os.getpid()
-                or identity != self._identity
-            ):
+            if self._connection is None or self._pid != os.getpid() or identity != self._identity:
                 if self._connection is not None and self._pid == os.getpid():
                     self._connection.close()
                 self._connection = self._connect()

@@ -61,9 +61,7 @@ def catalogue_entries(settings: Settings, database: Database) -> list[dict[str, 
                 ],
                 "row_count": int(stats["row_count"]) if stats is not None else 0,
                 "built_at": str(stats["built_at"]) if stats is not None else None,
-                "downloads": {
-                    fmt: f"/api/v1/datasets/{dataset.name}.{fmt}" for fmt in FORMATS
-                },
+                "downloads": {fmt: f"/api/v1/datasets/{dataset.name}.{fmt}" for fmt in FORMATS},
             }
         )
     return entries

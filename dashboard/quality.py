@@ -149,7 +149,10 @@ def check_printed_totals(tables: Tables, catalogue: dict[str, Dataset]) -> list[
                 dataset=total["dataset"],
                 key=" ".join(
                     part
-                    for part in (aggregate, "" if _is_missing(total["column_name"]) else total["column_name"])
+                    for part in (
+                        aggregate,
+                        "" if _is_missing(total["column_name"]) else total["column_name"],
+                    )
                     if part
                 )
                 + f" [{condition}]",
@@ -215,7 +218,9 @@ def check_percentages(tables: Tables, catalogue: dict[str, Dataset]) -> list[Fin
             implied = value * 100 / percent
             low = value * 100 / (percent + 0.005)
             high = value * 100 / (percent - 0.005).clip(lower=1e-9)
-            consensus = _best_covered_point(list(zip(low, high, strict=True)), float(implied.median()))
+            consensus = _best_covered_point(
+                list(zip(low, high, strict=True)), float(implied.median())
+            )
             for index in group.index:
                 if low[index] - 0.5 <= consensus <= high[index] + 0.5:
                     continue
@@ -265,7 +270,9 @@ def _measure_rows(tables: Tables, catalogue: dict[str, Dataset]) -> pd.DataFrame
         frame = pd.DataFrame(
             {
                 "dataset": name,
-                "scope": rows[config["scope_column"]] if "scope_column" in config else config["scope"],
+                "scope": rows[config["scope_column"]]
+                if "scope_column" in config
+                else config["scope"],
                 "measure": config.get("prefix", "")
                 + (rows["measure"].astype(str) if "measure" not in config else config["measure"]),
                 "period": rows[config.get("period_column", "period")].astype("string"),
@@ -383,7 +390,8 @@ def check_categories(tables: Tables, catalogue: dict[str, Dataset]) -> list[Find
                 if _is_missing(total["value"]) or float(total["value"]) == parts_sum:
                     continue
                 categories = " + ".join(
-                    f"{c} {fmt(float(v))}" for c, v in zip(parts[config["column"]], values, strict=True)
+                    f"{c} {fmt(float(v))}"
+                    for c, v in zip(parts[config["column"]], values, strict=True)
                 )
                 findings.append(
                     Finding(
@@ -417,7 +425,9 @@ def check_missing(tables: Tables, catalogue: dict[str, Dataset]) -> list[Finding
                     (c for c in (f"{column}_text", "status", "note") if c in row.index),
                     None,
                 )
-                printed = row[text_column] if text_column and not _is_missing(row[text_column]) else ""
+                printed = (
+                    row[text_column] if text_column and not _is_missing(row[text_column]) else ""
+                )
                 findings.append(
                     Finding(
                         check="missing_value",
@@ -453,8 +463,11 @@ def check_dated_after_document(tables: Tables, catalogue: dict[str, Dataset]) ->
             key_columns = [k for k in dataset.key if k != config["period_column"]]
             listed = "; ".join(
                 f"{_row_key(row, key_columns[:1])}: "
-                + (fmt(row[config["value_column"]]) if not _is_missing(row[config["value_column"]])
-                   else str(row.get("value_text", "")))
+                + (
+                    fmt(row[config["value_column"]])
+                    if not _is_missing(row[config["value_column"]])
+                    else str(row.get("value_text", ""))
+                )
                 for _, row in group.iterrows()
             )
             findings.append(
@@ -495,8 +508,14 @@ def check_same_text(tables: Tables, catalogue: dict[str, Dataset]) -> list[Findi
             first = group[group[config["key"]] == codes[0]]
             for other_code in codes[1:]:
                 other = group[group[config["key"]] == other_code]
-                paired = first.merge(other, on=by, suffixes=("", "_other")) if by else (
-                    first.assign(_j=1).merge(other.assign(_j=1), on="_j", suffixes=("", "_other"))
+                paired = (
+                    first.merge(other, on=by, suffixes=("", "_other"))
+                    if by
+                    else (
+                        first.assign(_j=1).merge(
+                            other.assign(_j=1), on="_j", suffixes=("", "_other")
+                        )
+                    )
                 )
                 differing = paired[
                     paired["_value"].notna()
@@ -515,7 +534,8 @@ def check_same_text(tables: Tables, catalogue: dict[str, Dataset]) -> list[Findi
                         dataset=name,
                         key=f"{config['key']} {codes[0]} vs {other_code}",
                         expected="; ".join(
-                            f"{w}: {fmt(v)}" for w, v in zip(where, differing["_value"], strict=True)
+                            f"{w}: {fmt(v)}"
+                            for w, v in zip(where, differing["_value"], strict=True)
                         ),
                         found="; ".join(
                             f"{w}: {fmt(v)}"
@@ -540,7 +560,7 @@ def check_across_sources(tables: Tables, catalogue: dict[str, Dataset]) -> list[
             continue
         rows = tables[name]
         key = [k for k in dataset.key if k != "source"]
-        for key_values, group in rows.groupby(key):
+        for _, group in rows.groupby(key):
             values = pd.to_numeric(group[config["value"]], errors="coerce")
             if values.dropna().nunique() < 2:
                 continue
@@ -597,9 +617,13 @@ def write_findings(con: duckdb.DuckDBPyConnection, catalogue: dict[str, Dataset]
             needed.add(join["dataset"])
     if "printed_totals" in catalogue:
         needed.add("printed_totals")
-        needed |= {row[0] for row in con.execute("SELECT DISTINCT dataset FROM printed_totals").fetchall()}
+        needed |= {
+            row[0] for row in con.execute("SELECT DISTINCT dataset FROM printed_totals").fetchall()
+        }
     # Only the tables the rules read: national-scale fact tables are not loaded into memory.
-    tables = {name: con.execute(f'SELECT * FROM "{name}"').df() for name in needed if name in catalogue}
+    tables = {
+        name: con.execute(f'SELECT * FROM "{name}"').df() for name in needed if name in catalogue
+    }
     findings = run_rules(tables, catalogue)
     frame = pd.DataFrame(
         [asdict(f) for f in findings],

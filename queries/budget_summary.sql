@@ -4,5 +4,5 @@ SELECT
     count(*) FILTER (WHERE amount_eur IS NOT NULL) AS lines_with_amount,
     count(*) FILTER (WHERE amount_eur IS NOT NULL AND reading <> 'certain') AS uncertain_lines,
     count(*) AS lines,
-    any_value(source) AS source
+    string_agg(DISTINCT source, '; ' ORDER BY source) AS source
 FROM budget;

@@ -54,12 +54,17 @@ def data_table(frame: pd.DataFrame, lang: str, columns: list[str] | None = None)
         [html.Tr([html.Td(_cell(row[c], lang)) for c in columns]) for _, row in shown.iterrows()]
     )
     note = (
-        html.P(t("chart.table_truncated", lang, shown=len(shown), total=len(frame)), className="small")
+        html.P(
+            t("chart.table_truncated", lang, shown=len(shown), total=len(frame)), className="small"
+        )
         if len(frame) > len(shown)
         else None
     )
     return html.Div(
-        [dbc.Table([header, body], size="sm", striped=True, responsive=True, className="mb-1"), note],
+        [
+            dbc.Table([header, body], size="sm", striped=True, responsive=True, className="mb-1"),
+            note,
+        ],
         className="chart-table",
     )
 
@@ -123,7 +128,10 @@ def chart_card(
                 ),
                 source_line(data["source"] if "source" in data.columns else [], lang),
                 html.Details(
-                    [html.Summary(t("chart.show_table", lang)), data_table(data, lang, table_columns)],
+                    [
+                        html.Summary(t("chart.show_table", lang)),
+                        data_table(data, lang, table_columns),
+                    ],
                     className="chart-details small mt-1",
                 ),
                 downloads,
@@ -134,10 +142,14 @@ def chart_card(
     )
 
 
-def empty_card(*, chart_id: str, title: str, lang: str, message_key: str = "state.empty") -> dbc.Card:
+def empty_card(
+    *, chart_id: str, title: str, lang: str, message_key: str = "state.empty"
+) -> dbc.Card:
     """The card shown when a selection has no data: says so in words."""
     return dbc.Card(
-        dbc.CardBody([html.H2(title, className="h6"), html.P(t(message_key, lang), className="text-muted")]),
+        dbc.CardBody(
+            [html.H2(title, className="h6"), html.P(t(message_key, lang), className="text-muted")]
+        ),
         className="chart-card h-100",
         id=f"card-{chart_id}",
     )

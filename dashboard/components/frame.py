@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlencode
 
 import dash_bootstrap_components as dbc
-from dash import dcc, html
+from dash import html
 
 from dashboard.i18n import LANGUAGE_NAMES, LANGUAGES, format_date, normalise_language, t
 
@@ -48,12 +48,13 @@ def navbar(lang: str, pathname: str) -> dbc.Navbar:
     ]
     languages = html.Div(
         [
-            dcc.Link(
+            html.A(
                 LANGUAGE_NAMES[code],
                 href=with_language(pathname or "/", code),
                 className="lang-link" + (" active" if code == lang else ""),
                 lang=code,
-                title=LANGUAGE_NAMES[code],
+                hrefLang=code,
+                **({"aria-current": "true"} if code == lang else {}),
             )
             for code in LANGUAGES
         ],
@@ -79,7 +80,7 @@ def navbar(lang: str, pathname: str) -> dbc.Navbar:
         dbc.Container(
             [
                 brand,
-                dbc.NavbarToggler(id="navbar-toggler", **{"aria-label": "menu"}),
+                dbc.NavbarToggler(id="navbar-toggler"),
                 dbc.Collapse(
                     [dbc.Nav(links, className="me-auto", navbar=True), languages],
                     id="navbar-collapse",

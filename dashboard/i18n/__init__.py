@@ -50,7 +50,9 @@ def format_number(value: float | int | None, lang: str, decimals: int = 0) -> st
     if value is None or value != value:  # NaN
         return "—"
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return babel_numbers.format_decimal(value, format=pattern, locale=LOCALES[normalise_language(lang)])
+    return babel_numbers.format_decimal(
+        value, format=pattern, locale=LOCALES[normalise_language(lang)]
+    )
 
 
 def format_percent(ratio: float | None, lang: str, decimals: int = 1) -> str:
@@ -58,7 +60,9 @@ def format_percent(ratio: float | None, lang: str, decimals: int = 1) -> str:
     if ratio is None or ratio != ratio:
         return "—"
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "") + "%"
-    return babel_numbers.format_percent(ratio, format=pattern, locale=LOCALES[normalise_language(lang)])
+    return babel_numbers.format_percent(
+        ratio, format=pattern, locale=LOCALES[normalise_language(lang)]
+    )
 
 
 def format_currency(value: float | None, lang: str) -> str:

@@ -84,9 +84,9 @@ class Problem:
         what = self.field or ""
         if self.value is not None:
             what = f"{what} = {self.value!r}" if what else repr(self.value)
-        return f"{where}: {what}: expected {self.expected}" if what else (
-            f"{where}: expected {self.expected}"
-        )
+        if what:
+            return f"{where}: {what}: expected {self.expected}"
+        return f"{where}: expected {self.expected}"
 
 
 class IngestError(Exception):
@@ -330,9 +330,7 @@ def classify_cells(cells: Sequence[str] | pa.Array) -> Cells:
     texts = pc.utf8_trim_whitespace(texts)
     numeric = pc.fill_null(pc.match_substring_regex(texts, f"^(?:{NUMBER_PATTERN})$"), False)
     symbolic = pc.fill_null(pc.is_in(texts, value_set=_SYMBOL_ARRAY), False)
-    values = pc.cast(pc.if_else(numeric, texts, None), pa.float64()).to_numpy(
-        zero_copy_only=False
-    )
+    values = pc.cast(pc.if_else(numeric, texts, None), pa.float64()).to_numpy(zero_copy_only=False)
     status = pc.if_else(symbolic, texts, None).to_numpy(zero_copy_only=False)
     bad = np.flatnonzero(~pc.or_(numeric, symbolic).to_numpy(zero_copy_only=False))
     finite = np.isfinite(values) | np.isnan(values)
@@ -377,6 +375,14 @@ def _take(labels: Sequence[str], where: np.ndarray) -> pd.api.extensions.Extensi
     """Return ``labels[where]`` as a string array (built in Arrow: fast for big cubes)."""
     taken = pa.array(list(labels), type=pa.string()).take(pa.array(where, type=pa.int64()))
     return pd.array(taken, dtype=STRING_DTYPE)
+
+
+RESERVED_TEXT = "a variable name other than 'value', 'status' or one ending in '#code'"
+
+
+def reserved_names(names: Sequence[str]) -> list[str]:
+    """Return the names that would clash with the columns the long table adds."""
+    return [name for name in names if name in ("value", "status") or name.endswith("#code")]
 
 
 def duplicates(items: Sequence[str]) -> list[str]:

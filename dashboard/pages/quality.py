@@ -45,7 +45,9 @@ def findings_table(findings, lang: str) -> dbc.Table:  # noqa: ANN001
         )
         for _, row in findings.iterrows()
     ]
-    return dbc.Table([header, html.Tbody(rows)], size="sm", responsive=True, className="quality-table")
+    return dbc.Table(
+        [header, html.Tbody(rows)], size="sm", responsive=True, className="quality-table"
+    )
 
 
 def layout(lang: str | None = None, **_query: str) -> html.Div:

@@ -30,9 +30,22 @@ def live_server(built_db) -> Iterator[str]:
     env = dict(os.environ)
     gunicorn = Path(sys.executable).with_name("gunicorn")
     process = subprocess.Popen(
-        [str(gunicorn), "dashboard.app:server", "--bind", f"127.0.0.1:{port}",
-         "--workers", "2", "--threads", "2", "--timeout", "60"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        [
+            str(gunicorn),
+            "dashboard.app:server",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--threads",
+            "2",
+            "--timeout",
+            "60",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -71,9 +84,16 @@ def browser_driver(tmp_path_factory) -> Iterator[object]:
     options = webdriver.ChromeOptions()
     options.binary_location = chromium
     for argument in (
-        "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-        "--window-size=1400,1000", f"--user-data-dir={tmp_path_factory.mktemp('chromium')}",
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-quic",
+        "--window-size=1400,1000",
+        f"--user-data-dir={tmp_path_factory.mktemp('chromium')}",
     ):
         options.add_argument(argument)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})

@@ -21,7 +21,13 @@ def test_home_shows_key_figures_with_sources(live_server, browser, artifacts_dir
     assert "331 km²" in area and "Tabela 1" in area
     settlements = browser.find_element("css selector", "#kpi-settlements").text
     assert "39" in settlements and "Tabela 5" in settlements
-    for card_id in ("kpi-sns-families", "kpi-qps-budget", "kpi-dms-budget", "kpi-plan", "kpi-quality"):
+    for card_id in (
+        "kpi-sns-families",
+        "kpi-qps-budget",
+        "kpi-dms-budget",
+        "kpi-plan",
+        "kpi-quality",
+    ):
         text = browser.find_element("css selector", f"#{card_id}").text
         assert "Burimi:" in text, card_id
     wait_for(browser, "#footer-built")

@@ -1,0 +1,43 @@
+"""The frame's callbacks called directly, in every language."""
+
+from __future__ import annotations
+
+import pytest
+
+from dashboard.components.frame import NAV_PAGES, footer, language_of, navbar, with_language
+from dashboard.i18n import LANGUAGES, t
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_navbar_links_every_page_in_the_language(lang):
+    bar = navbar(lang, "/demografia")
+    text = str(bar)
+    for path, key in NAV_PAGES:
+        assert t(key, lang) in text
+        assert f"'{with_language(path, lang)}'" in text
+    assert "active=True" in text
+
+
+@pytest.mark.parametrize(
+    ("search", "lang"),
+    [
+        ("", "sq"),
+        ("?lang=en", "en"),
+        ("?lang=sr&x=1", "sr"),
+        ("?lang=de", "sq"),
+        ("?lang=", "sq"),
+        (None, "sq"),
+    ],
+)
+def test_language_from_the_url_falls_back_to_albanian(search, lang):
+    assert language_of(search) == lang
+
+
+def test_footer_dates_the_data(app):
+    assert "24 nëntor 2026" in str(footer("sq", "2026-11-24T12:00:00+00:00"))
+    assert "24 November 2026" in str(footer("en", "2026-11-24T12:00:00+00:00"))
+
+
+def test_pages_answer(client):
+    for path in ("/", "/cilesia", "/?lang=en"):
+        assert client.get(path).status_code == 200
