@@ -316,7 +316,7 @@ class Cells:
     """Cell texts classified: values (NaN where missing), statuses, positions of bad cells."""
 
     values: np.ndarray
-    status: np.ndarray
+    status: pa.Array
     bad: np.ndarray
 
 
@@ -331,12 +331,23 @@ def classify_cells(cells: Sequence[str] | pa.Array) -> Cells:
     numeric = pc.fill_null(pc.match_substring_regex(texts, f"^(?:{NUMBER_PATTERN})$"), False)
     symbolic = pc.fill_null(pc.is_in(texts, value_set=_SYMBOL_ARRAY), False)
     values = pc.cast(pc.if_else(numeric, texts, None), pa.float64()).to_numpy(zero_copy_only=False)
-    status = pc.if_else(symbolic, texts, None).to_numpy(zero_copy_only=False)
+    status = pc.if_else(symbolic, texts, None)
     bad = np.flatnonzero(~pc.or_(numeric, symbolic).to_numpy(zero_copy_only=False))
     finite = np.isfinite(values) | np.isnan(values)
     if not finite.all():  # "1e999" overflows: not a figure anybody meant
         bad = np.union1d(bad, np.flatnonzero(~finite))
     return Cells(values=values, status=status, bad=bad)
+
+
+def product_position(sizes: Sequence[int], index: int) -> np.ndarray:
+    """Return the value position of dimension ``index`` for every cell of a row-major cube."""
+    total = math.prod(sizes)
+    if total == 0:
+        return np.zeros(0, dtype=np.int64)
+    inner = math.prod(sizes[index + 1 :])
+    outer = math.prod(sizes[:index])
+    kind = np.int32 if sizes[index] < 2**31 else np.int64
+    return np.tile(np.repeat(np.arange(sizes[index], dtype=kind), inner), outer)
 
 
 def product_positions(sizes: Sequence[int]) -> list[np.ndarray]:
@@ -355,25 +366,47 @@ def product_positions(sizes: Sequence[int]) -> list[np.ndarray]:
 
 def build_frame(
     dimensions: Sequence[Dimension],
-    positions: Sequence[np.ndarray],
+    positions: Sequence[np.ndarray] | None,
     values: np.ndarray,
-    status: np.ndarray,
+    status: np.ndarray | pa.Array,
 ) -> pd.DataFrame:
-    """Assemble the long table: labels, codes, ``value`` (Float64) and ``status``."""
+    """Assemble the long table: labels, codes, ``value`` (Float64) and ``status``.
+
+    Args:
+        dimensions: the variables, in the table's order.
+        positions: per dimension, the value position of every cell; None for a full
+            row-major cube (computed one dimension at a time to bound memory).
+        values: the numbers, NaN where missing.
+        status: the symbol or status of every cell, None where there is none.
+    """
+    sizes = [len(dimension.labels) for dimension in dimensions]
+
+    def where(index: int) -> np.ndarray:
+        return positions[index] if positions is not None else product_position(sizes, index)
+
     columns: dict[str, object] = {}
-    for dimension, where in zip(dimensions, positions, strict=True):
-        columns[dimension.name] = _take(dimension.labels, where)
-    for dimension, where in zip(dimensions, positions, strict=True):
+    for index, dimension in enumerate(dimensions):
+        columns[dimension.name] = _take(dimension.labels, where(index))
+    for index, dimension in enumerate(dimensions):
         if dimension.codes is not None:
-            columns[f"{dimension.name}#code"] = _take(dimension.codes, where)
+            columns[f"{dimension.name}#code"] = _take(dimension.codes, where(index))
     columns["value"] = pd.array(np.asarray(values, dtype=np.float64), dtype=VALUE_DTYPE)
-    columns["status"] = pd.array(np.asarray(status, dtype=object), dtype=STRING_DTYPE)
+    if not isinstance(status, pa.Array):
+        status = pa.array(np.asarray(status, dtype=object), type=pa.string())
+    columns["status"] = pd.array(status, dtype=STRING_DTYPE)
     return pd.DataFrame(columns)
 
 
 def _take(labels: Sequence[str], where: np.ndarray) -> pd.api.extensions.ExtensionArray:
-    """Return ``labels[where]`` as a string array (built in Arrow: fast for big cubes)."""
-    taken = pa.array(list(labels), type=pa.string()).take(pa.array(where, type=pa.int64()))
+    """Return ``labels[where]`` as a categorical of strings.
+
+    A cube of tens of millions of cells repeats a handful of labels per dimension:
+    categorical codes keep memory bounded (a byte or two per cell, not a string each).
+    """
+    if len(set(labels)) == len(labels):
+        categories = pd.Index(list(labels), dtype=STRING_DTYPE)
+        return pd.Categorical.from_codes(np.asarray(where, dtype=np.int32), categories=categories)
+    taken = pa.array(list(labels), type=pa.string()).take(pa.array(where))
     return pd.array(taken, dtype=STRING_DTYPE)
 
 

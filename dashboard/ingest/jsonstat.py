@@ -1,0 +1,382 @@
+"""Read JSON-stat 2.0 files (a dataset, or a collection of embedded datasets).
+
+PxWeb answers start with a UTF-8 byte-order mark, which is dropped. ``value`` may be an
+array or an ``{"index": value}`` object (absent cells are missing); ``status`` an array
+(one per cell, or one for all), an object or a single string. Values are numbers or
+null; a string value that is one of the missing symbols is read as that symbol. The
+status column holds the JSON-stat status where given, else the symbol of a symbol value.
+Dimension names are the dimensions' labels (their ids when unlabelled); category ids
+go to ``{name}#code`` columns. Links to other files are not followed.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from dashboard.ingest import common
+from dashboard.ingest.common import Dimension, IngestError, ProblemLog, StatTable
+
+FORMAT = "jsonstat"
+
+_SYMBOL_LIST = " ".join(common.MISSING_SYMBOLS)
+
+
+class _DuplicateKeyError(ValueError):
+    """A JSON object repeats a key (the later value would silently win)."""
+
+
+def read(path: Path, *, display_name: str | None = None) -> list[StatTable]:
+    """Read a JSON-stat 2.0 dataset or collection.
+
+    Args:
+        path: the file on disk.
+        display_name: the name the user gave the file, used in problems.
+
+    Returns:
+        One table per dataset, in the file's order.
+
+    Raises:
+        IngestError: with every problem found.
+    """
+    file = common.display_name(path, display_name)
+    raw = common.read_bytes(path, file)
+    binary = common.binary_problem(raw, file)
+    if binary is not None:
+        raise IngestError([binary])
+    if raw.startswith(codecs.BOM_UTF8):
+        raw = raw[3:]
+    text = common.decode(raw, "utf-8", file)
+    document = _load(text, file)
+    log = ProblemLog(file)
+    tables = _document(document, file, log)
+    log.raise_if_any()
+    return tables
+
+
+def _load(text: str, file: str) -> Any:
+    def reject_constant(name: str) -> None:
+        raise ValueError(f"{name} is not a JSON number")
+
+    def unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        obj = dict(pairs)
+        if len(obj) != len(pairs):
+            repeated = common.duplicates([key for key, _ in pairs])
+            raise _DuplicateKeyError(repeated[0])
+        return obj
+
+    def problem(line: int | None, value: str | None, expected: str) -> IngestError:
+        return IngestError([common.Problem(file, line, None, value, expected)])
+
+    try:
+        return json.loads(text, parse_constant=reject_constant, object_pairs_hook=unique_keys)
+    except json.JSONDecodeError as error:
+        snippet = error.doc[error.pos : error.pos + 30] if error.doc else ""
+        raise problem(
+            error.lineno,
+            snippet,
+            f"valid JSON ({error.msg} at column {error.colno}; is the file cut short?)",
+        ) from None
+    except _DuplicateKeyError as error:
+        raise problem(None, str(error), "each key once in a JSON object") from None
+    except ValueError as error:
+        raise problem(None, None, f"valid JSON numbers ({error})") from None
+    except RecursionError:
+        raise problem(None, None, "JSON nested less deeply") from None
+
+
+def _document(document: Any, file: str, log: ProblemLog) -> list[StatTable]:
+    if not isinstance(document, dict):
+        log.add(None, None, type(document).__name__, "a JSON-stat object")
+        return []
+    if "columns" in document and "data" in document:
+        log.add(None, None, None, "JSON-stat 2.0; this is PX-JSON (export JSON-stat 2 instead)")
+        return []
+    kind = document.get("class")
+    version = document.get("version")
+    if kind not in ("dataset", "collection"):
+        log.add(
+            None,
+            "class",
+            _text(kind),
+            'JSON-stat 2.0 with class "dataset" or "collection"'
+            + (" (JSON-stat 1.x is not read)" if kind is None else ""),
+        )
+        return []
+    if version is not None and not (isinstance(version, str) and version.startswith("2")):
+        log.add(None, "version", _text(version), 'JSON-stat version "2.0"')
+        return []
+    if kind == "dataset":
+        table = _dataset(document, "", file, log)
+        return [table] if table is not None else []
+    link = document.get("link")
+    items = link.get("item") if isinstance(link, dict) else None
+    if not isinstance(items, list) or not items:
+        log.add(None, "link.item", None, "a non-empty list of datasets")
+        return []
+    tables = []
+    for i, item in enumerate(items):
+        where = f"link.item[{i}]"
+        if not isinstance(item, dict) or item.get("class") != "dataset" or "value" not in item:
+            log.add(
+                None,
+                where,
+                _text(item.get("href") if isinstance(item, dict) else item),
+                "an embedded dataset (links to other files are not followed)",
+            )
+            continue
+        table = _dataset(item, where, file, log)
+        if table is not None:
+            tables.append(table)
+    return tables
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+def _dataset(ds: dict, where: str, file: str, log: ProblemLog) -> StatTable | None:
+    """Check one dataset and turn it into a table (None when it has problems)."""
+    before = log.count
+
+    def at(key: str) -> str:
+        return f"{where}.{key}" if where else key
+
+    ids = ds.get("id")
+    sizes = ds.get("size")
+    dimension_objects = ds.get("dimension")
+    if not (isinstance(ids, list) and ids and all(isinstance(i, str) for i in ids)):
+        log.add(None, at("id"), _text(ids), "a non-empty list of dimension ids")
+        return None
+    for repeated in common.duplicates(ids):
+        log.add(None, at("id"), repeated, "each dimension id once")
+    if not (
+        isinstance(sizes, list)
+        and all(isinstance(s, int) and not isinstance(s, bool) and s >= 0 for s in sizes)
+    ):
+        log.add(None, at("size"), _text(sizes), "a list of whole numbers")
+        return None
+    if len(sizes) != len(ids):
+        log.add(None, at("size"), _text(sizes), f"{len(ids)} sizes, one per id")
+        return None
+    if not isinstance(dimension_objects, dict):
+        log.add(None, at("dimension"), None, "an object describing each dimension")
+        return None
+    dims: list[Dimension] = []
+    for position, (dim_id, size) in enumerate(zip(ids, sizes, strict=True)):
+        dim = _dimension(dimension_objects.get(dim_id), dim_id, size, position, at, log)
+        if dim is not None:
+            dims.append(dim)
+    for repeated in common.duplicates([d.name for d in dims]):
+        log.add(None, at("dimension"), repeated, "each dimension label once")
+    for name in common.reserved_names([d.name for d in dims]):
+        log.add(None, at("dimension"), name, common.RESERVED_TEXT)
+    if log.count > before:
+        return None
+    total = math.prod(sizes)
+    values, status = _values(ds.get("value"), total, at("value"), log)
+    given = _status(ds.get("status"), total, at("status"), log)
+    if values is None or given is None or log.count > before:
+        return None
+    status = np.where(pd.isna(given), status, given)
+    frame = common.build_frame(dims, common.product_positions(sizes), values, status)
+    return StatTable(
+        title=_plain(ds.get("label")) or where or Path(file).stem,
+        source_file=file,
+        fmt=FORMAT,
+        language=_language(ds),
+        source=_plain(ds.get("source")),
+        units=_units(ds, ids),
+        dimensions=[d.name for d in dims],
+        data=frame,
+        metadata=_metadata(ds, ids, dims),
+    )
+
+
+def _dimension(
+    dim: Any, dim_id: str, size: int, position: int, at: Any, log: ProblemLog
+) -> Dimension | None:
+    """Read one dimension's categories: codes in index order and their labels."""
+    where = at(f"dimension.{dim_id}")
+    category = dim.get("category") if isinstance(dim, dict) else None
+    if not isinstance(category, dict):
+        log.add(None, where, None, f'a dimension "{dim_id}" with a category object')
+        return None
+    index = category.get("index")
+    labels = category.get("label", {})
+    if not isinstance(labels, dict) or not all(isinstance(v, str) for v in labels.values()):
+        log.add(None, f"{where}.category.label", _text(labels), "an object of text labels")
+        return None
+    codes: list[str] | None
+    if index is None:
+        codes = list(labels) if len(labels) == 1 else None
+    elif isinstance(index, list) and all(isinstance(c, str) for c in index):
+        codes = index
+    elif isinstance(index, dict) and _is_permutation(list(index.values())):
+        codes = [code for code, _ in sorted(index.items(), key=lambda pair: pair[1])]
+    else:
+        codes = None
+    if not codes:
+        log.add(
+            None,
+            f"{where}.category.index",
+            _text(index),
+            "a list of category ids or an object of their positions 0..n-1 "
+            "(or one labelled category)",
+        )
+        return None
+    for repeated in common.duplicates(codes):
+        log.add(None, f"{where}.category.index", repeated, "each category id once")
+    unknown = [code for code in labels if code not in set(codes)]
+    if unknown:
+        log.add(None, f"{where}.category.label", unknown[0], "labels only for listed categories")
+    if len(codes) != size:
+        log.add(
+            None,
+            f"{where}.category",
+            f"{len(codes)} categories",
+            f"{size} categories, as size[{position}] says",
+        )
+    name = dim.get("label") if isinstance(dim.get("label"), str) and dim.get("label") else dim_id
+    return Dimension(name, [labels.get(code, code) for code in codes], list(codes))
+
+
+def _is_permutation(positions: list[Any]) -> bool:
+    """Tell whether ``positions`` are the whole numbers 0..n-1, each once."""
+    if not all(isinstance(p, int) and not isinstance(p, bool) for p in positions):
+        return False
+    return sorted(positions) == list(range(len(positions)))
+
+
+def _cell_positions(obj: dict, total: int, where: str, log: ProblemLog) -> dict[int, Any]:
+    """Turn an ``{"index": x}`` object into positions, reporting bad keys."""
+    cells = {}
+    for key, item in obj.items():
+        if not (key.isdigit() and int(key) < total):
+            log.add(None, where, key, f"keys that are cell positions 0..{total - 1}")
+            continue
+        cells[int(key)] = item
+    return cells
+
+
+def _values(
+    value: Any, total: int, where: str, log: ProblemLog
+) -> tuple[np.ndarray | None, np.ndarray]:
+    values = np.full(total, np.nan)
+    status = np.full(total, None, dtype=object)
+    if isinstance(value, list):
+        if len(value) != total:
+            log.add(None, where, f"{len(value)} values", f"{total} values, the product of size")
+            return None, status
+        cells = enumerate(value)
+    elif isinstance(value, dict):
+        cells = iter(_cell_positions(value, total, where, log).items())
+    else:
+        log.add(None, where, _text(value), "a list or an object of values")
+        return None, status
+    for i, item in cells:
+        if item is None:
+            continue
+        if isinstance(item, str) and item.strip() in common.MISSING_SYMBOLS:
+            status[i] = item.strip()
+            continue
+        number = _number(item)
+        if number is None:
+            log.add(None, f"{where}[{i}]", _text(item), f"a number, null or one of {_SYMBOL_LIST}")
+        else:
+            values[i] = number
+    return values, status
+
+
+def _number(item: Any) -> float | None:
+    if isinstance(item, bool) or not isinstance(item, int | float):
+        return None
+    try:
+        number = float(item)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _status(status: Any, total: int, where: str, log: ProblemLog) -> np.ndarray | None:
+    given = np.full(total, None, dtype=object)
+    if status is None:
+        return given
+    if isinstance(status, str):
+        given[:] = status
+        return given
+    if isinstance(status, list):
+        if len(status) == 1:
+            status = status * total
+        if len(status) != total:
+            log.add(None, where, f"{len(status)} statuses", f"{total} statuses (or just one)")
+            return None
+        cells: Any = enumerate(status)
+    elif isinstance(status, dict):
+        cells = _cell_positions(status, total, where, log).items()
+    else:
+        log.add(None, where, _text(status), "a text, a list or an object of statuses")
+        return None
+    for i, item in cells:
+        if item is not None and not isinstance(item, str):
+            log.add(None, f"{where}[{i}]", _text(item), "a text status or null")
+        else:
+            given[i] = item
+    return given
+
+
+def _plain(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _px(ds: dict) -> dict:
+    extension = ds.get("extension")
+    px = extension.get("px") if isinstance(extension, dict) else None
+    return px if isinstance(px, dict) else {}
+
+
+def _language(ds: dict) -> str | None:
+    return _plain(_px(ds).get("language")) or _plain(ds.get("lang"))
+
+
+def _units(ds: dict, ids: list[str]) -> str | None:
+    """Return the unit text when the dataset gives exactly one."""
+    found: list[str] = []
+    for dim_id in ids:
+        dim = ds["dimension"].get(dim_id)
+        unit = dim.get("category", {}).get("unit") if isinstance(dim, dict) else None
+        if isinstance(unit, dict):
+            for description in unit.values():
+                if isinstance(description, dict):
+                    text = _plain(description.get("label")) or _plain(description.get("base"))
+                    if text and text not in found:
+                        found.append(text)
+    return found[0] if len(found) == 1 else None
+
+
+def _metadata(ds: dict, ids: list[str], dims: list[Dimension]) -> dict[str, str]:
+    metadata: dict[str, str] = {}
+    if _plain(ds.get("updated")):
+        metadata["LAST-UPDATED"] = ds["updated"]
+    note = ds.get("note")
+    if isinstance(note, list) and note:
+        metadata["NOTE"] = note[0] if len(note) == 1 else json.dumps(note, ensure_ascii=False)
+    elif isinstance(note, str):
+        metadata["NOTE"] = note
+    px = _px(ds)
+    for key, name in (("tableid", "MATRIX"), ("matrix", "MATRIX"), ("decimals", "DECIMALS")):
+        if key in px and name not in metadata:
+            metadata[name] = _text(px[key])
+    for key in ("role", "extension", "href"):
+        if key in ds:
+            metadata[key] = _text(ds[key])
+    for dim_id, dim in zip(ids, dims, strict=True):
+        if dim.name != dim_id:
+            metadata[f'VARIABLECODE("{dim.name}")'] = dim_id
+    return metadata

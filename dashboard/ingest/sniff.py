@@ -1,0 +1,91 @@
+"""Tell which kind of export a file is, by its first bytes rather than its name.
+
+Only the first :data:`HEAD_BYTES` are read, so any file is answered in milliseconds.
+Files bigger than :data:`dashboard.ingest.common.MAX_BYTES` are refused here already.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from pathlib import Path
+
+from dashboard.ingest import common
+from dashboard.ingest.common import IngestError, Problem
+
+HEAD_BYTES = 64 * 1024
+KINDS = ("px", "pxweb-csv", "jsonstat", "xlsx")
+EXPECTED = "a PC-Axis (.px), PxWeb CSV, JSON-stat or XLSX export"
+
+_PX_START = re.compile(r'[A-Z][A-Z0-9_-]*(?:\[[^\]\r\n]*\])?(?:\(\s*"[^"\r\n]*"[^)\r\n]*\))?\s*=')
+_CONTROL_BYTES = frozenset(range(0x20)) - {0x09, 0x0A, 0x0D, 0x1A}
+
+
+def detect_kind(path: Path, *, display_name: str | None = None) -> str:
+    """Return "px", "pxweb-csv", "jsonstat" or "xlsx" for an export file.
+
+    Args:
+        path: the file on disk.
+        display_name: the name the user gave the file, used in problems.
+
+    Raises:
+        IngestError: the file is missing, empty, too big or not a recognised export.
+    """
+    file = common.display_name(path, display_name)
+    try:
+        size = path.stat().st_size
+        if not path.is_file():
+            raise IsADirectoryError(str(path))
+        common.refuse_size(size, file)
+        with path.open("rb") as handle:
+            head = handle.read(HEAD_BYTES)
+    except OSError as error:
+        raise IngestError([Problem(file, None, None, None, f"a readable file ({error})")]) from None
+    if not head.strip():
+        raise IngestError([Problem(file, None, None, None, "a file with content (it is empty)")])
+    kind, reason = _kind(head)
+    if kind is None:
+        raise IngestError(
+            [Problem(file, None, None, _preview(head), reason)],
+            summary=f"not a recognised export: {file}",
+        )
+    return kind
+
+
+def _kind(head: bytes) -> tuple[str | None, str]:
+    """Classify the first bytes; return the kind, or None and what was expected."""
+    if head.startswith(b"PK\x03\x04"):
+        if b"[Content_Types].xml" in head or b"xl/" in head:
+            return "xlsx", ""
+        return None, f"{EXPECTED}; this is a ZIP archive that is not a workbook"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return None, f"{EXPECTED}; this is an old Excel .xls file: save it as .xlsx"
+    if head.startswith(b"%PDF"):
+        return None, f"{EXPECTED}; this is a PDF document"
+    utf16 = common.binary_problem(head, "")
+    if utf16 is not None and "UTF-16" in utf16.expected:
+        return None, f"{EXPECTED}; this is UTF-16 text: save it again as UTF-8"
+    if any(byte in _CONTROL_BYTES for byte in head):
+        return None, f"{EXPECTED}; this is a binary file"
+    if head.startswith(codecs.BOM_UTF8):
+        head = head[3:]
+    text = head.decode("latin-1").lstrip()
+    if text.startswith(("{", "[")):
+        return "jsonstat", ""
+    if text.startswith("<"):
+        return None, f"{EXPECTED}; this is a web page or XML (did the download fail?)"
+    if _PX_START.match(text):
+        return "px", ""
+    first_lines = [line for line in text.split("\n")[:6] if line.strip()][:3]
+    if any('"' in line or any(d in line for d in (",", ";", "\t")) for line in first_lines):
+        return "pxweb-csv", ""
+    return None, EXPECTED
+
+
+def _preview(head: bytes) -> str:
+    """Show the start of a file: its first line if it is text, else its first bytes in hex."""
+    if any(byte in _CONTROL_BYTES for byte in head[:64]) or head.startswith(
+        (b"\xff\xfe", b"\xfe\xff")
+    ):
+        return head[:16].hex(" ")
+    return head.decode("utf-8", "replace").lstrip().split("\n", 1)[0].rstrip()
