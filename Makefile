@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast lint build bench clean browser-deps
+.PHONY: run test test-fast lint build bench clean browser-deps audit lock
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,9 +25,21 @@ browser-deps:  ## Debian's chromium and chromium-driver, for the browser tests
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium chromium-driver >/dev/null; \
 	fi
 
-test: $(STAMP) browser-deps  ## the whole suite: lint, unit, callbacks, browser
+test: $(STAMP) browser-deps  ## the whole suite: lint, unit, callbacks, browser, audit
 	$(BIN)/ruff check dashboard tests
 	$(BIN)/python -m pytest -q
+	$(MAKE) audit
+
+# Known vulnerabilities in the locked dependencies (PyPI advisory data; needs the network).
+# CI sets PIP_AUDIT_FLAGS=--strict so that a package that cannot be audited fails too.
+PIP_AUDIT_FLAGS ?=
+audit: $(STAMP)
+	$(BIN)/pip-audit --requirement requirements.lock --progress-spinner off $(PIP_AUDIT_FLAGS)
+
+lock: $(STAMP)  ## rewrite requirements.lock from the installed environment
+	{ echo "# Locked versions of every dependency (runtime and test) of dms-dashboard."; \
+	  echo "# Regenerate with \`make lock\` after changing pyproject.toml; audited by \`make audit\`."; \
+	  $(BIN)/pip freeze --exclude-editable | grep -v '^-e '; } > requirements.lock
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -m "not browser"

@@ -1,4 +1,8 @@
-"""The public, read-only open-data API: /api/v1/datasets."""
+"""The public, read-only open-data API: /api/v1/datasets.
+
+Anyone may call it; what it answers depends on the role (dashboard.auth.current_role):
+the public gets suppressed counts and no demonstration rows, staff get every figure.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from flask import Blueprint, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from dashboard import opendata
+from dashboard.auth import current_role
 from dashboard.db import get_database
 from dashboard.settings import get_settings
 
@@ -35,7 +40,7 @@ def _unexpected(error: Exception) -> tuple[Response, int]:
 def list_datasets() -> Response:
     """The catalogue of every dataset."""
     settings = get_settings()
-    entries = opendata.catalogue_entries(settings, get_database(settings))
+    entries = opendata.catalogue_entries(settings, get_database(settings), current_role())
     return jsonify({"datasets": entries})
 
 
@@ -47,7 +52,9 @@ def download_dataset(name: str, fmt: str) -> Response | tuple[Response, int]:
     settings = get_settings()
     filters = {column: request.args.getlist(column) for column in request.args}
     try:
-        frame = opendata.dataset_rows(settings, get_database(settings), name, filters)
+        frame = opendata.dataset_rows(
+            settings, get_database(settings), name, filters, role=current_role()
+        )
     except opendata.UnknownDataset:
         return _error(404, f"no dataset named '{name}'; see /api/v1/datasets")
     except opendata.BadFilter as error:

@@ -9,6 +9,7 @@ import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, dcc, html
 
 import dashboard.components.chart_card  # noqa: F401  (registers the image-download callback)
+from dashboard import auth, security
 from dashboard.api import api
 from dashboard.components.chart_data import chart_downloads
 from dashboard.components.frame import footer, language_of, navbar
@@ -40,6 +41,10 @@ def create_app() -> Dash:
         suppress_callback_exceptions=True,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
+    # Access control and hardening: the role guard, logins, CSRF, headers (see
+    # dashboard/auth and dashboard/security.py); before any other route is added.
+    auth.init_app(app)
+    security.secure(app)
     app.server.register_blueprint(api)
     app.server.register_blueprint(chart_downloads)
     app.layout = html.Div(
@@ -60,7 +65,7 @@ def create_app() -> Dash:
     )
     def render_frame(pathname: str | None, search: str | None) -> tuple:
         lang = language_of(search)
-        return navbar(lang, pathname or "/"), footer(lang, _built_at())
+        return navbar(lang, pathname or "/", search), footer(lang, _built_at())
 
     @app.callback(
         Output("navbar-collapse", "is_open"),

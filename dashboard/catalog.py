@@ -39,6 +39,8 @@ class Dataset:
     checks: dict[str, Any] = field(default_factory=dict)
     generated: bool = False  # produced by the build (e.g. data_quality), not read from a CSV
     demonstration: bool = False  # generated demonstration data: labelled, never public
+    # Counts of people: which column counts, what classifies and adds up (suppression.py).
+    disclosure: dict[str, Any] = field(default_factory=dict)
 
     @property
     def stored_columns(self) -> tuple[Column, ...]:
@@ -86,6 +88,9 @@ def _parse_dataset(name: str, spec: dict[str, Any], where: str) -> Dataset:
             raise CatalogueError(f"{where}: {name} names unknown column '{listed}' in key/filters")
     if "source" not in names:
         raise CatalogueError(f"{where}: {name} has no 'source' column; every row needs one")
+    disclosure = dict(spec.get("disclosure", {}))
+    if disclosure:
+        _check_disclosure(name, disclosure, names, where)
     return Dataset(
         name=name,
         title_sq=need("title_sq"),
@@ -99,7 +104,26 @@ def _parse_dataset(name: str, spec: dict[str, Any], where: str) -> Dataset:
         checks=dict(spec.get("checks", {})),
         generated=bool(spec.get("generated", False)),
         demonstration=bool(spec.get("demonstration", False)),
+        disclosure=disclosure,
     )
+
+
+def _check_disclosure(name: str, spec: dict[str, Any], names: set[str], where: str) -> None:
+    if "count" not in spec:
+        raise CatalogueError(f"{where}: [datasets.{name}.disclosure] lacks 'count'")
+    named = {
+        spec["count"],
+        *spec.get("by", []),
+        *spec.get("margins", {}),
+        *spec.get("rows", {}),
+        *spec.get("derived", []),
+    }
+    unknown = sorted(named - names)
+    if unknown:
+        raise CatalogueError(f"{where}: {name}.disclosure names unknown column '{unknown[0]}'")
+    for column in spec.get("margins", {}):
+        if column not in spec.get("by", []):
+            raise CatalogueError(f"{where}: {name}.disclosure margin '{column}' is not in 'by'")
 
 
 def _checked_type(type_name: str, where: str) -> str:

@@ -60,7 +60,12 @@ def _cmd_export(args: argparse.Namespace) -> int:
     settings = get_settings()
     ensure_database(settings)
     try:
-        frame = opendata.dataset_rows(settings, get_database(settings), args.name)
+        role = "viewer" if args.staff else "public"  # public: suppressed, no demonstration rows
+        frame = opendata.dataset_rows(settings, get_database(settings), args.name, role=role)
+        if args.staff:
+            from dashboard.auth.cli import record_cli_event
+
+            record_cli_event("export.unsuppressed", args.name, {"rows": len(frame)})
     except opendata.UnknownDataset:
         names = ", ".join(sorted(opendata.load_catalogue(settings.data_dir)))
         print(f"no dataset named {args.name!r}; known: {names}", file=sys.stderr)
@@ -71,6 +76,23 @@ def _cmd_export(args: argparse.Namespace) -> int:
         print(f"wrote {len(frame)} rows to {args.out}", file=sys.stderr)
     else:
         sys.stdout.buffer.write(body)
+    return 0
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from dashboard import demo
+
+    frame = demo.generate_service_counts(args.scale, args.seed)
+    summary = (
+        f"{len(frame):,} rows of GENERATED DEMONSTRATION DATA (not real figures), "
+        f"scale {args.scale}, seed {args.seed}, {frame['count'].sum():,} services"
+    )
+    if args.out:
+        demo.write_service_counts(frame, Path(args.out))
+        print(f"wrote {summary} to {args.out}", file=sys.stderr)
+    else:
+        frame.to_csv(sys.stdout, index=False)
+        print(summary, file=sys.stderr)
     return 0
 
 
@@ -88,8 +110,120 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _print_problems(error: Exception) -> None:
+    print(str(error), file=sys.stderr)
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from dashboard.ingest import importer
+
+    settings = get_settings()
+    try:
+        plan = importer.preview(Path(args.path), kind=args.kind, settings=settings)
+        if not plan.ok:
+            _print_problems(plan.error())
+            return 1
+        if plan.duplicate_of is not None:
+            entry = plan.duplicate_of
+            print(
+                f"{plan.display_name} was already imported as {entry.id} on "
+                f"{entry.imported_at} by {entry.user}; nothing changed."
+            )
+            return 0
+        print(f"{plan.display_name}: {plan.kind}, {plan.size:,} bytes, sha256 {plan.sha256}")
+        for note in plan.notes:
+            print(f"  note: {note}")
+        if args.dry_run:
+            print("dry run: nothing was changed. The import would bring:")
+            _print_changes(plan.changes)
+            for name, frame in plan.first_rows(5).items():
+                print(f"\nfirst rows of {name}:")
+                print(frame.to_string(index=False, max_colwidth=40))
+            return 0
+        result = importer.apply(plan, args.user)
+    except importer.ImportRefused as error:
+        _print_problems(error)
+        return 1
+    except Exception as error:  # never a traceback for the person importing
+        print(
+            f"import failed unexpectedly ({type(error).__name__}: {error}); nothing was changed",
+            file=sys.stderr,
+        )
+        return 3
+    if result.status == "duplicate":
+        print(f"already imported as {result.entry.id}; nothing changed.")
+        return 0
+    print(f"imported as {result.entry.id} (user {result.entry.user}); database rebuilt:")
+    _print_changes(result.changes)
+    return 0
+
+
+def _print_changes(changes) -> None:  # noqa: ANN001
+    for name, change in changes.items():
+        print(
+            f"  {name:<28} {change.rows:>9,} rows: {change.added:,} added, "
+            f"{change.replaced:,} replaced, {change.unchanged:,} unchanged"
+        )
+
+
+def _cmd_imports_list(args: argparse.Namespace) -> int:
+    from dashboard.ingest import importer
+
+    entries = importer.list_imports(get_settings())
+    if not entries:
+        print("no imports yet")
+        return 0
+    for entry in entries:
+        rows = ", ".join(f"{name} {count:,}" for name, count in entry.rows.items())
+        state = entry.status + (
+            f" ({entry.undone_at} by {entry.undone_by})" if not entry.active else ""
+        )
+        print(
+            f"{entry.id}  {entry.imported_at}  {entry.user:<12} {entry.kind:<9} "
+            f"{entry.original_name}  [{state}]  {rows}"
+        )
+    return 0
+
+
+def _cmd_imports_undo(args: argparse.Namespace) -> int:
+    from dashboard.ingest import importer, journal
+
+    try:
+        result = importer.undo(args.id, args.user, settings=get_settings())
+    except journal.UnknownImport as error:
+        print(str(error).strip("'\""), file=sys.stderr)
+        return 2
+    except importer.ImportRefused as error:
+        _print_problems(error)
+        return 1
+    if result.status != "undone":
+        print(f"{result.entry.id} was already undone on {result.entry.undone_at}; nothing changed.")
+        return 0
+    print(f"undid {result.entry.id} ({result.entry.original_name}); database rebuilt:")
+    for name in sorted(set(result.rows_before) | set(result.rows_after)):
+        before, after = result.rows_before.get(name, 0), result.rows_after.get(name, 0)
+        if before != after:
+            print(f"  {name:<28} {before:>9,} -> {after:,} rows")
+    return 0
+
+
+def _cmd_template(args: argparse.Namespace) -> int:
+    from dashboard.ingest import qps
+
+    body = qps.write_template(args.format, qps.load_codes(get_settings().data_dir))
+    out = args.out or (None if args.format == "csv" else f"qps-template.{args.format}")
+    if out:
+        Path(out).write_bytes(body)
+        print(f"wrote the QPS import template to {out}", file=sys.stderr)
+    else:
+        sys.stdout.buffer.write(body)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every sub-command."""
+    from dashboard.demo import DEFAULT_SEED
+
     parser = argparse.ArgumentParser(
         prog="dms-dashboard",
         description="Social-welfare dashboard of Mitrovica South: build, serve, export, check.",
@@ -108,6 +242,11 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("name", help="dataset name, as in /api/v1/datasets")
     export.add_argument("--format", choices=("csv", "json", "parquet"), default="csv")
     export.add_argument("--out", help="file to write (default: standard output)")
+    export.add_argument(
+        "--staff",
+        action="store_true",
+        help="every figure unsuppressed, as staff see them (internal use, never to publish)",
+    )
     export.set_defaults(handler=_cmd_export)
 
     check = commands.add_parser("check", help="print the data-quality findings")
@@ -118,6 +257,54 @@ def build_parser() -> argparse.ArgumentParser:
         help="only these severities (repeatable)",
     )
     check.set_defaults(handler=_cmd_check)
+
+    demo = commands.add_parser(
+        "demo", help="write the generated demonstration service counts to a file (not real data)"
+    )
+    demo.add_argument(
+        "--scale", choices=("default", "national"), default="default",
+        help="default: Mitrovica South, 4 years; national: 38 municipalities, ~10 million rows",
+    )
+    demo.add_argument(
+        "--seed", type=int, default=DEFAULT_SEED, help="random seed (same seed, same rows)"
+    )
+    demo.add_argument(
+        "--out", help="file to write, .csv or .parquet (default: CSV on standard output)"
+    )
+    demo.set_defaults(handler=_cmd_demo)
+
+    from dashboard.auth.cli import add_user_commands
+
+    add_user_commands(commands)
+    imports_one = commands.add_parser(
+        "import", help="import an ASK export (PX, PxWeb CSV, JSON-stat) or a QPS sheet"
+    )
+    imports_one.add_argument("path", help="the file to import")
+    imports_one.add_argument(
+        "--kind", choices=("px", "pxweb-csv", "jsonstat", "qps"), help="default: detected"
+    )
+    imports_one.add_argument(
+        "--dry-run", action="store_true", help="check the file and show the changes only"
+    )
+    imports_one.add_argument("--user", help="who imports (default: $USER)")
+    imports_one.set_defaults(handler=_cmd_import)
+
+    journal = commands.add_parser("imports", help="list or undo imports")
+    journal_commands = journal.add_subparsers(dest="imports_command", required=True)
+    journal_list = journal_commands.add_parser("list", help="every import, oldest first")
+    journal_list.set_defaults(handler=_cmd_imports_list)
+    journal_undo = journal_commands.add_parser("undo", help="undo an import and rebuild")
+    journal_undo.add_argument("id", help="the import id (or its sequence number)")
+    journal_undo.add_argument("--user", help="who undoes it (default: $USER)")
+    journal_undo.set_defaults(handler=_cmd_imports_undo)
+
+    template = commands.add_parser("template", help="write an import template")
+    template.add_argument("which", choices=("qps",), help="which template")
+    template.add_argument("--format", choices=("xlsx", "csv"), default="xlsx")
+    template.add_argument(
+        "--out", help="file to write (default: CSV on standard output, qps-template.xlsx)"
+    )
+    template.set_defaults(handler=_cmd_template)
     return parser
 
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import io
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -14,7 +16,9 @@ import pandas as pd
 
 from dashboard.catalog import Dataset, load_catalogue
 from dashboard.db import Database
+from dashboard.security import spreadsheet_safe
 from dashboard.settings import Settings
+from dashboard.suppression import REASON_COLUMN, drop_demonstration, for_audience
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -39,12 +43,33 @@ def get_dataset(settings: Settings, name: str) -> Dataset:
     return catalogue[name]
 
 
-def catalogue_entries(settings: Settings, database: Database) -> list[dict[str, Any]]:
-    """The public catalogue: what each dataset is, where it comes from, how big it is."""
+def catalogue_entries(
+    settings: Settings, database: Database, role: str = "public"
+) -> list[dict[str, Any]]:
+    """The catalogue: what each dataset is, where it comes from, how big it is (for the role)."""
     built = database.query("dataset_row_counts").set_index("name")
     entries = []
     for dataset in load_catalogue(settings.data_dir).values():
         stats = built.loc[dataset.name] if dataset.name in built.index else None
+        row_count = int(stats["row_count"]) if stats is not None else 0
+        if role == "public" and dataset.demonstration and row_count:
+            public = database.query("dataset_public_row_count", {"table": dataset.name})
+            row_count = int(public["public_rows"].iloc[0])
+        columns = [
+            {"name": c.name, "type": c.type, "description": c.description} for c in dataset.columns
+        ]
+        if role == "public" and dataset.disclosure:
+            columns.append(
+                {
+                    "name": REASON_COLUMN,
+                    "type": "VARCHAR",
+                    "description": (
+                        f"why {dataset.disclosure['count']} is empty: '< "
+                        f"{settings.disclosure_threshold}' (too few people to publish) or "
+                        "'secondary' (withheld so that a small count cannot be worked out)"
+                    ),
+                }
+            )
         entries.append(
             {
                 "name": dataset.name,
@@ -55,11 +80,9 @@ def catalogue_entries(settings: Settings, database: Database) -> list[dict[str, 
                 "demonstration": dataset.demonstration,
                 "key": list(dataset.key),
                 "filters": list(dataset.filters),
-                "columns": [
-                    {"name": c.name, "type": c.type, "description": c.description}
-                    for c in dataset.columns
-                ],
-                "row_count": int(stats["row_count"]) if stats is not None else 0,
+                "columns": columns,
+                "disclosure": _disclosure_note(dataset, settings) if role == "public" else None,
+                "row_count": row_count,
                 "built_at": str(stats["built_at"]) if stats is not None else None,
                 "downloads": {fmt: f"/api/v1/datasets/{dataset.name}.{fmt}" for fmt in FORMATS},
             }
@@ -67,25 +90,80 @@ def catalogue_entries(settings: Settings, database: Database) -> list[dict[str, 
     return entries
 
 
+def _disclosure_note(dataset: Dataset, settings: Settings) -> dict[str, Any] | None:
+    if not dataset.disclosure:
+        return None
+    return {
+        "count_column": dataset.disclosure["count"],
+        "threshold": settings.disclosure_threshold,
+        "zero_suppressed": False,
+        "marks": {
+            f"< {settings.disclosure_threshold}": "fewer people than the threshold",
+            "secondary": "withheld so that a small count cannot be worked out from totals",
+        },
+    }
+
+
 def dataset_rows(
     settings: Settings,
     database: Database,
     name: str,
     filters: Mapping[str, Sequence[str]] | None = None,
+    role: str = "public",
 ) -> pd.DataFrame:
-    """The rows of one dataset, filtered on its documented filter columns."""
+    """The rows of one dataset the role may see, filtered on its documented filter columns.
+
+    For the public, demonstration rows are left out and counts of people are suppressed
+    (dashboard/suppression.py). Suppression is decided on the whole table and then the
+    filter is applied, so that two filtered downloads never withhold different cells
+    (which would let someone difference them).
+    """
     dataset = get_dataset(settings, name)
     for column in filters or {}:
         if column not in dataset.filters:
             allowed = ", ".join(dataset.filters) or "none"
             raise BadFilter(f"'{column}' is not a filter of {name}; allowed: {allowed}")
-    return database.select_dataset(dataset.name, dataset.filters, filters)
+    if role != "public":
+        return database.select_dataset(dataset.name, dataset.filters, filters)
+    if not dataset.disclosure:
+        rows = database.select_dataset(dataset.name, dataset.filters, filters)
+        return drop_demonstration(rows, dataset.demonstration).reset_index(drop=True)
+    whole = _public_table(settings, database, dataset)
+    if not filters:
+        return whole.copy(deep=False)
+    chosen = database.select_dataset(dataset.name, dataset.filters, filters)
+    chosen = drop_demonstration(chosen, dataset.demonstration)
+    key = list(dataset.key)
+    return chosen[key].merge(whole, on=key, how="left", sort=False)[list(whole.columns)]
+
+
+_public_tables: OrderedDict[tuple[str, str, int], pd.DataFrame] = OrderedDict()
+_public_tables_lock = threading.Lock()
+
+
+def _public_table(settings: Settings, database: Database, dataset: Dataset) -> pd.DataFrame:
+    """The whole table as the public sees it, kept per database build."""
+    cache_key = (dataset.name, database.version, settings.disclosure_threshold)
+    with _public_tables_lock:
+        if cache_key in _public_tables:
+            _public_tables.move_to_end(cache_key)
+            return _public_tables[cache_key]
+    rows = database.select_dataset(dataset.name, dataset.filters, None)
+    public = for_audience(
+        rows, dataset.name, "public", threshold=settings.disclosure_threshold
+    ).reset_index(drop=True)
+    with _public_tables_lock:
+        _public_tables[cache_key] = public
+        while len(_public_tables) > 16:
+            _public_tables.popitem(last=False)
+    return public
 
 
 def encode(frame: pd.DataFrame, fmt: str) -> bytes:
     """Serialise rows: CSV with a BOM so Excel reads Albanian letters, JSON records, Parquet."""
     if fmt == "csv":
-        return frame.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+        safe = spreadsheet_safe(frame)  # a text cell never runs as a formula in Excel
+        return safe.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
     if fmt == "json":
         records = json.loads(frame.to_json(orient="records", date_format="iso", force_ascii=False))
         return json.dumps(records, ensure_ascii=False).encode("utf-8")

@@ -292,11 +292,11 @@ def check_same_measure(tables: Tables, catalogue: dict[str, Dataset]) -> list[Fi
     findings: list[Finding] = []
     measures = _measure_rows(tables, catalogue)
     measures = measures[measures["period"].notna() & measures["value"].notna()]
-    for (scope, measure, period, qualifier), group in measures.groupby(
-        ["scope", "measure", "period", "qualifier"]
-    ):
-        if group["value"].nunique() < 2:
-            continue
+    keys = ["scope", "measure", "period", "qualifier"]
+    # Only groups stated with more than one value; most groups (one figure each) drop here.
+    distinct = measures.groupby(keys, dropna=False)["value"].transform("nunique")
+    measures = measures[distinct > 1]
+    for (scope, measure, period, qualifier), group in measures.groupby(keys):
         first = group.iloc[0]
         for _, other in group.iloc[1:].iterrows():
             if other["value"] == first["value"]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -25,6 +25,17 @@ def _int(name: str, default: int) -> int:
         raise ValueError(f"{name} must be a whole number, got {value!r}") from error
 
 
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name, "").strip().lower()
+    if value == "":
+        return default
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"{name} must be true or false, got {value!r}")
+
+
 @dataclass(frozen=True)
 class Settings:
     """Deployment settings; every field has an environment variable."""
@@ -38,6 +49,16 @@ class Settings:
     duckdb_threads: int
     duckdb_memory_limit: str
     environment: str
+    # Access control and disclosure (dashboard/auth, security.py, suppression.py).
+    state_dir: Path = PROJECT_ROOT / "var" / "state"  # users, sessions, audit log (SQLite)
+    secret_key: str = field(default="", repr=False)  # DMS_SECRET_KEY; required in production
+    tls: bool = False  # served over HTTPS: Secure cookies (HSTS follows the request scheme)
+    proxy_count: int = 0  # reverse proxies in front whose X-Forwarded-* headers are trusted
+    session_hours: int = 8  # absolute lifetime of a staff session
+    session_idle_minutes: int = 30  # a staff session unused this long expires
+    ratelimit_storage_uri: str = "memory://"  # shared store (redis://...) for several machines
+    disclosure_threshold: int = 5  # counts of people 1..threshold-1 are suppressed publicly
+    max_request_mb: int = 32  # largest request body (uploads come base64 in a callback)
 
     @property
     def is_production(self) -> bool:
@@ -48,6 +69,7 @@ class Settings:
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     """Read the settings from the environment once per process."""
+    environment = os.environ.get("DMS_ENV", "development")
     return Settings(
         db_path=_path("DMS_DB_PATH", PROJECT_ROOT / "var" / "dms.duckdb"),
         imports_dir=_path("DMS_IMPORTS_DIR", PROJECT_ROOT / "var" / "imports"),
@@ -57,5 +79,14 @@ def get_settings() -> Settings:
         port=_int("PORT", _int("DMS_PORT", 8050)),
         duckdb_threads=_int("DMS_DUCKDB_THREADS", 2),
         duckdb_memory_limit=os.environ.get("DMS_DUCKDB_MEMORY_LIMIT", "1GB"),
-        environment=os.environ.get("DMS_ENV", "development"),
+        environment=environment,
+        state_dir=_path("DMS_STATE_DIR", PROJECT_ROOT / "var" / "state"),
+        secret_key=os.environ.get("DMS_SECRET_KEY", ""),
+        tls=_bool("DMS_TLS", environment == "production"),
+        proxy_count=_int("DMS_PROXY_COUNT", 0),
+        session_hours=_int("DMS_SESSION_HOURS", 8),
+        session_idle_minutes=_int("DMS_SESSION_IDLE_MINUTES", 30),
+        ratelimit_storage_uri=os.environ.get("DMS_RATELIMIT_STORAGE_URI", "memory://"),
+        disclosure_threshold=_int("DMS_DISCLOSURE_THRESHOLD", 5),
+        max_request_mb=_int("DMS_MAX_REQUEST_MB", 32),
     )

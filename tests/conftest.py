@@ -13,6 +13,7 @@ import pytest
 _SESSION_DIR = Path(tempfile.mkdtemp(prefix="dms-tests-"))
 os.environ["DMS_DB_PATH"] = str(_SESSION_DIR / "dms.duckdb")
 os.environ["DMS_IMPORTS_DIR"] = str(_SESSION_DIR / "imports")
+os.environ["DMS_STATE_DIR"] = str(_SESSION_DIR / "state")  # users, sessions, audit log
 os.environ.setdefault("DMS_ENV", "test")
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
@@ -63,3 +64,86 @@ def artifacts_dir() -> Iterator[Path]:
     path = ARTIFACTS / "screenshots"
     path.mkdir(parents=True, exist_ok=True)
     yield path
+
+
+# --- Staff accounts and requests as a logged-in person (dashboard/auth) -------------------
+
+STAFF_PASSWORD = "correct horse battery staple"  # test accounts only; the app has no default
+
+
+@pytest.fixture(scope="session")
+def staff_users(app) -> dict[str, str]:
+    """One account per staff role (user name = role), created once in the test state store."""
+    from dashboard.auth.passwords import hash_password
+    from dashboard.auth.store import get_store
+
+    store = get_store()
+    for role in ("viewer", "editor", "admin"):
+        if store.get_user(role) is None:
+            store.add_user(role, hash_password(STAFF_PASSWORD), role)
+    return {role: role for role in ("viewer", "editor", "admin")}
+
+
+def csrf_token_of(client) -> str:
+    """The CSRF token the app gave this client (the cookie dash-renderer sends back)."""
+    cookie = client.get_cookie("_csrf_token")
+    if cookie is None:
+        client.get("/hyrja")
+        cookie = client.get_cookie("_csrf_token")
+    return cookie.value
+
+
+@pytest.fixture(scope="session")
+def login(staff_users):
+    """login(client, "editor") logs the client in (each call from its own address)."""
+    import itertools
+
+    addresses = itertools.count(1)
+
+    def _login(client, username: str, password: str = STAFF_PASSWORD):
+        client.environ_base["REMOTE_ADDR"] = f"10.1.{next(addresses) % 250}.{id(client) % 250}"
+        client.get("/hyrja")
+        response = client.post(
+            "/hyrja",
+            data={"username": username, "password": password, "csrf_token": csrf_token_of(client)},
+        )
+        assert response.status_code == 302, response.data[:500]
+        client.get("/")  # a page load hands out the CSRF cookie of the new session
+        return response
+
+    return _login
+
+
+@pytest.fixture()
+def staff_client(app, login):
+    """A test client logged in as a viewer (staff who read unsuppressed figures)."""
+    client = app.server.test_client()
+    login(client, "viewer")
+    return client
+
+
+@pytest.fixture()
+def csrf_token():
+    """csrf_token(client): the token to send back with a state-changing request."""
+    return csrf_token_of
+
+
+@pytest.fixture()
+def dash_post():
+    """dash_post(client, output, inputs, state): POST a callback as dash-renderer does."""
+
+    from dash._utils import split_callback_id
+
+    def _post(client, output: str, inputs: list[dict], state: list[dict] | None = None):
+        body = {
+            "output": output,
+            "outputs": split_callback_id(output),
+            "inputs": inputs,
+            "state": state or [],
+            "changedPropIds": [f"{i['id']}.{i['property']}" for i in inputs[:1]],
+        }
+        return client.post(
+            "/_dash-update-component", json=body, headers={"X-CSRFToken": csrf_token_of(client)}
+        )
+
+    return _post

@@ -11,11 +11,14 @@ downloads (PNG, SVG) are made in the browser from the rendered chart.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
 import plotly.graph_objects as go
 from dash import ClientsideFunction, Input, Output, dcc, html
+from dash.development.base_component import Component
 
 from dashboard.components.chart_data import is_demonstration
 from dashboard.components.source import source_line
@@ -45,11 +48,20 @@ def _cell(value: object, lang: str) -> str:
     return str(value)
 
 
-def data_table(frame: pd.DataFrame, lang: str, columns: list[str] | None = None) -> html.Div:
-    """An accessible table of the rows behind a chart (missing shown as a mark, not 0)."""
+def data_table(
+    frame: pd.DataFrame,
+    lang: str,
+    columns: list[str] | None = None,
+    labels: Mapping[str, str] | None = None,
+) -> html.Div:
+    """An accessible table of the rows behind a chart (missing shown as a mark, not 0).
+
+    `labels` optionally gives a header text per column (the column name otherwise).
+    """
     columns = columns or [c for c in frame.columns if c not in ("source", "demonstration")]
+    labels = labels or {}
     shown = frame.head(TABLE_ROW_LIMIT)
-    header = html.Thead(html.Tr([html.Th(c, scope="col") for c in columns]))
+    header = html.Thead(html.Tr([html.Th(labels.get(c, c), scope="col") for c in columns]))
     body = html.Tbody(
         [html.Tr([html.Td(_cell(row[c], lang)) for c in columns]) for _, row in shown.iterrows()]
     )
@@ -79,8 +91,15 @@ def chart_card(
     lang: str,
     search: str = "",
     table_columns: list[str] | None = None,
+    column_labels: Mapping[str, str] | None = None,
+    note: Component | str | None = None,
 ) -> dbc.Card:
-    """A card for one chart; every chart carries its source, takeaway and downloads."""
+    """A card for one chart; every chart carries its source, takeaway and downloads.
+
+    `note` (optional) is shown between the takeaway and the source line, for what a reader
+    must know to read the chart right (e.g. two sources that disagree); `column_labels`
+    (optional) names the columns of the data table.
+    """
     demonstration = is_demonstration(data)
     figure.update_layout(separators=separators_for(lang))
     heading = [html.H2(title, className="h6 mb-0 chart-title")]
@@ -126,11 +145,12 @@ def chart_card(
                     className="mb-1",
                     **{"aria-label": f"{title}. {takeaway}"},
                 ),
+                html.Div(note, className="chart-note small mb-1") if note is not None else None,
                 source_line(data["source"] if "source" in data.columns else [], lang),
                 html.Details(
                     [
                         html.Summary(t("chart.show_table", lang)),
-                        data_table(data, lang, table_columns),
+                        data_table(data, lang, table_columns, column_labels),
                     ],
                     className="chart-details small mt-1",
                 ),

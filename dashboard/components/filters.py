@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode
 
 import dash_bootstrap_components as dbc
 from dash import html
@@ -68,6 +68,11 @@ def parse_filters(query: Mapping[str, Any], specs: Sequence[FilterSpec]) -> Pars
         else:
             values[spec.name] = parsed[0] if parsed else spec.default
     return ParsedFilters(values=values, rejected=rejected)
+
+
+def query_of(search: str | None) -> dict[str, str]:
+    """The arguments of a query string ("?type=rural&lang=en"), the first value of each."""
+    return {name: values[0] for name, values in parse_qs((search or "").lstrip("?")).items()}
 
 
 def to_search(values: Mapping[str, Any], defaults: Mapping[str, Any], lang: str) -> str:

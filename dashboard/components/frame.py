@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import parse_qs, parse_qsl, urlencode
 
 import dash_bootstrap_components as dbc
 from dash import html
@@ -34,7 +34,15 @@ def with_language(path: str, lang: str) -> str:
     return path if lang == "sq" else f"{path}?{urlencode({'lang': lang})}"
 
 
-def navbar(lang: str, pathname: str) -> dbc.Navbar:
+def same_view_in(pathname: str, search: str | None, lang: str) -> str:
+    """The address of the current view (its filters kept) in another language."""
+    query = [(k, v) for k, v in parse_qsl((search or "").lstrip("?")) if k != "lang"]
+    if lang != "sq":
+        query.append(("lang", lang))
+    return f"{pathname}?{urlencode(query)}" if query else pathname
+
+
+def navbar(lang: str, pathname: str, search: str | None = None) -> dbc.Navbar:
     """The top navigation bar: the municipality, the pages and the language switch."""
     links = [
         dbc.NavItem(
@@ -50,7 +58,7 @@ def navbar(lang: str, pathname: str) -> dbc.Navbar:
         [
             html.A(
                 LANGUAGE_NAMES[code],
-                href=with_language(pathname or "/", code),
+                href=same_view_in(pathname or "/", search, code),
                 className="lang-link" + (" active" if code == lang else ""),
                 lang=code,
                 hrefLang=code,

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 import dash_bootstrap_components as dbc
 from dash import dcc, html
+from dash.development.base_component import Component
 
 from dashboard.components.source import source_line
 
@@ -20,14 +21,20 @@ def kpi_card(
     lang: str,
     href: str | None = None,
     link_text: str | None = None,
+    extra: Component | None = None,
 ) -> dbc.Card:
-    """A card for one key figure; every figure carries the source it was read from."""
+    """A card for one key figure; every figure carries the source it was read from.
+
+    `extra` (optional) is shown under the detail line, e.g. a status still to come.
+    """
     body = [
         html.H2(title, className="kpi-title h6 text-muted"),
         html.P(value, className="kpi-value display-6 fw-bold mb-1", id=f"{card_id}-value"),
     ]
     if detail:
         body.append(html.P(detail, className="kpi-detail mb-2"))
+    if extra is not None:
+        body.append(extra)
     if href and link_text:
         body.append(dcc.Link(link_text, href=href, className="kpi-link d-block mb-2"))
     body.append(source_line(sources, lang))

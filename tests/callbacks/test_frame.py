@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.components.frame import NAV_PAGES, footer, language_of, navbar, with_language
+from dashboard.components.frame import (
+    NAV_PAGES,
+    footer,
+    language_of,
+    navbar,
+    same_view_in,
+    with_language,
+)
 from dashboard.i18n import LANGUAGES, t
 
 
@@ -41,3 +48,12 @@ def test_footer_dates_the_data(app):
 def test_pages_answer(client):
     for path in ("/", "/cilesia", "/?lang=en"):
         assert client.get(path).status_code == 200
+
+
+def test_language_switch_keeps_the_view_filters():
+    assert (
+        same_view_in("/demografia", "?type=Rural&lang=en", "sr") == "/demografia?type=Rural&lang=sr"
+    )
+    assert same_view_in("/demografia", "?type=Rural&lang=en", "sq") == "/demografia?type=Rural"
+    assert same_view_in("/", None, "sq") == "/"
+    assert "'/demografia?type=Rural&lang=en'" in str(navbar("sq", "/demografia", "?type=Rural"))

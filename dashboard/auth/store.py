@@ -1,0 +1,328 @@
+"""The state database (SQLite in DMS_STATE_DIR): staff users, their sessions, the audit log.
+
+It is separate from the DuckDB file the workers read: that one is rebuilt and swapped,
+this one is written by requests (logins) and by the command line, from several
+processes at once, so it runs in WAL mode with a busy timeout. The audit log is
+append-only: triggers refuse any UPDATE or DELETE of its rows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+STATE_FILE = "state.sqlite3"
+STAFF_ROLES = ("viewer", "editor", "admin")
+SCHEMA_VERSION = 1
+MAX_TEXT = 2000  # longest audit target/detail kept; longer text is cut, never refused
+
+_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS users (
+    username TEXT PRIMARY KEY,
+    password_hash TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN {STAFF_ROLES!r}),
+    active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+    created_at TEXT NOT NULL,
+    password_changed_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sessions (
+    token_hash TEXT PRIMARY KEY,
+    username TEXT NOT NULL REFERENCES users (username),
+    created_at TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    revoked_at TEXT
+);
+CREATE INDEX IF NOT EXISTS sessions_by_user ON sessions (username);
+CREATE TABLE IF NOT EXISTS audit_events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    time TEXT NOT NULL,
+    actor TEXT NOT NULL CHECK (actor <> ''),
+    action TEXT NOT NULL CHECK (action <> ''),
+    target TEXT NOT NULL DEFAULT '',
+    detail TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS audit_by_action_target ON audit_events (action, target, time);
+CREATE TRIGGER IF NOT EXISTS audit_events_no_update BEFORE UPDATE ON audit_events
+BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
+CREATE TRIGGER IF NOT EXISTS audit_events_no_delete BEFORE DELETE ON audit_events
+BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
+"""
+
+
+def now() -> datetime:
+    """The current time in UTC (one place, so tests can reason about it)."""
+    return datetime.now(UTC)
+
+
+def iso(moment: datetime) -> str:
+    """A UTC time as stored: ISO 8601 with seconds."""
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def token_digest(token: str) -> str:
+    """What the sessions table keeps of a session token: a leaked table opens no session."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class User:
+    """A staff account as stored (the password hash stays in the store)."""
+
+    username: str
+    role: str
+    active: bool
+    created_at: str
+    password_changed_at: str
+
+
+@dataclass(frozen=True)
+class AuditEvent:
+    """One row of the audit log."""
+
+    id: int
+    time: str
+    actor: str
+    action: str
+    target: str
+    detail: str
+
+
+class StateStore:
+    """Users, sessions and the audit log in one SQLite file."""
+
+    def __init__(self, state_dir: Path):
+        self.path = state_dir / STATE_FILE
+        self._ready = False
+
+    @contextmanager
+    def connect(self, write: bool = False) -> Iterator[sqlite3.Connection]:
+        """A short-lived connection; `write` takes the write lock up front (BEGIN IMMEDIATE)."""
+        self._ensure()
+        connection = sqlite3.connect(self.path, timeout=15, isolation_level=None)
+        connection.row_factory = sqlite3.Row
+        try:
+            connection.execute("PRAGMA busy_timeout = 15000")
+            connection.execute("PRAGMA foreign_keys = ON")
+            connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            try:
+                yield connection
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+            connection.execute("COMMIT")
+        finally:
+            connection.close()
+
+    def _ensure(self) -> None:
+        if self._ready:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        created = not self.path.exists()
+        connection = sqlite3.connect(self.path, timeout=15, isolation_level=None)
+        try:
+            connection.execute("PRAGMA busy_timeout = 15000")
+            connection.execute("PRAGMA journal_mode = WAL")
+            version = connection.execute("PRAGMA user_version").fetchone()[0]
+            if version < SCHEMA_VERSION:
+                connection.executescript(_SCHEMA)
+                connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        finally:
+            connection.close()
+        if created:
+            os.chmod(self.path, 0o600)
+        self._ready = True
+
+    # --- users -----------------------------------------------------------------------
+
+    def get_user(self, username: str) -> User | None:
+        """The account of that name, or None."""
+        with self.connect() as db:
+            row = db.execute("SELECT * FROM users WHERE username = ?", (username,)).fetchone()
+        return _user(row) if row else None
+
+    def password_hash(self, username: str) -> str | None:
+        """The stored argon2 hash of an account, or None when there is no such account."""
+        with self.connect() as db:
+            row = db.execute(
+                "SELECT password_hash FROM users WHERE username = ?", (username,)
+            ).fetchone()
+        return str(row["password_hash"]) if row else None
+
+    def list_users(self) -> list[User]:
+        """Every account, by name."""
+        with self.connect() as db:
+            rows = db.execute("SELECT * FROM users ORDER BY username").fetchall()
+        return [_user(row) for row in rows]
+
+    def add_user(self, username: str, password_hash: str, role: str) -> User:
+        """Create an account; an existing name is refused (sqlite3.IntegrityError)."""
+        stamp = iso(now())
+        with self.connect(write=True) as db:
+            db.execute(
+                "INSERT INTO users (username, password_hash, role, active, created_at,"
+                " password_changed_at) VALUES (?, ?, ?, 1, ?, ?)",
+                (username, password_hash, role, stamp, stamp),
+            )
+        user = self.get_user(username)
+        assert user is not None
+        return user
+
+    def set_password_hash(self, username: str, password_hash: str, *, changed: bool) -> bool:
+        """Store a new hash; `changed` (a reset, not a rehash) also ends every session."""
+        with self.connect(write=True) as db:
+            if changed:
+                cursor = db.execute(
+                    "UPDATE users SET password_hash = ?, password_changed_at = ?"
+                    " WHERE username = ?",
+                    (password_hash, iso(now()), username),
+                )
+                _revoke_all(db, username)
+            else:
+                cursor = db.execute(
+                    "UPDATE users SET password_hash = ? WHERE username = ?",
+                    (password_hash, username),
+                )
+        return cursor.rowcount == 1
+
+    def set_active(self, username: str, active: bool) -> bool:
+        """Enable or disable an account; disabling ends its sessions at once."""
+        with self.connect(write=True) as db:
+            cursor = db.execute(
+                "UPDATE users SET active = ? WHERE username = ?", (int(active), username)
+            )
+            if not active:
+                _revoke_all(db, username)
+        return cursor.rowcount == 1
+
+    def set_role(self, username: str, role: str) -> bool:
+        """Change an account's role; its sessions end so the new role applies cleanly."""
+        with self.connect(write=True) as db:
+            cursor = db.execute("UPDATE users SET role = ? WHERE username = ?", (role, username))
+            _revoke_all(db, username)
+        return cursor.rowcount == 1
+
+    # --- sessions --------------------------------------------------------------------
+
+    def open_session(self, token: str, username: str, lifetime: timedelta) -> None:
+        """Record a new session (only the token's digest is kept)."""
+        start = now()
+        with self.connect(write=True) as db:
+            db.execute(
+                "INSERT INTO sessions (token_hash, username, created_at, last_seen, expires_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (token_digest(token), username, iso(start), iso(start), iso(start + lifetime)),
+            )
+
+    def session_user(self, token: str, idle: timedelta) -> User | None:
+        """The active user of a live session, or None (expired, idle, revoked, disabled)."""
+        moment = now()
+        with self.connect() as db:
+            row = db.execute(
+                "SELECT s.last_seen, s.expires_at, s.revoked_at, u.* FROM sessions s"
+                " JOIN users u ON u.username = s.username WHERE s.token_hash = ?",
+                (token_digest(token),),
+            ).fetchone()
+        if row is None or row["revoked_at"] is not None or not row["active"]:
+            return None
+        if datetime.fromisoformat(row["expires_at"]) <= moment:
+            return None
+        if datetime.fromisoformat(row["last_seen"]) + idle <= moment:
+            return None
+        if (moment - datetime.fromisoformat(row["last_seen"])).total_seconds() > 60:
+            with self.connect(write=True) as db:
+                db.execute(
+                    "UPDATE sessions SET last_seen = ? WHERE token_hash = ?",
+                    (iso(moment), token_digest(token)),
+                )
+        return _user(row)
+
+    def close_session(self, token: str) -> None:
+        """End one session (logout)."""
+        with self.connect(write=True) as db:
+            db.execute(
+                "UPDATE sessions SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL",
+                (iso(now()), token_digest(token)),
+            )
+
+    # --- audit log -------------------------------------------------------------------
+
+    def record_event(self, actor: str, action: str, target: str = "", detail: Any = "") -> None:
+        """Append one event to the audit log; detail may be text or JSON-serialisable."""
+        if not actor or not action:
+            raise ValueError("an audit event needs an actor and an action")
+        text = detail if isinstance(detail, str) else json.dumps(detail, ensure_ascii=False)
+        with self.connect(write=True) as db:
+            db.execute(
+                "INSERT INTO audit_events (time, actor, action, target, detail)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (iso(now()), actor[:200], action[:200], str(target)[:MAX_TEXT], text[:MAX_TEXT]),
+            )
+
+    def events(
+        self, limit: int = 200, action: str | None = None, actor: str | None = None
+    ) -> list[AuditEvent]:
+        """The latest audit events first, optionally of one action or actor."""
+        clauses, params = [], []
+        if action is not None:
+            clauses.append("action = ?")
+            params.append(action)
+        if actor is not None:
+            clauses.append("actor = ?")
+            params.append(actor)
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        with self.connect() as db:
+            rows = db.execute(
+                f"SELECT * FROM audit_events {where} ORDER BY id DESC LIMIT ?",
+                (*params, int(limit)),
+            ).fetchall()
+        return [AuditEvent(**dict(row)) for row in rows]
+
+    def count_events_since(self, action: str, target: str, since: datetime) -> int:
+        """How many events of an action about a target happened since a moment."""
+        with self.connect() as db:
+            row = db.execute(
+                "SELECT count(*) FROM audit_events WHERE action = ? AND target = ? AND time >= ?",
+                (action, target, iso(since)),
+            ).fetchone()
+        return int(row[0])
+
+
+def _revoke_all(db: sqlite3.Connection, username: str) -> None:
+    db.execute(
+        "UPDATE sessions SET revoked_at = ? WHERE username = ? AND revoked_at IS NULL",
+        (iso(now()), username),
+    )
+
+
+def _user(row: sqlite3.Row) -> User:
+    return User(
+        username=row["username"],
+        role=row["role"],
+        active=bool(row["active"]),
+        created_at=row["created_at"],
+        password_changed_at=row["password_changed_at"],
+    )
+
+
+_stores: dict[Path, StateStore] = {}
+
+
+def get_store(state_dir: Path | None = None) -> StateStore:
+    """The state store of this process for the configured directory."""
+    if state_dir is None:
+        from dashboard.settings import get_settings
+
+        state_dir = get_settings().state_dir
+    store = _stores.get(state_dir)
+    if store is None:
+        store = _stores[state_dir] = StateStore(state_dir)
+    return store

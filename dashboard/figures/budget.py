@@ -1,0 +1,166 @@
+"""Figures of the Budget page: the 2026 work-plan lines and sectors, and budget execution."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.figures.indicators import with_legend_room
+from dashboard.figures.services import short_label
+from dashboard.figures.theme import MUTED, PALETTE, apply_theme
+from dashboard.i18n import format_currency, format_percent, t
+
+READING_STYLE: dict[str, dict[str, object]] = {
+    "certain": {"color": PALETTE[0]},
+    "uncertain": {"color": "#f3c77a", "pattern": {"shape": "/", "fgcolor": "#8a5a00", "size": 6}},
+    "not legible": {"color": MUTED},
+}
+
+
+def objective_text(row: pd.Series, lang: str) -> str:
+    """The line's objective: the English translation stored as data in English, else as printed."""
+    if lang == "en" and isinstance(row.get("objective_en"), str) and row["objective_en"]:
+        return str(row["objective_en"])
+    return str(row["objective_sq"])
+
+
+def reading_label(reading: str, lang: str) -> str:
+    """The confidence of a line's amount reading in words."""
+    return t(f"budget.reading.{reading.replace(' ', '_')}", lang)
+
+
+def budget_lines_figure(lines: pd.DataFrame, lang: str) -> go.Figure:
+    """The lines with an amount, largest first; amounts read with uncertainty are hatched."""
+    shown = lines.dropna(subset=["amount_eur"]).sort_values("amount_eur", ascending=False)
+    labels = [
+        short_label(row["line_no"], objective_text(row, lang), 50) for _, row in shown.iterrows()
+    ]
+    shown = shown.assign(label=labels)
+    figure = go.Figure()
+    for reading, rows in shown.groupby("reading", sort=False):
+        style = READING_STYLE.get(str(reading), {"color": MUTED})
+        figure.add_bar(
+            name=reading_label(str(reading), lang),
+            y=rows["label"],
+            x=rows["amount_eur"],
+            orientation="h",
+            marker=style,
+            text=[
+                f"{format_currency(a, lang)} ({format_percent(s, lang)})"
+                for a, s in zip(rows["amount_eur"], rows["share_of_total"], strict=True)
+            ],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y}: %{text}<extra>%{fullData.name}</extra>",
+        )
+    figure.update_yaxes(categoryorder="array", categoryarray=list(reversed(labels)))
+    if len(shown):
+        figure.update_xaxes(range=[0, float(shown["amount_eur"].max()) * 1.8])
+    return with_legend_room(apply_theme(figure, height=max(280, 100 + 34 * len(shown))))
+
+
+def budget_lines_takeaway(lines: pd.DataFrame, lang: str) -> str:
+    """The largest line and its share of the total; how many lines have no amount."""
+    with_amount = lines.dropna(subset=["amount_eur"])
+    if with_amount.empty:
+        return t("budget.lines_takeaway_none", lang, lines=len(lines))
+    largest = with_amount.loc[with_amount["amount_eur"].idxmax()]
+    return t(
+        "budget.lines_takeaway",
+        lang,
+        objective=objective_text(largest, lang),
+        amount=format_currency(largest["amount_eur"], lang),
+        share=format_percent(largest["share_of_total"], lang),
+        total=format_currency(largest["total_eur"], lang),
+        without=int(lines["amount_eur"].isna().sum()),
+    )
+
+
+def wrap(text: str, width: int = 22) -> str:
+    """Text broken into lines of about `width` characters for an axis label."""
+    lines: list[str] = []
+    for word in str(text).split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
+
+
+def budget_sector_figure(sectors: pd.DataFrame, lang: str) -> go.Figure:
+    """The planned amount of each sector, a column each."""
+    figure = go.Figure(
+        go.Bar(
+            x=[wrap(s) for s in sectors["sector_sq"]],
+            y=sectors["amount_eur"],
+            marker={"color": PALETTE[0]},
+            text=[
+                f"{format_currency(a, lang)}<br>({format_percent(s, lang)})"
+                for a, s in zip(sectors["amount_eur"], sectors["share_of_total"], strict=True)
+            ],
+            textposition="outside",
+            cliponaxis=False,
+            customdata=sectors["sector_sq"],
+            hovertemplate="%{customdata}: %{text}<extra></extra>",
+        )
+    )
+    if len(sectors) and sectors["amount_eur"].notna().any():
+        figure.update_yaxes(range=[0, float(sectors["amount_eur"].max()) * 1.3])
+    figure.update_xaxes(tickangle=0)
+    return apply_theme(figure, height=360, legend=False)
+
+
+def budget_sector_takeaway(sectors: pd.DataFrame, lang: str) -> str:
+    """Which sector holds most of the planned amount."""
+    known = sectors.dropna(subset=["amount_eur"])
+    if known.empty:
+        return t("state.empty", lang)
+    first = known.loc[known["amount_eur"].idxmax()]
+    return t(
+        "budget.sector_takeaway",
+        lang,
+        sector=first["sector_sq"],
+        share=format_percent(first["share_of_total"], lang),
+        amount=format_currency(first["amount_eur"], lang),
+    )
+
+
+def budget_execution_figure(execution: pd.DataFrame, lang: str) -> go.Figure:
+    """Planned and spent amount of each line with execution data."""
+    labels = [
+        short_label(n, o, 50)
+        for n, o in zip(execution["line_no"], execution["objective_sq"], strict=True)
+    ]
+    figure = go.Figure()
+    figure.add_bar(
+        name=t("budget.planned", lang),
+        y=labels,
+        x=execution["planned_eur"],
+        orientation="h",
+        marker={"color": MUTED},
+    )
+    figure.add_bar(
+        name=t("budget.spent", lang),
+        y=labels,
+        x=execution["spent_eur"],
+        orientation="h",
+        marker={"color": PALETTE[0]},
+    )
+    figure.update_layout(barmode="group")
+    figure.update_yaxes(autorange="reversed")
+    return with_legend_room(apply_theme(figure, height=max(280, 100 + 40 * len(execution))))
+
+
+def budget_execution_takeaway(execution: pd.DataFrame, lang: str) -> str:
+    """How much of the planned amount of the lines with execution data was spent."""
+    planned = execution["planned_eur"].sum()
+    spent = execution["spent_eur"].sum()
+    if not planned:
+        return t("state.empty", lang)
+    return t(
+        "budget.execution_takeaway",
+        lang,
+        spent=format_currency(spent, lang),
+        planned=format_currency(planned, lang),
+        share=format_percent(spent / planned, lang),
+    )

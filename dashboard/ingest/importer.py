@@ -1,0 +1,481 @@
+"""Import one file: plan, validate, diff against the database, apply. Shared by CLI and web.
+
+``preview(path)`` reads and checks the WHOLE file and changes nothing: it says which
+kind of export it is, which rows each dataset would gain or have replaced, shows the
+first rows, and lists every problem. ``apply(preview, user)`` then keeps the raw file
+and its rows in the journal and rebuilds the database:
+
+1. under the journal's lock, the file is hashed again and its rows written to
+   ``rows/<id>/`` (not yet referenced by the index);
+2. a new database is built beside the old one, replaying the journal plus this import;
+3. only then is the import added to the index, and the new database swapped in.
+
+A refused import (any problem, or a failed build) removes what step 1 wrote, so the
+journal and the database stay byte-identical. The same file imported twice is a no-op.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import logging
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from dashboard.build import BuildError, BuildReport, build_database
+from dashboard.catalog import Dataset, load_catalogue
+from dashboard.ingest import common, journal, jsonstat, mapping, px, pxweb_csv, qps, sniff
+from dashboard.ingest.common import IngestError, Problem
+from dashboard.ingest.journal import Entry
+from dashboard.settings import Settings, get_settings
+
+logger = logging.getLogger(__name__)
+
+KINDS = ("px", "pxweb-csv", "jsonstat", "qps")
+READERS = {"px": px.read, "pxweb-csv": pxweb_csv.read, "jsonstat": jsonstat.read}
+SAMPLE_ROWS = 10
+# Columns that say where a row comes from rather than what it says: a row that differs
+# from the stored one only in these is "unchanged".
+_PROVENANCE = frozenset({"import_id", "source", "note"})
+
+
+class ImportRefused(IngestError):
+    """The file has problems (or the rebuild failed); nothing was changed."""
+
+
+@dataclass
+class DatasetChange:
+    """What an import does to one dataset."""
+
+    rows: int
+    added: int = 0  # keys not in the database yet
+    replaced: int = 0  # keys in the database with another value
+    unchanged: int = 0  # keys in the database with the same value
+
+
+@dataclass
+class ImportPreview:
+    """What importing a file would do; nothing has been changed yet."""
+
+    path: Path
+    display_name: str
+    settings: Settings
+    kind: str | None = None
+    sha256: str | None = None
+    size: int = 0
+    rows: dict[str, pd.DataFrame] = field(default_factory=dict)
+    changes: dict[str, DatasetChange] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    omitted: int = 0  # problems found beyond those listed
+    notes: list[str] = field(default_factory=list)
+    duplicate_of: Entry | None = None
+    database_exists: bool = False
+
+    @property
+    def ok(self) -> bool:
+        """Whether the file can be imported."""
+        return not self.problems and not self.omitted
+
+    @property
+    def problem_count(self) -> int:
+        """Problems found, listed or not."""
+        return len(self.problems) + self.omitted
+
+    def first_rows(self, count: int = SAMPLE_ROWS) -> dict[str, pd.DataFrame]:
+        """The first rows each dataset would receive."""
+        return {name: frame.head(count) for name, frame in self.rows.items()}
+
+    def error(self) -> ImportRefused:
+        """The refusal, listing the first 50 problems and counting the rest."""
+        return ImportRefused(
+            self.problems,
+            summary=f"{self.problem_count} problem{'s' if self.problem_count != 1 else ''} in "
+            f"{self.display_name}; nothing was imported",
+            omitted=self.omitted,
+        )
+
+
+@dataclass
+class ImportResult:
+    """What an applied import did."""
+
+    status: str  # "imported" or "duplicate"
+    entry: Entry
+    changes: dict[str, DatasetChange] = field(default_factory=dict)
+    build: BuildReport | None = None
+
+
+@dataclass
+class UndoResult:
+    """What undoing an import did."""
+
+    status: str  # "undone" or "already undone"
+    entry: Entry
+    rows_before: dict[str, int] = field(default_factory=dict)
+    rows_after: dict[str, int] = field(default_factory=dict)
+
+
+# --- reading ----------------------------------------------------------------------------
+
+
+def detect(path: Path, display_name: str | None = None) -> str:
+    """The kind of a file: px, pxweb-csv, jsonstat or qps (XLSX and QPS-headed CSV)."""
+    kind = sniff.detect_kind(path, display_name=display_name)
+    if kind == "xlsx":
+        return "qps"
+    if kind == "pxweb-csv" and qps.looks_like_qps(path):
+        return "qps"
+    return kind
+
+
+def derive_rows(
+    path: Path,
+    kind: str,
+    display_name: str | None,
+    settings: Settings,
+    catalogue: dict[str, Dataset],
+) -> mapping.Mapped:
+    """Read a file of a known kind and map it to dataset rows (IngestError on problems)."""
+    file = common.display_name(path, display_name)
+    if kind == "qps":
+        return qps.read(path, display_name=file, data_dir=settings.data_dir, catalogue=catalogue)
+    if kind not in READERS:
+        raise IngestError([Problem(file, None, "kind", kind, "one of " + ", ".join(KINDS))])
+    tables = READERS[kind](path, display_name=file)
+    places = mapping.Places.from_data_dir(settings.data_dir)
+    return mapping.map_tables(tables, file, places, catalogue)
+
+
+def stamp(rows: Mapping[str, pd.DataFrame], import_id: str) -> dict[str, pd.DataFrame]:
+    """Put the journal id on rows whose dataset has an import_id column."""
+    stamped = {}
+    for name, frame in rows.items():
+        if "import_id" in frame.columns:
+            frame = frame.copy()
+            frame["import_id"] = pd.Categorical.from_codes(
+                np.zeros(len(frame), dtype=np.int8),
+                categories=pd.Index([import_id], dtype="string"),
+            )
+        stamped[name] = frame
+    return stamped
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _check_rows(
+    rows: Mapping[str, pd.DataFrame], catalogue: dict[str, Dataset], file: str
+) -> list[Problem]:
+    """Required columns filled and each key once, per dataset (after mapping)."""
+    problems: list[Problem] = []
+    for name, frame in rows.items():
+        dataset = catalogue[name]
+        for column in dataset.stored_columns:
+            if column.required and frame[column.name].isna().any():
+                count = int(frame[column.name].isna().sum())
+                problems.append(
+                    Problem(
+                        file,
+                        None,
+                        f"{name}.{column.name}",
+                        None,
+                        f"a value ({count} row(s) have none)",
+                    )
+                )
+        key = list(dataset.key)
+        repeated = frame[frame.duplicated(subset=key, keep=False)]
+        for values, group in list(repeated.groupby(key, dropna=False, sort=False))[:20]:
+            described = ", ".join(f"{k}={v}" for k, v in zip(key, values, strict=True))
+            problems.append(
+                Problem(
+                    file,
+                    None,
+                    name,
+                    described,
+                    f"each row once; {len(group)} cells of the file give this row "
+                    "(two spellings of one place, or two tables with the same figures?)",
+                )
+            )
+    return problems
+
+
+# --- the diff ---------------------------------------------------------------------------
+
+
+def _diff(
+    settings: Settings, rows: Mapping[str, pd.DataFrame], catalogue: dict[str, Dataset]
+) -> tuple[dict[str, DatasetChange], bool]:
+    """Count per dataset the rows that are new, replace another value, or repeat one."""
+    changes = {
+        name: DatasetChange(rows=len(frame), added=len(frame)) for name, frame in rows.items()
+    }
+    if not settings.db_path.is_file():
+        return changes, False
+    con = duckdb.connect(
+        str(settings.db_path), read_only=True, config={"threads": settings.duckdb_threads}
+    )
+    try:
+        tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+        for name, frame in rows.items():
+            if name not in tables or frame.empty:
+                continue
+            dataset = catalogue[name]
+            compared = [
+                c.name
+                for c in dataset.stored_columns
+                if c.name not in dataset.key and c.name not in _PROVENANCE
+            ]
+            con.register("incoming_arrow", pa.Table.from_pandas(frame, preserve_index=False))
+            try:
+                cast = ", ".join(
+                    f'CAST(i."{c.name}" AS {c.type}) AS "{c.name}"' for c in dataset.stored_columns
+                )
+                on = " AND ".join(f'n."{k}" IS NOT DISTINCT FROM t."{k}"' for k in dataset.key)
+                same = (
+                    " AND ".join(f'n."{c}" IS NOT DISTINCT FROM t."{c}"' for c in compared)
+                    or "true"
+                )
+                found = con.execute(
+                    f"WITH n AS (SELECT {cast}, row_number() OVER () AS _row "
+                    "FROM incoming_arrow AS i) "
+                    f"SELECT count(DISTINCT n._row) FILTER (WHERE {same}), "
+                    f"count(DISTINCT n._row) FILTER (WHERE NOT ({same})) "
+                    f'FROM n JOIN "{name}" AS t ON {on}'
+                ).fetchall()[0]
+            finally:
+                con.unregister("incoming_arrow")
+            unchanged, replaced = (int(found[0]), int(found[1])) if found else (0, 0)
+            changes[name] = DatasetChange(
+                rows=len(frame),
+                added=len(frame) - unchanged - replaced,
+                replaced=replaced,
+                unchanged=unchanged,
+            )
+    finally:
+        con.close()
+    return changes, True
+
+
+# --- preview and apply ---------------------------------------------------------------------
+
+
+def preview(
+    path: Path | str,
+    kind: str | None = None,
+    display_name: str | None = None,
+    *,
+    settings: Settings | None = None,
+) -> ImportPreview:
+    """Read and check the whole file and say what importing it would change (nothing yet).
+
+    Args:
+        path: the file on disk (for a web upload, the temporary file).
+        kind: px, pxweb-csv, jsonstat or qps; detected from the content when None.
+        display_name: the name the user knows the file by (used in problems and the journal).
+        settings: defaults to the process settings.
+    """
+    settings = settings or get_settings()
+    path = Path(path)
+    file = common.display_name(path, display_name)
+    result = ImportPreview(path=path, display_name=file, settings=settings, kind=kind)
+    try:
+        if kind is not None and kind not in KINDS:
+            raise IngestError([Problem(file, None, "--kind", kind, "one of " + ", ".join(KINDS))])
+        result.kind = kind or detect(path, file)
+        result.size = path.stat().st_size
+        common.refuse_size(result.size, file)
+        result.sha256 = _sha256(path)
+        duplicate = [
+            e for e in journal.read_entries(settings) if e.active and e.sha256 == result.sha256
+        ]
+        if duplicate:
+            result.duplicate_of = duplicate[-1]
+            return result
+        catalogue = load_catalogue(settings.data_dir)
+        mapped = derive_rows(path, result.kind, file, settings, catalogue)
+        result.notes = mapped.notes
+        problems = _check_rows(mapped.rows, catalogue, file)
+        if problems:
+            raise IngestError(problems)
+        result.rows = mapped.rows
+        result.changes, result.database_exists = _diff(settings, mapped.rows, catalogue)
+    except IngestError as error:
+        result.problems = error.problems
+        result.omitted = error.omitted
+        result.rows = {}
+    except OSError as error:
+        result.problems = [Problem(file, None, None, None, f"a readable file ({error})")]
+    except Exception as error:  # a reader's bug must not reach the user as a traceback
+        # The traceback goes to a configured log (the server's), never to a terminal user.
+        logger.error(
+            "import preview of %s failed: %r",
+            file,
+            error,
+            exc_info=bool(logging.getLogger().handlers),
+        )
+        result.problems = [
+            Problem(
+                file,
+                None,
+                None,
+                None,
+                f"a file the importer can read (it failed unexpectedly: {type(error).__name__}; "
+                "the details are in the server log)",
+            )
+        ]
+        result.rows = {}
+    return result
+
+
+def _now() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def default_user() -> str:
+    """The user recorded in the journal when none is given."""
+    try:
+        return os.environ.get("USER") or getpass.getuser()
+    except OSError:
+        return "unknown"
+
+
+def _fsync_dir(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _swap_in(built: Path, target: Path) -> None:
+    os.replace(built, target)
+    _fsync_dir(target.parent)
+
+
+def _scratch_database(settings: Settings) -> Path:
+    return settings.db_path.with_name(f".{settings.db_path.name}.journal-{os.getpid()}")
+
+
+def apply(preview_: ImportPreview, user: str | None = None) -> ImportResult:
+    """Keep the file in the journal and rebuild the database with its rows.
+
+    Raises:
+        ImportRefused: the preview has problems, or the rebuild failed; nothing changed.
+    """
+    settings = preview_.settings
+    user = user or default_user()
+    if not preview_.ok:
+        raise preview_.error()
+    if preview_.duplicate_of is not None:
+        return ImportResult("duplicate", preview_.duplicate_of)
+    assert preview_.sha256 is not None and preview_.kind is not None
+    catalogue = load_catalogue(settings.data_dir)
+    with journal.lock(settings):
+        entries = journal.read_entries(settings)
+        for entry in entries:
+            if entry.active and entry.sha256 == preview_.sha256:
+                return ImportResult("duplicate", entry)
+        seq = (entries[-1].seq if entries else 0) + 1
+        entry_id = journal.make_id(seq, preview_.sha256)
+        rows = stamp(preview_.rows, entry_id)
+        changes, _ = _diff(settings, rows, catalogue)
+        entry = Entry(
+            seq=seq,
+            id=entry_id,
+            sha256=preview_.sha256,
+            original_name=preview_.display_name,
+            kind=preview_.kind,
+            imported_at=_now(),
+            user=user,
+            rows={name: c.rows for name, c in changes.items()},
+            added={name: c.added for name, c in changes.items()},
+            replaced={name: c.replaced for name, c in changes.items()},
+            unchanged={name: c.unchanged for name, c in changes.items()},
+        )
+        scratch = _scratch_database(settings)
+        try:
+            staged = journal.stage(settings, entry, preview_.path, rows)
+        except ValueError as error:
+            raise ImportRefused(
+                [Problem(preview_.display_name, None, None, None, str(error))]
+            ) from None
+        try:
+            with journal.overlay(pending=[entry]):
+                report = build_database(settings, target=scratch)
+            journal.commit(settings, entry)
+        except BuildError as error:
+            staged.rollback()
+            scratch.unlink(missing_ok=True)
+            raise ImportRefused(
+                error.problems,
+                summary=f"the database could not be rebuilt with {preview_.display_name}; "
+                "nothing was imported",
+            ) from None
+        except BaseException:
+            staged.rollback()
+            scratch.unlink(missing_ok=True)
+            raise
+        _swap_in(scratch, settings.db_path)
+    report = replace(report, db_path=settings.db_path)
+    return ImportResult("imported", entry, changes, report)
+
+
+def _row_counts(path: Path) -> dict[str, int]:
+    if not path.is_file():
+        return {}
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return dict(con.execute("SELECT name, row_count FROM _datasets").fetchall())
+    except duckdb.Error:
+        return {}
+    finally:
+        con.close()
+
+
+def undo(wanted: str, user: str | None = None, *, settings: Settings | None = None) -> UndoResult:
+    """Stop replaying an import and rebuild; its raw file stays in the journal.
+
+    Raises:
+        journal.UnknownImport: no import with that id.
+        ImportRefused: the rebuild failed; nothing changed.
+    """
+    settings = settings or get_settings()
+    user = user or default_user()
+    with journal.lock(settings):
+        entry = journal.find(settings, wanted)
+        if not entry.active:
+            return UndoResult("already undone", entry)
+        before = _row_counts(settings.db_path)
+        scratch = _scratch_database(settings)
+        try:
+            with journal.overlay(undone=[entry.id]):
+                report = build_database(settings, target=scratch)
+            entry = journal.mark_undone(settings, entry, user, _now())
+        except BuildError as error:
+            scratch.unlink(missing_ok=True)
+            raise ImportRefused(
+                error.problems, summary=f"the database could not be rebuilt without {entry.id}"
+            ) from None
+        except BaseException:
+            scratch.unlink(missing_ok=True)
+            raise
+        _swap_in(scratch, settings.db_path)
+    return UndoResult("undone", entry, before, dict(report.rows_per_dataset))
+
+
+def list_imports(settings: Settings | None = None) -> list[Entry]:
+    """Every import, oldest first (undone ones included)."""
+    return journal.read_entries(settings or get_settings())

@@ -1,0 +1,1107 @@
+"""Read the monthly service counts of a Centre for Social Work (QPS): template and real sheets.
+
+There is no national QPS export format, so the product hands out a template
+(:func:`write_template`, ``dms-dashboard template qps``) in the *long* layout, one count
+a row::
+
+    year, month, client_category_code, service_code, sex, age_group, count
+
+and also reads the *wide* layout staff really keep: client categories as rows, one
+column per month headed ``Janar`` .. ``Dhjetor`` (or ``1`` .. ``12``, English or Serbian
+names), merged title rows above the header in XLSX. Both come as CSV (UTF-8 or
+Windows-1252; comma, semicolon or tab) or XLSX (read with openpyxl in streaming mode;
+merged cells are unmerged by giving every cell of the range the value of its first one,
+which is allowed above the header and in label columns, never over counts).
+
+What the wide layout needs besides the months: the service (a ``Shërbimi`` column, or a
+line ``Shërbimi: 12`` above the header) and the year (a ``Viti`` column, a line
+``Viti: 2024``, or exactly one year written in the title rows). Sex and age group are
+columns when the sheet has them, else ``all``; the municipality is a ``Komuna`` column or
+line, else Mitrovicë (the QPS of Mitrovica South). A ``Gjithsej`` row or column is a
+total: checked against the sum of its parts, never stored. An empty cell is no row
+(nothing reported), never 0.
+
+Every cell is checked against the catalogue: client categories 1-47 and services 1-56
+by code or by name (matched after folding case and diacritics, ë/e, ç/c), months 1-12,
+counts whole and not negative (or ``:`` not available, ``x`` withheld: NULL with the
+symbol in ``status``), each key once. Each problem names file, row, column and value.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from dashboard.catalog import Dataset
+from dashboard.ingest import common
+from dashboard.ingest.common import IngestError, Problem, ProblemLog
+from dashboard.ingest.mapping import (
+    PENDING_IMPORT_ID,
+    SERVICE_COUNTS,
+    TOTAL_WORDS,
+    Mapped,
+    Places,
+    normalise,
+    parse_month,
+    rows_frame,
+)
+
+FORMAT = "qps"
+HOME_MUNICIPALITY = "Mitrovicë"
+AGE_GROUPS = ("0-5", "6-13", "14-17", "18-64", "65+")
+SYMBOLS = {":": "not available", "x": "withheld for confidentiality"}
+MAX_SHEET_ROWS = 200_000
+"""Rows read from one XLSX sheet; bigger exports go through the CSV template."""
+MAX_UNZIPPED = 400 * 1024 * 1024
+"""Uncompressed size of a workbook's parts (a ZIP bomb is refused before parsing)."""
+HEAD_ROWS = 40
+"""Rows searched for the header (title rows and notes may come first)."""
+
+TEMPLATE_COLUMNS = (
+    "year",
+    "month",
+    "client_category_code",
+    "service_code",
+    "sex",
+    "age_group",
+    "count",
+)
+
+_HEADERS: dict[str, frozenset[str]] = {
+    name: frozenset(normalise(h) for h in names)
+    for name, names in {
+        "year": ("year", "viti", "godina"),
+        "month": ("month", "muaji", "mesec", "muaji (1-12)"),
+        "category": (
+            "client_category_code", "client_category", "client category", "category", "kategoria",
+            "kategoria e klientit", "kodi i kategorise", "kodi i kategorisë", "lloji i klientit",
+            "lloji i klientit/kategorisë", "lloji i klientit/kategorise", "kategorija",
+            "kategorija klijenta",
+        ),
+        "service": (
+            "service_code", "service", "sherbimi", "shërbimi", "kodi i sherbimit",
+            "kodi i shërbimit", "usluga", "sifra usluge",
+        ),
+        "sex": ("sex", "gjinia", "pol", "gender"),
+        "age": ("age_group", "age group", "age", "mosha", "grupmosha", "grupi i moshes",
+                "grupi i moshës", "starost", "starosna grupa"),
+        "count": ("count", "numri", "nr. i sherbimeve", "numri i sherbimeve", "numri i shërbimeve",
+                  "broj", "vlera", "value"),
+        "municipality": ("municipality", "komuna", "opstina", "opština"),
+        "code": ("kodi", "code", "nr", "nr.", "sifra", "šifra", "#", "rb", "r.b.", "nr. rendor"),
+    }.items()
+}  # fmt: skip
+_IGNORED = frozenset(
+    normalise(h)
+    for h in ("vërejtje", "verejtje", "shenime", "shënime", "notes", "note", "napomena", "koment")
+)
+_SEX = {
+    **dict.fromkeys(("f", "femer", "femra", "female", "z", "zensko", "zene"), "F"),
+    **dict.fromkeys(("m", "mashkull", "meshkuj", "male", "musko", "muskarci"), "M"),
+    **dict.fromkeys(("all", "gjithsej", "total", "ukupno", "te dy", "te dyja"), "all"),
+}
+_AGE_RE = re.compile(r"(\d{1,2}) ?- ?(\d{1,2})|(\d{1,2}) ?(?:\+|e me shume|e lart|and over|i vise)")
+_META_RE = re.compile(r"^\s*([^:]{2,40}?)\s*:\s*(.+?)\s*$")
+_TITLE_YEAR_RE = re.compile(r"(?<!\d)(20\d\d|19\d\d)(?!\d)")
+_INTEGER_RE = re.compile(r"\+?\d+(?:\.0+)?")
+_COLUMN_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def column_letter(index: int) -> str:
+    """Spreadsheet column letter of a 0-based column index (0 -> A, 26 -> AA)."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = _COLUMN_LETTERS[remainder] + letters
+    return letters
+
+
+# --- the official lists -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Codes:
+    """The official client categories and services, by code and by folded name."""
+
+    categories: dict[int, str]
+    services: dict[int, str]
+
+    @property
+    def category_names(self) -> dict[str, int]:
+        """Folded name -> code of every client category."""
+        return {normalise(name): code for code, name in self.categories.items()}
+
+    @property
+    def service_names(self) -> dict[str, int]:
+        """Folded name -> code of every service."""
+        return {normalise(name): code for code, name in self.services.items()}
+
+
+def load_codes(data_dir: Path) -> Codes:
+    """Read data/client_categories.csv and data/services.csv."""
+    stamps = tuple(
+        (data_dir / f).stat().st_mtime_ns for f in ("client_categories.csv", "services.csv")
+    )
+    return _codes(data_dir, stamps)
+
+
+@lru_cache(maxsize=4)
+def _codes(data_dir: Path, _stamps: tuple[int, ...]) -> Codes:
+    def read(name: str) -> dict[int, str]:
+        with (data_dir / name).open(encoding="utf-8", newline="") as handle:
+            return {int(row["code"]): row["name_sq"] for row in csv.DictReader(handle)}
+
+    return Codes(read("client_categories.csv"), read("services.csv"))
+
+
+# --- the grid of cells ------------------------------------------------------------------
+
+
+@dataclass
+class _Sheet:
+    """The cells of one sheet (or CSV file) as texts, with their row numbers."""
+
+    name: str | None  # sheet name (None for CSV)
+    rows: list[list[str]]
+    numbers: list[int]  # the row (line) number of each row, 1-based
+    merged: list[tuple[int, int, int, int]] = field(
+        default_factory=list
+    )  # r1, c1, r2, c2 (1-based)
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _read_xlsx(path: Path, file: str) -> Iterator[_Sheet]:
+    """Yield every worksheet's cells (streaming; merged ranges read from the sheet XML)."""
+    import openpyxl  # imported here: only XLSX imports pay for it
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            total = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError) as error:
+        raise IngestError(
+            [Problem(file, None, None, None, f"a readable XLSX workbook ({error})")]
+        ) from None
+    if total > MAX_UNZIPPED:
+        raise IngestError(
+            [
+                Problem(
+                    file,
+                    None,
+                    None,
+                    f"{total / 1024 / 1024:.0f} MB unpacked",
+                    f"a workbook of at most {MAX_UNZIPPED // 1024 // 1024} MB unpacked "
+                    "(use the CSV template for big exports)",
+                )
+            ]
+        )
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a damaged workbook
+        raise IngestError(
+            [
+                Problem(
+                    file,
+                    None,
+                    None,
+                    None,
+                    f"a readable XLSX workbook ({type(error).__name__}: {error})",
+                )
+            ]
+        ) from None
+    try:
+        for worksheet in workbook.worksheets:
+            rows: list[list[str]] = []
+            numbers: list[int] = []
+            try:
+                for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
+                    if number > MAX_SHEET_ROWS:
+                        raise IngestError(
+                            [
+                                Problem(
+                                    file,
+                                    number,
+                                    None,
+                                    worksheet.title,
+                                    f"a sheet of at most {MAX_SHEET_ROWS:,} rows (use the CSV "
+                                    "template for bigger exports)",
+                                )
+                            ]
+                        )
+                    rows.append([_cell_text(v) for v in values])
+                    numbers.append(number)
+                merged = _merged_ranges(path, getattr(worksheet, "_worksheet_path", None))
+            except IngestError:
+                raise
+            except Exception as error:
+                raise IngestError(
+                    [
+                        Problem(
+                            file,
+                            None,
+                            worksheet.title,
+                            None,
+                            f"a readable worksheet ({type(error).__name__}: {error})",
+                        )
+                    ]
+                ) from None
+            yield _Sheet(worksheet.title, rows, numbers, merged)
+    finally:
+        workbook.close()
+
+
+_MERGE_RE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
+
+
+def _merged_ranges(path: Path, member: str | None) -> list[tuple[int, int, int, int]]:
+    """Read the sheet's <mergeCell ref="A1:G1"/> entries, streaming its XML."""
+    if not member:
+        return []
+    found = []
+    with zipfile.ZipFile(path) as archive, archive.open(member.lstrip("/")) as handle:
+        tail = b""
+        while chunk := handle.read(1 << 20):
+            data = tail + chunk
+            for match in _MERGE_RE.finditer(data):
+                found.append(
+                    (
+                        int(match.group(2)),
+                        _column_index(match.group(1).decode()) + 1,
+                        int(match.group(4)),
+                        _column_index(match.group(3).decode()) + 1,
+                    )
+                )
+            tail = data[-200:]
+            if found and _MERGE_RE.search(tail):  # a match in the overlap is found twice
+                found = list(dict.fromkeys(found))
+    return list(dict.fromkeys(found))
+
+
+def _column_index(letters: str) -> int:
+    index = 0
+    for letter in letters:
+        index = index * 26 + (ord(letter) - 64)
+    return index - 1
+
+
+def _decode_text(raw: bytes, file: str) -> str:
+    binary = common.binary_problem(raw, file)
+    if binary is not None:
+        raise IngestError([binary])
+    if raw.startswith(codecs.BOM_UTF8):
+        text = common.decode(raw[3:], "utf-8", file)
+    else:
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            text = common.decode(raw, "cp1252", file)
+    control = common.control_problem(text, file)
+    if control is not None:
+        raise IngestError([control])
+    return text
+
+
+def _split_line(line: str, delimiter: str) -> list[str]:
+    try:
+        return [cell.strip() for cell in next(csv.reader([line], delimiter=delimiter))]
+    except (StopIteration, csv.Error):
+        return []
+
+
+def _csv_head(text: str) -> tuple[str, list[str]]:
+    """Choose the delimiter under which a header is found; return it and the head lines."""
+    lines = text.splitlines()[:HEAD_ROWS]
+    best = (0, ",")
+    for delimiter in (",", ";", "\t"):
+        grid = [_split_line(line, delimiter) for line in lines]
+        score = max((_header_score(row) for row in grid), default=0)
+        if score > best[0]:
+            best = (score, delimiter)
+    return best[1], lines
+
+
+# --- header ---------------------------------------------------------------------------
+
+
+def _header_kind(cell: str) -> str | None:
+    text = normalise(cell)
+    for name, names in _HEADERS.items():
+        if text in names:
+            return name
+    return None
+
+
+def _header_score(row: Sequence[str]) -> int:
+    """How much a row looks like a QPS header: known column names, month names."""
+    kinds = [_header_kind(cell) for cell in row]
+    known = sum(1 for k in kinds if k and k != "code")
+    months = sum(1 for cell, k in zip(row, kinds, strict=True) if k is None and _month_header(cell))
+    if months >= 1 and any(k in ("category", "code") for k in kinds):
+        return 10 + months
+    return known if known >= 4 and "count" in kinds else 0
+
+
+def _month_header(cell: str) -> int | None:
+    text = normalise(cell)
+    if not text or text in TOTAL_WORDS:
+        return None
+    return parse_month(text)
+
+
+def looks_like_qps(path: Path) -> bool:
+    """Tell whether a text file's first lines hold a QPS header (the template or wide)."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(64 * 1024)
+    except OSError:
+        return False
+    if head.startswith(codecs.BOM_UTF8):
+        head = head[3:]
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError:
+        text = head.decode("cp1252", errors="replace")
+    _, lines = _csv_head(text)
+    for delimiter in (",", ";", "\t"):
+        if any(_header_score(_split_line(line, delimiter)) for line in lines):
+            return True
+    return False
+
+
+# --- reading ---------------------------------------------------------------------------
+
+
+def read(
+    path: Path,
+    *,
+    display_name: str | None = None,
+    data_dir: Path,
+    catalogue: dict[str, Dataset],
+) -> Mapped:
+    """Read a QPS file (CSV or XLSX, long or wide layout) into service_counts rows.
+
+    Args:
+        path: the file on disk.
+        display_name: the name the user gave the file, used in problems.
+        data_dir: where the official lists and the alias table are.
+        catalogue: the datasets (the rows match service_counts' columns).
+
+    Raises:
+        IngestError: with every problem found.
+    """
+    file = common.display_name(path, display_name)
+    try:
+        size = path.stat().st_size
+    except OSError as error:
+        raise IngestError([Problem(file, None, None, None, f"a readable file ({error})")]) from None
+    common.refuse_size(size, file)
+    if SERVICE_COUNTS not in catalogue:
+        raise IngestError(
+            [Problem(file, None, None, None, "a service_counts dataset in data/datasets.toml")]
+        )
+    codes = load_codes(data_dir)
+    places = Places.from_data_dir(data_dir)
+    with path.open("rb") as handle:
+        magic = handle.read(4)
+    log = ProblemLog(file)
+    cells: _Cells | None = None
+    notes: list[str] = []
+    if magic.startswith(b"PK\x03\x04"):
+        tried = []
+        for sheet in _read_xlsx(path, file):
+            tried.append(sheet.name or "")
+            cells = _from_sheet(sheet, file, log, notes)
+            if cells is not None or log:
+                break
+        if cells is None and not log:
+            log.add(None, None, ", ".join(tried), _HEADER_TEXT)
+    else:
+        raw = common.read_bytes(path, file)
+        text = _decode_text(raw, file)
+        cells = _from_csv(text, file, log, notes)
+    if cells is None:
+        log.raise_if_any()
+        raise IngestError([Problem(file, None, None, None, _HEADER_TEXT)])
+    frame = _validate(cells, file, codes, places, catalogue[SERVICE_COUNTS], log, notes)
+    log.raise_if_any()
+    assert frame is not None
+    if frame.empty:
+        raise IngestError(
+            [Problem(file, None, None, None, "at least one count (the sheet holds none)")]
+        )
+    return Mapped({SERVICE_COUNTS: frame}, notes)
+
+
+_HEADER_TEXT = (
+    "a QPS sheet: a header row with year, month, client_category_code, service_code, sex, "
+    "age_group, count (the template: dms-dashboard template qps), or client categories as "
+    "rows and months as columns (Kategoria, Janar .. Dhjetor)"
+)
+
+
+@dataclass
+class _Cells:
+    """Cells in long form, texts as written, before validation."""
+
+    lines: np.ndarray  # row number of each count
+    fields: dict[str, np.ndarray]  # year, month, category, service, sex, age, count, municipality
+    columns: dict[str, np.ndarray | str]  # the column each field was read from (per row or one)
+    source: str
+    category_code: np.ndarray | None = None  # a code column beside the name column (wide)
+
+
+def _from_csv(text: str, file: str, log: ProblemLog, notes: list[str]) -> _Cells | None:
+    delimiter, lines = _csv_head(text)
+    grid = [_split_line(line, delimiter) for line in lines]
+    header_at = next((i for i, row in enumerate(grid) if _header_score(row)), None)
+    if header_at is None:
+        log.add(None, None, lines[0][:80] if lines else "", _HEADER_TEXT)
+        return None
+    header = grid[header_at]
+    if _header_score(header) < 10:  # long layout: parse the body with pandas (fast, compact)
+        offset = sum(len(line) for line in text.splitlines(keepends=True)[: header_at + 1])
+        try:
+            body = pd.read_csv(
+                io.StringIO(text[offset:]),
+                sep=delimiter,
+                header=None,
+                dtype=str,
+                keep_default_na=False,
+                skip_blank_lines=False,
+                engine="c",
+                names=range(len(header)),
+            )
+        except (pd.errors.ParserError, ValueError) as error:
+            match = re.search(r"line (\d+)", str(error))
+            line = header_at + 1 + int(match.group(1)) if match else None
+            log.add(
+                line, None, None, f"{len(header)} fields like the header ({_first_line(error)})"
+            )
+            return None
+        body = body.apply(lambda column: column.str.strip())
+        filled = (body != "").any(axis=1).to_numpy()
+        numbers = np.arange(header_at + 2, header_at + 2 + len(body))[filled]
+        body = body[filled]
+        meta = _metadata(grid[:header_at])
+        return _long(
+            header,
+            [body[j].to_numpy(dtype=object) for j in range(len(header))],
+            numbers,
+            meta,
+            file,
+            None,
+            log,
+        )
+    all_rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    sheet = _Sheet(
+        None, [[c.strip() for c in row] for row in all_rows], list(range(1, len(all_rows) + 1))
+    )
+    return _from_sheet(sheet, file, log, notes)
+
+
+def _first_line(error: Exception) -> str:
+    return str(error).strip().splitlines()[-1] if str(error).strip() else type(error).__name__
+
+
+def _from_sheet(sheet: _Sheet, file: str, log: ProblemLog, notes: list[str]) -> _Cells | None:
+    """Unmerge, find the header, and read the long or wide layout of one sheet.
+
+    Every merged range is first given its first cell's value everywhere (so that a label
+    merged over a two-row header reads on the header row); once the header is known, a
+    range that covers counts below it is refused: a count cannot stand for two cells.
+    """
+    width = max((len(row) for row in sheet.rows), default=0)
+    original = [row + [""] * (width - len(row)) for row in sheet.rows]
+    rows = [list(row) for row in original]
+    index_of = {number: i for i, number in enumerate(sheet.numbers)}
+    for r1, c1, r2, c2 in sheet.merged:
+        first = index_of.get(r1)
+        if first is None or c1 - 1 >= width:
+            continue
+        value = original[first][c1 - 1]
+        for r in range(r1, r2 + 1):
+            i = index_of.get(r)
+            if i is not None:
+                for c in range(c1 - 1, min(c2, width)):
+                    if not original[i][c]:
+                        rows[i][c] = value
+    header_at = next((i for i, row in enumerate(rows[:HEAD_ROWS]) if _header_score(row)), None)
+    if header_at is None:
+        return None
+    header_number = sheet.numbers[header_at]
+    header = rows[header_at]
+    value_columns = {
+        j
+        for j, cell in enumerate(header)
+        if _month_header(cell) or _header_kind(cell) == "count" or normalise(cell) in TOTAL_WORDS
+    }
+    where = f" (sheet {sheet.name})" if sheet.name else ""
+    for r1, c1, r2, c2 in sheet.merged:
+        if r2 > header_number and any(c - 1 in value_columns for c in range(c1, c2 + 1)):
+            first = index_of.get(r1)
+            log.add(
+                r1,
+                f"{column_letter(c1 - 1)}{r1}:{column_letter(c2 - 1)}{r2}{where}",
+                original[first][c1 - 1] if first is not None and c1 - 1 < width else "",
+                "cells not merged over counts: unmerge them and give each month its own count",
+            )
+    if log:
+        return None
+    header = rows[header_at]
+    meta = _metadata(rows[:header_at])
+    if sheet.name and _TITLE_YEAR_RE.fullmatch(sheet.name.strip()):
+        meta.setdefault("_title_year", sheet.name.strip())
+    body = rows[header_at + 1 :]
+    numbers = np.asarray(sheet.numbers[header_at + 1 :], dtype=np.int64)
+    filled = (
+        np.array([any(cell for cell in row) for row in body], dtype=bool)
+        if body
+        else np.zeros(0, bool)
+    )
+    body = [row for row, keep in zip(body, filled, strict=True) if keep]
+    numbers = numbers[filled] if len(numbers) else numbers
+    columns = [np.array([row[j] for row in body], dtype=object) for j in range(width)]
+    if _header_score(header) >= 10:
+        return _wide(header, columns, numbers, meta, file, sheet.name, log, notes)
+    return _long(header, columns, numbers, meta, file, sheet.name, log)
+
+
+def _metadata(rows: Sequence[Sequence[str]]) -> dict[str, str]:
+    """Lines above the header: "Viti: 2024", "Shërbimi: 5", "Komuna: X", and title years."""
+    meta: dict[str, str] = {}
+    years: set[str] = set()
+    for row in rows:
+        cells = [cell for cell in row if cell]
+        for position, cell in enumerate(cells):
+            match = _META_RE.match(cell)
+            key = value = None
+            if match:
+                key, value = match.group(1), match.group(2)
+            elif cell.endswith(":") and position + 1 < len(cells):
+                key, value = cell[:-1], cells[position + 1]
+            kind = _header_kind(key) if key else None
+            if kind in ("year", "service", "municipality") and value:
+                meta.setdefault(kind, value)
+        for cell in dict.fromkeys(cells):
+            years.update(_TITLE_YEAR_RE.findall(cell))
+    if len(years) == 1:
+        meta["_title_year"] = years.pop()
+    return meta
+
+
+def _columns_of(
+    header: Sequence[str], file: str, line_of_header: int | None, log: ProblemLog
+) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for j, cell in enumerate(header):
+        kind = _header_kind(cell)
+        if kind is None:
+            continue
+        if kind in found:
+            log.add(
+                line_of_header,
+                f"column {column_letter(j)}",
+                cell,
+                f"one {kind} column (also column {column_letter(found[kind])})",
+            )
+        found[kind] = j
+    return found
+
+
+def _long(
+    header: Sequence[str],
+    columns: list[np.ndarray],
+    numbers: np.ndarray,
+    meta: dict[str, str],
+    file: str,
+    sheet: str | None,
+    log: ProblemLog,
+) -> _Cells | None:
+    found = _columns_of(header, file, None, log)
+    for j, cell in enumerate(header):
+        text = normalise(cell)
+        if _header_kind(cell) is None and text and text not in _IGNORED:
+            log.add(
+                None,
+                f"column {column_letter(j)}",
+                cell,
+                "a column of the template: " + ", ".join(TEMPLATE_COLUMNS),
+            )
+    for needed in ("year", "month", "category", "service", "count"):
+        if needed not in found and needed not in meta:
+            log.add(
+                None,
+                None,
+                None,
+                f"a {_FIELD_TEXT[needed]} column (the template's columns: "
+                f"{', '.join(TEMPLATE_COLUMNS)})",
+            )
+    if log:
+        return None
+    size = len(numbers)
+    fields: dict[str, np.ndarray] = {}
+    where: dict[str, np.ndarray | str] = {}
+    for name in ("year", "month", "category", "service", "sex", "age", "count", "municipality"):
+        if name in found:
+            fields[name] = columns[found[name]]
+            where[name] = f"{header[found[name]]} (column {column_letter(found[name])})"
+        else:
+            fields[name] = np.full(size, meta.get(name, _DEFAULTS.get(name, "")), dtype=object)
+            where[name] = f"{name} (above the header)" if name in meta else name
+    source = f"QPS: {file}" + (f", fleta {sheet}" if sheet else "")
+    return _Cells(numbers, fields, where, source)
+
+
+_DEFAULTS = {"sex": "all", "age": "all", "municipality": HOME_MUNICIPALITY}
+_FIELD_TEXT = {
+    "year": "year (Viti)",
+    "month": "month (Muaji)",
+    "category": "client category (Kategoria)",
+    "service": "service (Shërbimi)",
+    "count": "count (Numri)",
+}
+
+
+def _wide(
+    header: Sequence[str],
+    columns: list[np.ndarray],
+    numbers: np.ndarray,
+    meta: dict[str, str],
+    file: str,
+    sheet: str | None,
+    log: ProblemLog,
+    notes: list[str],
+) -> _Cells | None:
+    found = _columns_of(header, file, None, log)
+    months: dict[int, int] = {}
+    total_column: int | None = None
+    for j, cell in enumerate(header):
+        month = _month_header(cell) if _header_kind(cell) is None else None
+        text = normalise(cell)
+        if month is not None:
+            if month in months.values():
+                log.add(None, f"column {column_letter(j)}", cell, "each month once")
+            months[j] = month
+        elif text in TOTAL_WORDS:
+            total_column = j
+        elif _header_kind(cell) is None and text and text not in _IGNORED:
+            log.add(
+                None,
+                f"column {column_letter(j)}",
+                cell,
+                "a month (Janar .. Dhjetor or 1-12), a total, or a label column "
+                "(Kategoria, Shërbimi, Gjinia, Mosha, Viti, Komuna)",
+            )
+        elif _header_kind(cell) == "count":
+            log.add(
+                None,
+                f"column {column_letter(j)}",
+                cell,
+                "months as columns, or the long layout without month columns",
+            )
+    label = found.get("category", found.get("code"))
+    if label is None:
+        log.add(None, None, None, "a client category column (Kategoria)")
+    year_known = "year" in found or "year" in meta or "_title_year" in meta
+    if not year_known:
+        log.add(
+            None,
+            None,
+            None,
+            "the year: a Viti column, a line 'Viti: 2024' above the header, or the year "
+            "in the title",
+        )
+    if "service" not in found and "service" not in meta:
+        log.add(
+            None,
+            None,
+            None,
+            "the service: a Shërbimi column or a line 'Shërbimi: <code or name>' above the header",
+        )
+    if log:
+        return None
+    assert label is not None
+    label_values = columns[label]
+    code_values = columns[found["code"]] if "category" in found and "code" in found else None
+    is_total_row = np.array([normalise(v) in TOTAL_WORDS for v in label_values], dtype=bool)
+    month_columns = sorted(months)
+    value_grid = (
+        np.stack([columns[j] for j in month_columns], axis=1)
+        if month_columns
+        else np.zeros((len(numbers), 0), object)
+    )
+    has_value = value_grid != ""
+    label_fields = {
+        name: columns[found[name]]
+        for name in ("service", "sex", "age", "year", "municipality")
+        if name in found
+    }
+    _check_wide_totals(
+        header, columns, numbers, month_columns, total_column, is_total_row, label_fields, file, log
+    )
+    rows_with_values = has_value.any(axis=1) & ~is_total_row
+    empty_label = np.array([not v for v in label_values], dtype=bool)
+    for i in np.flatnonzero(rows_with_values & empty_label)[:50].tolist():
+        log.add(
+            int(numbers[i]),
+            f"{header[label]} (column {column_letter(label)})",
+            "",
+            "a client category (code or name) for the counts of this row",
+        )
+    skipped = int((~has_value & rows_with_values[:, None]).sum())
+    if skipped:
+        notes.append(
+            f"{skipped} empty month cell(s) were not stored (an empty cell is no report, not 0)"
+        )
+    take_rows, take_cols = np.nonzero(has_value & rows_with_values[:, None])
+    size = len(take_rows)
+    fields: dict[str, np.ndarray] = {
+        "category": label_values[take_rows],
+        "month": np.array([str(months[month_columns[c]]) for c in take_cols], dtype=object),
+        "count": value_grid[take_rows, take_cols],
+    }
+    where: dict[str, np.ndarray | str] = {
+        "category": f"{header[label]} (column {column_letter(label)})",
+        "month": "month",
+        "count": np.array(
+            [
+                f"{header[month_columns[c]]} (column {column_letter(month_columns[c])})"
+                for c in take_cols
+            ],
+            dtype=object,
+        ),
+    }
+    year_default = meta.get("year") or meta.get("_title_year", "")
+    defaults = {
+        "year": year_default,
+        "service": meta.get("service", ""),
+        "municipality": meta.get("municipality", HOME_MUNICIPALITY),
+        "sex": "all",
+        "age": "all",
+    }
+    for name, default in defaults.items():
+        if name in label_fields:
+            fields[name] = label_fields[name][take_rows]
+            where[name] = f"{header[found[name]]} (column {column_letter(found[name])})"
+        else:
+            fields[name] = np.full(size, default, dtype=object)
+            where[name] = f"{name} (above the header)" if name in meta else name
+    source = f"QPS: {file}" + (f", fleta {sheet}" if sheet else "")
+    cells = _Cells(numbers[take_rows], fields, where, source)
+    if code_values is not None:
+        cells.category_code = code_values[take_rows]
+    return cells
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def _check_wide_totals(
+    header: Sequence[str],
+    columns: list[np.ndarray],
+    numbers: np.ndarray,
+    month_columns: list[int],
+    total_column: int | None,
+    is_total_row: np.ndarray,
+    label_fields: dict[str, np.ndarray],
+    file: str,
+    log: ProblemLog,
+) -> None:
+    """A total column must be the sum of the row's months; a total row, of the rows above."""
+    if total_column is not None:
+        for i in range(len(numbers)):
+            cells = [columns[j][i] for j in month_columns]
+            total = _number(columns[total_column][i])
+            parts = [_number(c) for c in cells if c]
+            if total is None or any(p is None for p in parts) or not parts:
+                continue
+            if abs(total - sum(parts)) > 0.5:  # type: ignore[arg-type]
+                log.add(
+                    int(numbers[i]),
+                    f"{header[total_column]} (column {column_letter(total_column)})",
+                    columns[total_column][i],
+                    f"the sum of the row's months, {sum(parts):g}",
+                )  # type: ignore[arg-type]
+    if not is_total_row.any():
+        return
+    groups = list(zip(*label_fields.values(), strict=True)) if label_fields else [()] * len(numbers)
+    for t in np.flatnonzero(is_total_row).tolist():
+        members = [i for i in range(len(numbers)) if not is_total_row[i] and groups[i] == groups[t]]
+        for j in month_columns + ([total_column] if total_column is not None else []):
+            total = _number(columns[j][t])
+            parts = [_number(columns[j][i]) for i in members if columns[j][i]]
+            if total is None or any(p is None for p in parts):
+                continue
+            if abs(total - sum(parts)) > 0.5:  # type: ignore[arg-type]
+                log.add(
+                    int(numbers[t]),
+                    f"{header[j]} (column {column_letter(j)})",
+                    columns[j][t],
+                    f"the sum of the categories above, {sum(parts):g}: the total row and its "
+                    "parts disagree",
+                )  # type: ignore[arg-type]
+
+
+# --- validation -------------------------------------------------------------------------
+
+
+def _age(text: str) -> str | None:
+    folded = normalise(text)
+    if folded in ("all", "gjithsej", "total", "te gjitha"):
+        return "all"
+    match = _AGE_RE.fullmatch(folded)
+    if match is None:
+        return None
+    band = (
+        f"{int(match.group(1))}-{int(match.group(2))}"
+        if match.group(1)
+        else f"{int(match.group(3))}+"
+    )
+    return band if band in AGE_GROUPS else None
+
+
+def _whole(text: str, low: int, high: int) -> int | None:
+    if not _INTEGER_RE.fullmatch(text):
+        return None
+    number = int(float(text))
+    return number if low <= number <= high else None
+
+
+def _validate(
+    cells: _Cells,
+    file: str,
+    codes: Codes,
+    places: Places,
+    dataset: Dataset,
+    log: ProblemLog,
+    notes: list[str],
+) -> pd.DataFrame | None:
+    size = len(cells.lines)
+    category_names, service_names = codes.category_names, codes.service_names
+
+    def category(text: str) -> int | None:
+        code = _whole(text, 0, 10**6)
+        if code is not None:
+            return code if code in codes.categories else None
+        return category_names.get(normalise(text))
+
+    def service(text: str) -> int | None:
+        code = _whole(text, 0, 10**6)
+        if code is not None:
+            return code if code in codes.services else None
+        return service_names.get(normalise(text))
+
+    def municipality(text: str) -> str | None:
+        place = places.resolve(text, ("municipality",))
+        return place.name if place else None
+
+    def month(text: str) -> int | None:
+        return parse_month(text) if text else None
+
+    rules = {
+        "year": (lambda t: _whole(t, 1990, 2100), "a year such as 2024"),
+        "month": (month, "a month 1-12 (or Janar .. Dhjetor)"),
+        "category": (
+            category,
+            f"a client category code 1-{max(codes.categories)} of "
+            "data/client_categories.csv or its name as listed there",
+        ),
+        "service": (
+            service,
+            f"a service code 1-{max(codes.services)} of data/services.csv or its name "
+            "as listed there",
+        ),
+        "sex": (lambda t: _SEX.get(normalise(t)), "F, M or all (Femër/Mashkull/Gjithsej)"),
+        "age": (_age, "an age group: " + ", ".join(AGE_GROUPS) + " or all"),
+        "municipality": (
+            municipality,
+            "a municipality of data/municipalities.csv or a spelling in data/place_aliases.csv",
+        ),
+    }
+    parsed: dict[str, np.ndarray] = {}
+    for name, (parse, expected) in rules.items():
+        values = cells.fields[name]
+        uniques, inverse = np.unique(values.astype(str), return_inverse=True)
+        mapped = np.array([parse(u) for u in uniques.tolist()], dtype=object)
+        result = mapped[inverse]
+        bad = np.flatnonzero(pd.isna(result))
+        for i in bad[:200].tolist():
+            log.add(int(cells.lines[i]), _where(cells, name, i), str(values[i]), expected)
+        log.omitted += max(0, len(bad) - 200)
+        parsed[name] = result
+    if cells.category_code is not None:
+        code_of_row = np.array(
+            [_whole(str(c), 0, 10**6) if c else None for c in cells.category_code], dtype=object
+        )
+        differ = [
+            i
+            for i in range(size)
+            if code_of_row[i] is not None
+            and parsed["category"][i] is not None
+            and code_of_row[i] != parsed["category"][i]
+        ]
+        for i in differ[:50]:
+            log.add(
+                int(cells.lines[i]),
+                "code",
+                str(cells.category_code[i]),
+                f"the code of the category named in the same row ({parsed['category'][i]})",
+            )
+    count_text = cells.fields["count"].astype(str)
+    status = np.array(
+        [t.lower() if t.lower() in SYMBOLS else None for t in count_text], dtype=object
+    )
+    numeric = np.array([_count(t) for t in count_text], dtype=object)
+    bad = np.flatnonzero((numeric == None) & (status == None))  # noqa: E711
+    for i in bad[:200].tolist():
+        log.add(
+            int(cells.lines[i]),
+            _where(cells, "count", i),
+            count_text[i],
+            "a whole number of at least 0, ':' (not available) or 'x' (withheld)",
+        )
+    log.omitted += max(0, len(bad) - 200)
+    if log:
+        return None
+    frame = rows_frame(
+        dataset,
+        {
+            "municipality": parsed["municipality"],
+            "year": parsed["year"],
+            "month": parsed["month"],
+            "client_category_code": parsed["category"],
+            "service_code": parsed["service"],
+            "sex": parsed["sex"],
+            "age_group": parsed["age"],
+            "count": pd.array(np.where(status == None, numeric, None), dtype="Int64"),  # noqa: E711
+            "status": status,
+            "demonstration": np.zeros(size, dtype=bool),
+            "import_id": np.full(size, PENDING_IMPORT_ID, dtype=object),
+            "source": np.full(size, cells.source, dtype=object),
+        },
+        size,
+    )
+    key = list(dataset.key)
+    repeated = frame.duplicated(subset=key, keep=False).to_numpy()
+    if repeated.any():
+        first_line: dict[tuple, int] = {}
+        shown = 0
+        for i in np.flatnonzero(repeated).tolist():
+            values = tuple(frame.iloc[i][k] for k in key)
+            values = tuple(None if pd.isna(v) else v for v in values)
+            if values not in first_line:
+                first_line[values] = int(cells.lines[i])
+                continue
+            if shown < 200:
+                shown += 1
+                log.add(
+                    int(cells.lines[i]),
+                    _where(cells, "count", i),
+                    ", ".join(
+                        f"{k}={'' if v is None else v}" for k, v in zip(key, values, strict=True)
+                    ),
+                    "each year, month, category, service, sex and age group once "
+                    f"(also on row {first_line[values]})",
+                )
+            else:
+                log.omitted += 1
+        return None
+    return frame
+
+
+def _count(text: str) -> int | None:
+    if not _INTEGER_RE.fullmatch(text):
+        return None
+    return int(float(text))
+
+
+def _where(cells: _Cells, name: str, i: int) -> str:
+    column = cells.columns[name]
+    return str(column[i]) if isinstance(column, np.ndarray) else column
+
+
+# --- the template ---------------------------------------------------------------------------
+
+TEMPLATE_TITLE = (
+    "Shërbimet e QPS sipas muajit: shablloni i importit / QPS services by month: import template"
+)
+TEMPLATE_HELP = (
+    "Një rresht për çdo numër. Kodet e kategorive (1-47) dhe të shërbimeve (1-56) janë në "
+    "fletët 'Kategoritë' dhe 'Shërbimet'. Gjinia: F, M ose all. Mosha: 0-5, 6-13, 14-17, "
+    "18-64, 65+ ose all. Numri: numër i plotë; ':' nuk ka të dhëna, 'x' i fshehur. "
+    "Mos e ndryshoni rreshtin e titujve."
+)
+
+
+def write_template(fmt: str, codes: Codes) -> bytes:
+    """The QPS import template as CSV (header only) or XLSX (with the official lists)."""
+    if fmt == "csv":
+        return ("\ufeff" + ",".join(TEMPLATE_COLUMNS) + "\r\n").encode("utf-8")
+    if fmt != "xlsx":
+        raise ValueError(f"unknown template format {fmt!r}; expected csv or xlsx")
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Të dhënat"
+    sheet["A1"] = TEMPLATE_TITLE
+    sheet["A1"].font = Font(bold=True, size=13)
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(TEMPLATE_COLUMNS))
+    sheet["A2"] = TEMPLATE_HELP
+    sheet["A2"].alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(TEMPLATE_COLUMNS))
+    sheet.row_dimensions[2].height = 60
+    for j, name in enumerate(TEMPLATE_COLUMNS, start=1):
+        cell = sheet.cell(row=4, column=j, value=name)
+        cell.font = Font(bold=True)
+        sheet.column_dimensions[column_letter(j - 1)].width = max(12, len(name) + 2)
+    sheet.freeze_panes = "A5"
+    for column, values in (("E", "F,M,all"), ("F", ",".join((*AGE_GROUPS, "all")))):
+        validation = DataValidation(type="list", formula1=f'"{values}"', allow_blank=True)
+        validation.add(f"{column}5:{column}100000")
+        sheet.add_data_validation(validation)
+    month = DataValidation(
+        type="whole", operator="between", formula1="1", formula2="12", allow_blank=True
+    )
+    month.add("B5:B100000")
+    sheet.add_data_validation(month)
+    for title, items in (("Kategoritë", codes.categories), ("Shërbimet", codes.services)):
+        listing = workbook.create_sheet(title)
+        listing.append(["kodi", "emri"])
+        listing["A1"].font = listing["B1"].font = Font(bold=True)
+        for code, name in sorted(items.items()):
+            listing.append([code, name])
+        listing.column_dimensions["B"].width = 90
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

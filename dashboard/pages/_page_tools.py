@@ -1,0 +1,193 @@
+"""Small layout helpers shared by the Services, Indicators, SWOT, Budget and Briefing pages.
+
+(Dash does not load files whose name starts with "_" as pages.)
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import dcc, html
+
+from dashboard import auth
+from dashboard.catalog import load_catalogue
+from dashboard.components.chart_card import demonstration_badge
+from dashboard.components.filters import FilterSpec, ParsedFilters, parse_filters
+from dashboard.db import get_database
+from dashboard.i18n import format_number, t
+from dashboard.plan_status import indicator_statuses
+from dashboard.settings import get_settings
+from dashboard.suppression import REASON_COLUMN, for_audience
+
+logger = logging.getLogger(__name__)
+
+# The municipality of the dashboard (ASK name).
+MUNICIPALITY = "Mitrovicë"
+# The plan-matrix indicator "Numri i i shërbimeve të ofruara": the real total of services.
+TOTAL_SERVICES_INDICATOR = "2.3.a"
+
+
+def current_role() -> str:
+    """The role of the person asking ("public" outside a request)."""
+    return auth.current_role()
+
+
+def is_staff() -> bool:
+    """Whether the person asking is signed in as staff (sees demonstration data)."""
+    return current_role() != "public"
+
+
+def as_seen(frame: pd.DataFrame, dataset: str, value_column: str | None = None) -> pd.DataFrame:
+    """What the person asking may see of a frame computed from a catalogue dataset.
+
+    For the public: no demonstration rows, and small counts of people withheld as the
+    dataset's `disclosure` rule says (dashboard/suppression.py). `value_column` names the
+    frame's count when an aggregate calls it otherwise than the dataset does.
+    """
+    disclosure = load_catalogue(get_settings().data_dir)[dataset].disclosure or {}
+    count = disclosure.get("count")
+    if value_column and count and value_column != count and count not in frame.columns:
+        renamed = for_audience(frame.rename(columns={value_column: count}), dataset, current_role())
+        return renamed.rename(columns={count: value_column})
+    return for_audience(frame, dataset, current_role())
+
+
+def withheld(row: Mapping[str, Any] | pd.Series) -> str | None:
+    """The mark of a withheld count ("< 5", "secondary"), or None when it is shown."""
+    mark = row.get(REASON_COLUMN) if hasattr(row, "get") else None
+    return mark if isinstance(mark, str) and mark else None
+
+
+def number_or_mark(row: Mapping[str, Any] | pd.Series, column: str, lang: str) -> str:
+    """A count in the language's format, or its mark when it is withheld."""
+    mark = withheld(row)
+    if mark:
+        return mark
+    value = row[column]
+    return t("chart.missing_mark", lang) if is_missing(value) else format_number(value, lang)
+
+
+YEAR_COLUMNS = ("year", "baseline_year", "status_year", "final_year")
+
+
+def for_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """A chart's frame for its data table: years as written (2024, not 2,024), dates as dates."""
+    table = frame.copy()
+    for column in table.columns:
+        if column in YEAR_COLUMNS:
+            table[column] = table[column].map(lambda y: None if is_missing(y) else str(int(y)))
+        elif pd.api.types.is_datetime64_any_dtype(table[column]):
+            table[column] = table[column].dt.strftime("%Y-%m-%d")
+    return table
+
+
+def dataset_source(name: str) -> str:
+    """The source of a whole dataset, as the catalogue (data/datasets.toml) states it."""
+    return load_catalogue(get_settings().data_dir)[name].source
+
+
+STATUS_SOURCE = "dashboard/plan_status.py"
+
+
+def indicators_with_status() -> pd.DataFrame:
+    """Every plan indicator with its objective, priority and status (plan_status rule)."""
+    database = get_database()
+    indicators = database.query("plan_indicator_list")
+    values = database.query("plan_indicator_values_by_year")
+    return indicators.merge(indicator_statuses(indicators, values), on="indicator_code", how="left")
+
+
+def control_value(value: Any, multiple: bool = False) -> Any:
+    """A parsed filter value as a dropdown value (dropdown values are strings)."""
+    if multiple:
+        return [str(v) for v in (value or [])]
+    return None if value is None else str(value)
+
+
+def query_from_controls(controls: Mapping[str, Any]) -> dict[str, str]:
+    """The dropdowns' values as a URL query, to be parsed like one (same validation)."""
+    query: dict[str, str] = {}
+    for name, value in controls.items():
+        if value is None or value == "" or value == []:
+            continue
+        query[name] = (
+            ",".join(str(v) for v in value) if isinstance(value, list | tuple) else str(value)
+        )
+    return query
+
+
+def parse_controls(controls: Mapping[str, Any], specs: Sequence[FilterSpec]) -> ParsedFilters:
+    """Validate the dropdowns' values exactly as URL values are validated."""
+    return parse_filters(query_from_controls(controls), specs)
+
+
+def filter_dropdown(
+    component_id: str,
+    label: str,
+    options: Sequence[tuple[str, str]],
+    value: Any,
+    lang: str,
+    *,
+    multi: bool = False,
+    width: int = 3,
+) -> dbc.Col:
+    """A labelled dropdown of the page's filter bar; empty means every value."""
+    return dbc.Col(
+        [
+            html.Label(label, htmlFor=component_id, className="form-label small fw-semibold mb-1"),
+            dcc.Dropdown(
+                id=component_id,
+                options=[{"label": text, "value": code} for code, text in options],
+                value=value,
+                multi=multi,
+                clearable=True,
+                placeholder=t("services.filter_all", lang),
+                optionHeight=44,
+            ),
+        ],
+        xs=12,
+        sm=6,
+        lg=width,
+        className="mb-2",
+    )
+
+
+def page_heading(title: str, lead: str, *extra: Any) -> html.Div:
+    """The page's title and lead paragraph."""
+    return html.Div([html.H1(title, className="h3 mt-3"), html.P(lead, className="lead"), *extra])
+
+
+def demonstration_alert(lang: str) -> html.Div:
+    """The notice at the top of a page that shows generated demonstration data."""
+    return html.Div(
+        dbc.Alert(
+            [demonstration_badge(lang), html.Span(" " + t("services.demo_notice", lang))],
+            color="warning",
+            className="demo-notice py-2",
+        ),
+        id="demo-notice",
+        role="note",
+    )
+
+
+def error_alert(lang: str) -> dbc.Alert:
+    """What a person sees when the data cannot be read."""
+    return dbc.Alert(t("state.error", lang), color="danger")
+
+
+def guarded(render: Callable[[], Any], lang: str, what: str) -> Any:
+    """Render a part of a page; a failure is logged and shown as a notice, not a traceback."""
+    try:
+        return render()
+    except Exception:
+        logger.exception("could not render %s", what)
+        return error_alert(lang)
+
+
+def is_missing(value: object) -> bool:
+    """Whether a cell is empty (None, NaN or NA)."""
+    return value is None or value is pd.NA or (isinstance(value, float) and value != value)

@@ -1,0 +1,558 @@
+"""Statistical disclosure control for the public view: small counts of people are withheld.
+
+The rule (statute of the QPS, arts. 24-27: clients' personal and family data are a
+professional secret; art. 22: the service's activity is public):
+
+- Primary suppression: a count of people from 1 to threshold-1 (default 1-4, setting
+  DMS_DISCLOSURE_THRESHOLD) is withheld; its mark is "< 5".
+- Zero is published. A zero identifies nobody, and the plan's many "0 achieved"
+  indicators are what the public must be able to see (art. 22). This follows Eurostat's
+  usual practice for frequency tables; statistical offices that also hide zeros (to stop
+  "nobody in group X" disclosures) can set `suppress_zero=True`.
+- Secondary suppression: along every dimension whose counts add up (`margins`), a group
+  of cells (the cells that differ only in that dimension) with a known total must not let
+  anyone work out a withheld cell. The total is known when the table has a total row
+  for it (e.g. category "all"), or, when it has none, whenever it is 0 or at least the
+  threshold: a chart or another query may show that sum, so it is treated as public.
+  A withheld cell counts as worked out if the group's equation, together with what the
+  marks say (a "< 5" cell is 1-4; any other withheld cell is 0 or at least 5), leaves it
+  only one possible value. Then the smallest other cell of the group of at least the
+  threshold is withheld too (mark "secondary"), else a zero of the group, else the
+  group's total row; and again until nothing changes. A last pass checks all the
+  equations together (linear algebra, per connected set of withheld cells), because a
+  cell can be fixed by several groups at once even when no single group fixes it.
+
+Rows are never dropped by suppression; the count becomes missing (NA) and the column
+`suppressed` says why ("< 5" or "secondary"). Demonstration rows are dropped for the
+public altogether (they are never public).
+
+`for_audience(frame, dataset_name, role)` is what pages, downloads and the API call.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+logger = logging.getLogger(__name__)
+
+REASON_COLUMN = "suppressed"
+SECONDARY_MARK = "secondary"
+DEFAULT_THRESHOLD = 5
+MAX_ROUNDS = 500
+SEARCH_STEPS = 3  # how far (group, cell, group...) to look for a cell to withhold
+AUDIT_LIMIT = 400  # withheld cells per connected set that the exact audit solves
+INF = math.inf
+
+
+def primary_mark(threshold: int) -> str:
+    """The mark of a primary-suppressed cell: "< 5"."""
+    return f"< {threshold}"
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    """How a dataset counts people: the `disclosure` section of data/datasets.toml.
+
+    count: the column holding the count of people.
+    by: the columns that classify a count (together they identify a cell).
+    margins: the columns along which counts add up, each with the code of its total row
+        in the table ("" when the table has no total row for it).
+    rows: only rows whose column has one of these values count people (others untouched).
+    derived: columns that reveal the count (a percentage of it): withheld with it.
+    """
+
+    count: str
+    by: tuple[str, ...] = ()
+    margins: Mapping[str, str] = field(default_factory=dict)
+    rows: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    derived: tuple[str, ...] = ()
+
+    @classmethod
+    def from_spec(cls, spec: Mapping[str, Any]) -> Disclosure:
+        """Read a catalogue `disclosure` table."""
+        return cls(
+            count=str(spec["count"]),
+            by=tuple(spec.get("by", ())),
+            margins={str(k): str(v) for k, v in dict(spec.get("margins", {})).items()},
+            rows={
+                str(k): tuple(str(v) for v in vs) for k, vs in dict(spec.get("rows", {})).items()
+            },
+            derived=tuple(spec.get("derived", ())),
+        )
+
+    def columns(self) -> set[str]:
+        """Every column the section names (for validating the catalogue)."""
+        return {self.count, *self.by, *self.margins, *self.rows, *self.derived}
+
+
+# --- integer sets as unions of intervals, for "how many values could this cell have" ------
+
+
+Intervals = tuple[tuple[float, float], ...]
+
+
+def _merge(parts: Iterable[tuple[float, float]]) -> Intervals:
+    merged: list[list[float]] = []
+    for lo, hi in sorted(p for p in parts if p[0] <= p[1]):
+        if merged and lo <= merged[-1][1] + 1:
+            merged[-1][1] = max(merged[-1][1], hi)
+        else:
+            merged.append([lo, hi])
+    return tuple((lo, hi) for lo, hi in merged)
+
+
+def _add(a: Intervals, b: Intervals) -> Intervals:
+    return _merge((x[0] + y[0], x[1] + y[1]) for x in a for y in b)
+
+
+def _negate(a: Intervals) -> Intervals:
+    return _merge((-hi, -lo) for lo, hi in a)
+
+
+def _intersect(a: Intervals, b: Intervals) -> Intervals:
+    return _merge((max(x[0], y[0]), min(x[1], y[1])) for x in a for y in b)
+
+
+def _size(a: Intervals) -> float:
+    return sum(hi - lo + 1 for lo, hi in a)
+
+
+def _domain(reason: str, threshold: int, suppress_zero: bool) -> Intervals:
+    """What a reader knows of a withheld cell from its mark."""
+    if reason == SECONDARY_MARK:
+        return ((threshold, INF),) if suppress_zero else ((0, 0), (threshold, INF))
+    return ((0 if suppress_zero else 1, threshold - 1),)
+
+
+def _fixed_cells(
+    coefficients: Sequence[int], domains: Sequence[Intervals], constant: float
+) -> list[bool]:
+    """For sum(c_i * x_i) = constant over the unknowns, which x_i have exactly one value."""
+    signed = [d if c > 0 else _negate(d) for c, d in zip(coefficients, domains, strict=True)]
+    fixed = []
+    for i, (coefficient, domain) in enumerate(zip(coefficients, domains, strict=True)):
+        others: Intervals = ((0, 0),)
+        for j, part in enumerate(signed):
+            if j != i:
+                others = _add(others, part)
+        # c_i * x_i = constant - others
+        room = _add(((constant, constant),), _negate(others))
+        if coefficient < 0:
+            room = _negate(room)
+        fixed.append(_size(_intersect(domain, room)) == 1)
+    return fixed
+
+
+# --- the suppression itself -------------------------------------------------------------
+
+
+@dataclass
+class _Group:
+    cells: list[Any]  # row labels
+    coefficients: list[int]  # +1 for a part, -1 for the group's total row
+    constant: float  # sum(c_i * x_i) over every cell = constant
+    total_row: Any | None  # label of the total row, if the table has one
+    known: bool  # whether a reader knows the total (a total row, or an implied sum)
+
+
+def suppress(
+    frame: pd.DataFrame,
+    *,
+    count: str,
+    by: Sequence[str] = (),
+    margins: Mapping[str, str] | None = None,
+    rows: Mapping[str, Sequence[str]] | None = None,
+    derived: Sequence[str] = (),
+    threshold: int = DEFAULT_THRESHOLD,
+    suppress_zero: bool = False,
+) -> pd.DataFrame:
+    """The frame with small counts (and the cells that would reveal them) withheld.
+
+    Columns named in `by`, `margins`, `rows` or `derived` that the frame lacks are
+    ignored, so the same declaration serves the full dataset and a page's aggregate of
+    it. A frame that already has a `suppressed` column is returned as it is.
+    """
+    if threshold < 1:
+        raise ValueError(f"the threshold must be at least 1, got {threshold}")
+    if REASON_COLUMN in frame.columns:
+        return frame
+    result = frame.reset_index(drop=True)  # unique labels inside; the caller's come back
+    result[REASON_COLUMN] = pd.Series([None] * len(result), index=result.index, dtype=object)
+    if count not in result.columns or result.empty:
+        result.index = frame.index
+        return result
+    values = pd.to_numeric(result[count], errors="coerce")
+    eligible = values.notna()
+    for column, allowed in (rows or {}).items():
+        if column in result.columns:
+            eligible &= result[column].astype(str).isin([str(v) for v in allowed])
+
+    reasons: dict[Any, str] = {}
+    low = 0 if suppress_zero else 1
+    primary = eligible & (values >= low) & (values < threshold)
+    for label in result.index[primary]:
+        reasons[label] = primary_mark(threshold)
+
+    dims = [c for c in by if c in result.columns]
+    additive = {d: code for d, code in (margins or {}).items() if d in dims}
+    exposed: list[Any] = []
+    if additive and reasons:
+        exposed = _secondary(
+            result.loc[eligible],
+            values.to_numpy(dtype=float, na_value=np.nan),
+            dims,
+            additive,
+            reasons,
+            threshold,
+            suppress_zero,
+        )
+    result.attrs["disclosure_exposed"] = [frame.index[label] for label in exposed]
+
+    if reasons:
+        labels = list(reasons)
+        if pd.api.types.is_integer_dtype(
+            result[count]
+        ) and not pd.api.types.is_extension_array_dtype(result[count]):
+            result[count] = result[count].astype("Int64")
+        result.loc[labels, count] = pd.NA if result[count].dtype == "Int64" else np.nan
+        result.loc[labels, REASON_COLUMN] = [reasons[label] for label in labels]
+        for column in derived:
+            if column in result.columns:
+                if pd.api.types.is_numeric_dtype(result[column]):
+                    result[column] = result[column].astype("Float64")
+                result.loc[labels, column] = pd.NA
+    result.index = frame.index
+    return result
+
+
+def _groups(
+    frame: pd.DataFrame,
+    values: np.ndarray,
+    dims: Sequence[str],
+    additive: Mapping[str, str],
+    threshold: int,
+    suppress_zero: bool,
+) -> list[_Group]:
+    """Every group along every additive dimension, with whether its total is known."""
+    groups: list[_Group] = []
+    for dim, total_code in additive.items():
+        others = [d for d in dims if d != dim]
+        if others:
+            keyed = frame[others].astype(str)
+            key = others[0] if len(others) == 1 else others
+            grouping = keyed.groupby(key, dropna=False, sort=False).indices
+        else:
+            grouping = {(): np.arange(len(frame))}
+        positions = frame.index.to_numpy()  # row labels of the whole frame (0..n-1)
+        is_total = (
+            (frame[dim].astype(str) == total_code).to_numpy()
+            if total_code
+            else np.zeros(len(frame), dtype=bool)
+        )
+        for members in grouping.values():
+            labels = positions[members]
+            flags = is_total[members]
+            totals = [int(label) for label in labels[flags]]
+            parts = [int(label) for label in labels[~flags]]
+            if len(totals) > 1 or not parts or np.isnan(values[labels]).any():
+                continue  # duplicated cells or missing values: no usable equation
+            if totals:
+                coefficients = [1] * len(parts) + [-1]
+                groups.append(_Group(parts + totals, coefficients, 0.0, totals[0], True))
+            else:
+                implied = float(values[parts].sum())
+                known = implied >= threshold or (implied == 0 and not suppress_zero)
+                groups.append(_Group(parts, [1] * len(parts), implied, None, known))
+    return groups
+
+
+def _secondary(
+    frame: pd.DataFrame,
+    values: np.ndarray,
+    dims: Sequence[str],
+    additive: Mapping[str, str],
+    reasons: dict[Any, str],
+    threshold: int,
+    suppress_zero: bool,
+) -> list[Any]:
+    """Add secondary suppressions to `reasons`; returns the cells still exposed (if any)."""
+    groups = _groups(frame, values, dims, additive, threshold, suppress_zero)
+    known = [group for group in groups if group.known]
+    membership: dict[Any, list[_Group]] = {}
+    for group in groups:
+        for label in group.cells:
+            membership.setdefault(label, []).append(group)
+
+    def exposed_in(group: _Group) -> bool:
+        unknown = [i for i, label in enumerate(group.cells) if label in reasons]
+        if not unknown:
+            return False
+        constant = group.constant - sum(
+            c * values[label]
+            for label, c in zip(group.cells, group.coefficients, strict=True)
+            if label not in reasons
+        )
+        fixed = _fixed_cells(
+            [group.coefficients[i] for i in unknown],
+            [_domain(reasons[group.cells[i]], threshold, suppress_zero) for i in unknown],
+            constant,
+        )
+        # A secondary cell pinned down here would help pin a small one down elsewhere.
+        return any(fixed)
+
+    def alone(label: Any) -> bool:
+        # A cell alone in a group with a known total is given away by that total.
+        return any(g.known and len(g.cells) == 1 for g in membership.get(label, []))
+
+    def candidate(group: _Group) -> Any | None:
+        """The cell to withhold next: smallest part >= threshold, a zero, the total row."""
+        parts = [
+            label
+            for label, c in zip(group.cells, group.coefficients, strict=True)
+            if c > 0 and label not in reasons and not alone(label)
+        ]
+        big = sorted((label for label in parts if values[label] >= threshold), key=values.item)
+        if big:
+            return big[0]
+        zeros = [label for label in parts if values[label] == 0]
+        if zeros:
+            return zeros[0]
+        if group.total_row is not None and group.total_row not in reasons:
+            return group.total_row
+        return None
+
+    def withhold(label: Any) -> None:
+        reasons[label] = SECONDARY_MARK
+        pending.extend(g for g in membership.get(label, []) if g.known)
+
+    exposed: list[Any] = []
+    fewest_exposed, stalled = len(reasons) + 1, 0
+    pending = [g for g in known if any(label in reasons for label in g.cells)]
+    for _round in range(MAX_ROUNDS):
+        while pending:  # the rule, group by group, until no group gives a cell away
+            group = pending.pop()
+            if exposed_in(group):
+                label = candidate(group)
+                if label is not None:
+                    withhold(label)
+        exposed, too_big = _recoverable(known, values, reasons, threshold, suppress_zero)
+        for members in too_big:
+            # Too many linked cells to solve: withhold every cell of their groups instead.
+            for label in members:
+                for group in membership.get(label, []):
+                    for cell in group.cells:
+                        if cell not in reasons:
+                            withhold(cell)
+        stalled = stalled + 1 if len(exposed) >= fewest_exposed else 0
+        fewest_exposed = min(fewest_exposed, len(exposed))
+        if stalled >= 6:
+            break  # what is left is given away by the totals themselves
+        for label in exposed:
+            picked = _nearest_candidate(label, membership, reasons, candidate)
+            if picked is not None:
+                withhold(picked)
+        if not pending:
+            break
+    if exposed:
+        logger.warning(
+            "disclosure: %d withheld cells could still be worked out from the declared"
+            " totals; those totals must not be published",
+            len(exposed),
+        )
+    return exposed
+
+
+def _nearest_candidate(
+    label: Any,
+    membership: Mapping[Any, list[_Group]],
+    reasons: Mapping[Any, str],
+    candidate: Any,
+) -> Any | None:
+    """A cell to withhold for an exposed one: in its own groups first, then further out.
+
+    Groups whose total is not published count too: the other totals can give that one
+    away (the rows' totals add up to the same as the columns' totals).
+    """
+    seen_cells, seen_groups = {label}, set()
+    frontier = [label]
+    for _step in range(SEARCH_STEPS):
+        groups = [
+            g for cell in frontier for g in membership.get(cell, []) if id(g) not in seen_groups
+        ]
+        groups.sort(key=lambda g: not g.known)
+        for group in groups:
+            seen_groups.add(id(group))
+            picked = candidate(group)
+            if picked is not None:
+                return picked
+        frontier = [
+            cell
+            for group in groups
+            for cell in group.cells
+            if cell in reasons and cell not in seen_cells and not seen_cells.add(cell)
+        ]
+    return None
+
+
+def _recoverable(
+    groups: Sequence[_Group],
+    values: np.ndarray,
+    reasons: Mapping[Any, str],
+    threshold: int,
+    suppress_zero: bool,
+) -> tuple[list[Any], list[list[Any]]]:
+    """Small (primary) cells that all the equations together, with the marks, pin down.
+
+    The reader's problem, solved as they would: integer unknowns, one equation per group
+    with a known total, a "< 5" cell in 1..4, a secondary cell 0 or >= 5 (a binary choice
+    per cell). A cell is recoverable when its minimum equals its maximum. Each connected
+    set of withheld cells is solved on its own (HiGHS through scipy); sets too large to
+    solve are returned apart, for the caller to withhold wholesale.
+    """
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    equations = []
+    for group in groups:
+        unknown = [
+            (label, c)
+            for label, c in zip(group.cells, group.coefficients, strict=True)
+            if label in reasons
+        ]
+        if unknown:
+            constant = group.constant - sum(
+                c * values[label]
+                for label, c in zip(group.cells, group.coefficients, strict=True)
+                if label not in reasons
+            )
+            equations.append((unknown, constant))
+    parent: dict[Any, Any] = {}
+
+    def find(x: Any) -> Any:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for unknown, _ in equations:
+        for (first, _c), (other, _d) in zip(unknown, unknown[1:], strict=False):
+            parent[find(first)] = find(other)
+        find(unknown[0][0])
+    components: dict[Any, list[Any]] = {}
+    for label in parent:
+        components.setdefault(find(label), []).append(label)
+
+    big = float(np.nansum(np.abs(values))) + threshold + 1
+    found: list[Any] = []
+    too_big: list[list[Any]] = []
+    for members in components.values():
+        if len(members) > AUDIT_LIMIT:
+            if any(reasons[label] != SECONDARY_MARK for label in members):
+                unwithheld = any(cell not in reasons for cell in _cells_around(members, groups))
+                if unwithheld:
+                    too_big.append(members)
+            continue
+        column = {label: i for i, label in enumerate(members)}
+        secondary = [label for label in members if reasons[label] == SECONDARY_MARK]
+        size = len(members) + len(secondary)
+        rows, lower, upper = [], [], []
+        for unknown, constant in equations:
+            if unknown[0][0] not in column:
+                continue
+            row = np.zeros(size)
+            for label, c in unknown:
+                row[column[label]] += c
+            rows.append(row)
+            lower.append(constant)
+            upper.append(constant)
+        low = np.zeros(size)
+        high = np.full(size, np.inf)
+        for label in members:
+            if reasons[label] != SECONDARY_MARK:
+                low[column[label]] = 0 if suppress_zero else 1
+                high[column[label]] = threshold - 1
+        for k, label in enumerate(secondary):
+            switch = len(members) + k  # 0: the cell is 0, 1: the cell is >= threshold
+            high[switch] = 1
+            at_most = np.zeros(size)
+            at_most[column[label]], at_most[switch] = 1, -big
+            at_least = np.zeros(size)
+            at_least[column[label]], at_least[switch] = 1, -threshold
+            rows += [at_most, at_least]
+            lower += [-np.inf, 0]
+            upper += [0, np.inf]
+            if suppress_zero:
+                low[switch] = 1
+        constraints = [LinearConstraint(np.array(rows), lower, upper)] if rows else []
+        options = {"integrality": np.ones(size), "bounds": Bounds(low, high)}
+        for label, j in column.items():
+            if reasons[label] == SECONDARY_MARK:
+                continue  # a secondary cell's value is publishable; only small ones matter
+            objective = np.zeros(size)
+            objective[j] = 1
+            least = milp(objective, constraints=constraints, **options)
+            most = milp(-objective, constraints=constraints, **options)
+            if least.status == 0 and most.status == 0 and -most.fun - least.fun < 0.5:
+                found.append(label)
+    return found, too_big
+
+
+def _cells_around(members: Sequence[Any], groups: Sequence[_Group]) -> set[Any]:
+    inside = set(members)
+    return {cell for group in groups if inside & set(group.cells) for cell in group.cells}
+
+
+# --- who sees what ------------------------------------------------------------------------
+
+
+def drop_demonstration(frame: pd.DataFrame, dataset_is_demonstration: bool = False) -> pd.DataFrame:
+    """The frame without demonstration rows (for the public, who never see them)."""
+    if "demonstration" in frame.columns:
+        flags = frame["demonstration"].astype("boolean").fillna(False)
+        return frame.loc[~flags.to_numpy(dtype=bool)]
+    if dataset_is_demonstration:
+        return frame.iloc[0:0]  # cannot tell real rows from generated ones: show none
+    return frame
+
+
+def for_audience(
+    frame: pd.DataFrame,
+    dataset_name: str | None,
+    role: str,
+    *,
+    threshold: int | None = None,
+) -> pd.DataFrame:
+    """What the role may see of a frame of (or computed from) a catalogue dataset.
+
+    Staff roles see everything. The public never sees demonstration rows, and counts of
+    people in datasets with a `disclosure` section come suppressed as described above.
+    A page calls it on the frame a chart or table shows:
+
+        frame = for_audience(frame, "service_counts", current_role())
+    """
+    if role != "public":
+        return frame
+    from dashboard.catalog import load_catalogue
+    from dashboard.settings import get_settings
+
+    settings = get_settings()
+    dataset = load_catalogue(settings.data_dir).get(dataset_name or "")
+    shown = drop_demonstration(frame, bool(dataset and dataset.demonstration))
+    if dataset is None or not dataset.disclosure:
+        return shown
+    rule = Disclosure.from_spec(dataset.disclosure)
+    return suppress(
+        shown,
+        count=rule.count,
+        by=rule.by,
+        margins=rule.margins,
+        rows=rule.rows,
+        derived=rule.derived,
+        threshold=threshold or settings.disclosure_threshold,
+    )

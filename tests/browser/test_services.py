@@ -1,0 +1,78 @@
+"""The Services page in headless Chromium: public and staff views, filters in the address."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import console_errors, wait_for, wait_for_text
+from tests.browser.page_steps import (
+    choose,
+    full_page_screenshot,
+    settle,
+    sign_in,
+    sign_out,
+    text_of,
+    wait_for_url,
+)
+
+pytestmark = pytest.mark.browser
+
+
+def test_public_sees_the_real_count_and_no_generated_data(live_server, browser, artifacts_dir):
+    browser.get(f"{live_server}/sherbimet")
+    wait_for(browser, "#card-services-plan-total .js-plotly-plot")
+    card = text_of(browser, "#card-services-plan-total")
+    assert "6 735" in card.replace("\u202f", " ").replace("\u00a0", " ")
+    assert "Burimi: Plani i Veprimit 2024-2026 (002)" in card
+    assert "nuk janë publikuar ende" in text_of(browser, "#services-not-published")
+    assert not browser.find_elements("css selector", ".demo-badge")
+    full_page_screenshot(browser, artifacts_dir / "services-public-sq.png")
+    assert console_errors(browser) == []
+
+
+def test_staff_filter_by_year_and_category_in_three_languages(live_server, browser, artifacts_dir):
+    sign_in(browser, live_server, "/sherbimet?lang=en")
+    try:
+        browser.get(f"{live_server}/sherbimet?lang=en")
+        wait_for_text(browser, "h1", "Services of the Centre for Social Work")
+        wait_for(browser, "#card-services-categories .js-plotly-plot")
+        assert "Demonstration data" in text_of(browser, "#demo-notice")
+        before = text_of(browser, "#services-selection-total")
+        choose(browser, "services-year", "2024")
+        url = wait_for_url(browser, "year=2024")
+        assert "lang=en" in url
+        wait_for_text(browser, "#card-services-trend", "2024")
+        settle(browser)
+        after_year = text_of(browser, "#services-selection-total")
+        assert after_year != before
+        choose(browser, "services-category", "14 · Fëmijët me aftësi të kufizuara të përhershme")
+        wait_for_url(browser, "category=14")
+        settle(browser)
+        wait_for(browser, "#card-services-categories .js-plotly-plot")
+        assert text_of(browser, "#services-selection-total") != after_year
+        for card in (
+            "services-categories",
+            "services-trend",
+            "services-heatmap",
+            "services-sex-age",
+            "services-by-service",
+        ):
+            assert "Demonstration data" in text_of(browser, f"#card-{card}"), card
+        full_page_screenshot(browser, artifacts_dir / "services-staff-en.png")
+        assert console_errors(browser) == []
+
+        # The address alone restores the view, in Albanian and Serbian.
+        browser.get(f"{live_server}/sherbimet?year=2024&category=14")
+        wait_for_text(browser, "h1", "Shërbimet e Qendrës për Punë Sociale")
+        wait_for(browser, "#card-services-categories .js-plotly-plot")
+        assert "2024" in text_of(browser, "#services-year")
+        assert "Të dhëna demonstruese" in text_of(browser, "#demo-notice")
+        full_page_screenshot(browser, artifacts_dir / "services-staff-sq.png")
+        browser.get(f"{live_server}/sherbimet?year=2024&lang=sr")
+        wait_for_text(browser, "h1", "Usluge Centra za socijalni rad")
+        wait_for(browser, "#card-services-trend .js-plotly-plot")
+        browser.set_window_size(390, 900)
+        full_page_screenshot(browser, artifacts_dir / "services-staff-sr-phone.png")
+        assert console_errors(browser) == []
+    finally:
+        sign_out(browser)

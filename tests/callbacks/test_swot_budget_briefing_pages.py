@@ -1,0 +1,144 @@
+"""The SWOT, Budget and Briefing pages: callbacks called directly, every value and language."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import pytest
+
+from dashboard.i18n import LANGUAGES, format_currency, format_number, t
+from tests.callbacks.page_tools import chart_cards, find, ids, visible_text
+
+
+@pytest.fixture(scope="module")
+def pages(app):
+    from dashboard.pages import briefing, budget, swot
+
+    return swot, budget, briefing
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_swot_every_quadrant(pages, database, lang):
+    swot = pages[0]
+    for quadrant in ("S", "W", "O", "T"):
+        content, search = swot.update_swot(quadrant, lang)
+        assert urlencode({"quadrant": quadrant}) in search
+        expected = database.query("swot_items", {"quadrant": quadrant})
+        card = find(content, f"swot-{quadrant}")
+        assert all(text in visible_text(card) for text in expected["item_text"])
+        assert {f"swot-{q}" for q in "SWOT"} & ids(content) == {f"swot-{quadrant}"}
+        assert list(chart_cards(content)) == ["swot-counts"]
+    content, search = swot.update_swot(None, lang)
+    assert search == ("" if lang == "sq" else f"?lang={lang}")
+    assert {f"swot-{q}" for q in "SWOT"} <= ids(content)
+    text = visible_text(content)
+    graph = find(content, "chart-swot-counts")
+    assert list(graph.figure.data[0].x) == [t(f"swot.quadrant.{q}", lang) for q in "SWOT"]
+    assert list(graph.figure.data[0].y) == [5, 10, 9, 6]
+    assert t("swot.takeaway", lang, quadrant=t("swot.quadrant.W", lang), items=10, total=30) in text
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_swot_invalid_quadrant_gives_the_notice(pages, lang):
+    layout = pages[0].layout(lang=lang, quadrant="X")
+    assert "quadrant = «X»" in visible_text(find(layout, "filter-notice"))
+    assert t("swot.no_links", lang) in visible_text(layout)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_budget_every_sector_and_reading(pages, database, lang):
+    budget = pages[1]
+    for spec in budget.FILTERS:
+        for value in spec.allowed_values():
+            chosen = {"sector": None, "reading": None, spec.name: value}
+            content, search = budget.update_budget(**chosen, lang=lang)
+            assert urlencode({spec.name: value}) in search
+            lines = database.query("budget_lines", chosen)
+            assert t("budget.table_heading", lang, lines=len(lines)) in visible_text(content)
+            rows = {i for i in ids(content) if i.startswith("budget-line-")}
+            assert rows == {f"budget-line-{n}" for n in lines["line_no"]}
+            assert t("state.error", lang) not in visible_text(content)
+
+
+def test_budget_marks_uncertain_and_missing_amounts(pages):
+    content, _ = pages[1].update_budget(None, None, "en")
+    line_12 = visible_text(find(content, "budget-line-12"))
+    assert t("budget.amount_not_legible", "en") in line_12
+    assert t("budget.reading.not_legible", "en") in line_12
+    line_2 = visible_text(find(content, "budget-line-2"))
+    assert t("budget.amount_none", "en") in line_2
+    line_13 = visible_text(find(content, "budget-line-13"))
+    assert (
+        t("budget.reading.uncertain", "en") in line_13 and format_currency(140000, "en") in line_13
+    )
+    assert t("budget.execution_missing", "en") in visible_text(find(content, "budget-execution"))
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_budget_headline_and_invalid_values(pages, lang):
+    layout = pages[1].layout(lang=lang, reading="maybe")
+    assert "reading = «maybe»" in visible_text(find(layout, "filter-notice"))
+    assert format_currency(1_032_000, lang) in visible_text(find(layout, "kpi-budget-total"))
+    assert format_currency(674_048.46, lang) in visible_text(find(layout, "kpi-qps-budget-page"))
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_briefing_has_every_headline_with_its_source(pages, lang):
+    layout = pages[2].layout(lang=lang)
+    assert t("state.error", lang) not in visible_text(layout)
+    tiles = (
+        "brief-demography",
+        "brief-sns",
+        "brief-services",
+        "brief-indicators",
+        "brief-budget",
+        "brief-swot",
+        "brief-quality",
+    )
+    for tile in tiles:
+        text = visible_text(find(layout, tile))
+        assert t("source.prefix", lang) in text, tile
+    assert format_number(6735, lang) in visible_text(find(layout, "brief-services"))
+    assert format_currency(1_032_000, lang) in visible_text(find(layout, "brief-budget"))
+    assert t("briefing.print", lang) == find(layout, "briefing-print").children
+    # Demonstration data is never in the briefing.
+    grid = visible_text(find(layout, "briefing-grid"))
+    assert t("chart.demonstration", lang) not in grid
+    assert t("briefing.services_no_import", lang) in grid
+
+
+def test_budget_shows_execution_once_the_importer_creates_its_table(
+    pages, built_db, settings, tmp_path, monkeypatch
+):
+    import dataclasses
+    import shutil
+
+    import duckdb
+
+    from dashboard.db import Database
+
+    copy = tmp_path / "with_execution.duckdb"
+    shutil.copy(built_db, copy)
+    con = duckdb.connect(str(copy))
+    con.execute(
+        "CREATE TABLE budget_execution"
+        " (line_no INTEGER, year INTEGER, spent_eur DOUBLE, source VARCHAR)"
+    )
+    con.execute(
+        "INSERT INTO budget_execution"
+        " VALUES (1, 2026, 4000, 'test ledger'), (9, 2026, 63000, 'test ledger')"
+    )
+    con.close()
+    database = Database(dataclasses.replace(settings, db_path=copy))
+    monkeypatch.setattr(pages[1], "get_database", lambda: database)
+    content, _ = pages[1].update_budget(None, None, "en")
+    section = find(content, "budget-execution")
+    assert "budget-execution" in chart_cards(section)
+    expected = t(
+        "budget.execution_takeaway",
+        "en",
+        spent=format_currency(67_000, "en"),
+        planned=format_currency(640_000, "en"),
+        share="10.5%",
+    )
+    assert expected in visible_text(section)
