@@ -232,7 +232,11 @@ def build_database(settings: Settings, *, target: Path | None = None) -> BuildRe
 
 # Modules that add rows at build time, in order: each has
 # `contribute(con, settings, catalogue) -> None` and inserts into tables the build created.
-CONTRIBUTORS: tuple[str, ...] = ("dashboard.ingest.journal", "dashboard.demo")
+CONTRIBUTORS: tuple[str, ...] = (
+    "dashboard.ingest.journal",
+    "dashboard.demo",
+    "dashboard.entries",  # reported results entered by staff, last so they win
+)
 
 
 def _create_generated_tables(con: duckdb.DuckDBPyConnection, catalogue: dict[str, Dataset]) -> None:

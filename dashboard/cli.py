@@ -96,6 +96,27 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_bench(args: argparse.Namespace) -> int:
+    import json
+
+    from dashboard import bench
+
+    skip = frozenset(part for part in (args.skip or "").split(",") if part)
+    rows = bench.run(
+        args.scale,
+        args.n or (200 if args.scale == "default" else 50),
+        load_seconds=args.load_seconds,
+        page_repeats=args.page_repeats,
+        skip=skip,
+    )
+    print(bench.format_table(rows))
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(rows, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"wrote {len(rows)} measurements to {out}", file=sys.stderr)
+    return 0
+
+
 def _cmd_serve(args: argparse.Namespace) -> int:
     from dashboard.build import ensure_database
 
@@ -272,6 +293,21 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", help="file to write, .csv or .parquet (default: CSV on standard output)"
     )
     demo.set_defaults(handler=_cmd_demo)
+
+    bench = commands.add_parser(
+        "bench", help="measure build, import, callbacks, page load, load and memory"
+    )
+    bench.add_argument("--scale", choices=("default", "national"), default="default")
+    bench.add_argument("--out", required=True, help="JSON file to write")
+    bench.add_argument(
+        "--n", type=int, help="calls per callback (default 200; 50 at national scale)"
+    )
+    bench.add_argument("--load-seconds", type=float, default=15.0, help="load loop duration")
+    bench.add_argument("--page-repeats", type=int, default=5, help="loads of each page")
+    bench.add_argument(
+        "--skip", help="comma-separated parts to skip: callbacks,gunicorn,browser,import"
+    )
+    bench.set_defaults(handler=_cmd_bench)
 
     from dashboard.auth.cli import add_user_commands
 

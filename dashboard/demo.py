@@ -336,7 +336,10 @@ def contribute(
     real_rows = con.execute(f"SELECT count(*) FROM {TABLE} WHERE NOT demonstration").fetchone()
     if real_rows and real_rows[0]:
         return
-    frame = generate_service_counts("default", DEFAULT_SEED, inputs=inputs_from_connection(con))
+    scale = getattr(settings, "demo_scale", "default")
+    if scale not in SCALES:
+        raise ValueError(f"DMS_DEMO_SCALE must be one of {', '.join(SCALES)}, got {scale!r}")
+    frame = generate_service_counts(scale, DEFAULT_SEED, inputs=inputs_from_connection(con))
     con.register("demo_service_counts", frame)
     try:
         con.execute(f"INSERT INTO {TABLE} BY NAME SELECT * FROM demo_service_counts")

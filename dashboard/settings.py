@@ -59,6 +59,7 @@ class Settings:
     ratelimit_storage_uri: str = "memory://"  # shared store (redis://...) for several machines
     disclosure_threshold: int = 5  # counts of people 1..threshold-1 are suppressed publicly
     max_request_mb: int = 32  # largest request body (uploads come base64 in a callback)
+    demo_scale: str = "default"  # DMS_DEMO_SCALE: generated service counts, default|national
 
     @property
     def is_production(self) -> bool:
@@ -89,4 +90,5 @@ def get_settings() -> Settings:
         ratelimit_storage_uri=os.environ.get("DMS_RATELIMIT_STORAGE_URI", "memory://"),
         disclosure_threshold=_int("DMS_DISCLOSURE_THRESHOLD", 5),
         max_request_mb=_int("DMS_MAX_REQUEST_MB", 32),
+        demo_scale=os.environ.get("DMS_DEMO_SCALE", "default"),
     )

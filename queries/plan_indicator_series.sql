@@ -30,7 +30,8 @@ SELECT
     make_date(v.year, 1, 1) <= v.source_date AS observed,
     make_date(v.year, 12, 31) < v.source_date AS year_complete,
     v.source AS reported_source,
-    NULL::VARCHAR AS reported_by,
+    -- staff entries (dashboard/entries.py) write "Hyrje nga stafi: <user>, <date>: <source>"
+    NULLIF(regexp_extract(v.source, '^Hyrje nga stafi: ([^,]+),', 1), '') AS reported_by,
     v.source_date AS reported_on,
     false AS demonstration,
     v.source

@@ -13,7 +13,8 @@ SELECT
     make_date(v.year, 12, 31) < v.source_date AS year_complete,
     v.note,
     v.source AS reported_source,
-    NULL::VARCHAR AS reported_by,
+    -- staff entries (dashboard/entries.py) write "Hyrje nga stafi: <user>, <date>: <source>"
+    NULLIF(regexp_extract(v.source, '^Hyrje nga stafi: ([^,]+),', 1), '') AS reported_by,
     v.source_date AS reported_on,
     v.source
 FROM plan_indicator_values AS v

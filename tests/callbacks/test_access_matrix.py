@@ -37,6 +37,7 @@ ROUTES = [
     ("GET", "/NGARKIMI", (302, 403, 200, 200)),
     ("GET", "/ngarkimi%2F", (302, 403, 200, 200)),
     ("GET", "/auditimi?lang=en", (302, 403, 403, 200)),
+    ("GET", "/ngarkimi?lang=sr", (302, 403, 200, 200)),  # upload and result entry
     # A state-changing route nobody registered needs an editor (then: no such route).
     ("POST", "/ngarkimi/upload", (401, 403, 405, 405)),
     ("POST", "/api/v1/datasets", (401, 403, 405, 405)),
@@ -137,6 +138,17 @@ def test_every_callback_checks_the_role_on_the_server(app, client_for, dash_post
                 assert response.status_code not in (400, 401, 403, 404), (key, role)
             else:
                 assert response.status_code == (401 if role == "public" else 403), (key, role)
+
+
+def test_the_staff_page_callbacks_are_in_the_matrix(app, client_for):
+    client_for("public").get("/")
+    needed = dict(callback_cases(app))
+    assert (
+        needed["..ngarkimi-preview.children...ngarkimi-staged.data...ngarkimi-result.children.."]
+        == "editor"
+    )
+    assert needed["..ngarkimi-entry-result.children...ngarkimi-history.children.."] == "editor"
+    assert needed["auditimi-table.children"] == "admin"
 
 
 @pytest.mark.parametrize(

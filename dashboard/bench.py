@@ -1,0 +1,621 @@
+"""`dms-dashboard bench`: reproducible performance measurements in a private workspace.
+
+Everything runs in a temporary directory (its own database, imports journal and state),
+never in var/. Measured in one run: build and import throughput, the server time of every
+page callback (with its bare DuckDB floor and a naive per-request pandas baseline), page
+load in headless Chromium, requests/s under gunicorn with the Procfile's settings against
+127.0.0.1, and the peak RSS of each worker. See docs/PERFORMANCE.md.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from dashboard.settings import PROJECT_ROOT
+
+
+@dataclass
+class Measurement:
+    """One row of the bench table."""
+
+    name: str
+    scale: str
+    samples_ms: list[float] = field(default_factory=list, repr=False)
+    floor_ms: list[float] | None = field(default=None, repr=False)
+    naive_ms: list[float] | None = field(default=None, repr=False)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        """The JSON object: name, scale, p50_ms, p95_ms, n (+ floor/naive p95, extras)."""
+        row: dict[str, Any] = {
+            "name": self.name,
+            "scale": self.scale,
+            "p50_ms": _pct(self.samples_ms, 50),
+            "p95_ms": _pct(self.samples_ms, 95),
+            "n": len(self.samples_ms),
+        }
+        if self.floor_ms is not None:
+            row["floor_p95_ms"] = _pct(self.floor_ms, 95)
+        if self.naive_ms is not None:
+            row["naive_p95_ms"] = _pct(self.naive_ms, 95)
+        row.update(self.extra)
+        return row
+
+
+def _pct(values: list[float], q: float) -> float | None:
+    return round(float(np.percentile(values, q)), 2) if values else None
+
+
+# --- Workspace --------------------------------------------------------------------------
+
+
+def _workspace(scale: str) -> Path:
+    """Point this process's settings at a fresh temporary directory."""
+    from dashboard.settings import get_settings
+
+    root = Path(tempfile.mkdtemp(prefix=f"dms-bench-{scale}-"))
+    os.environ["DMS_DB_PATH"] = str(root / "dms.duckdb")
+    os.environ["DMS_IMPORTS_DIR"] = str(root / "imports")
+    os.environ["DMS_STATE_DIR"] = str(root / "state")
+    os.environ["DMS_DEMO_SCALE"] = scale
+    os.environ.setdefault("DMS_SECRET_KEY", secrets.token_hex(32))
+    get_settings.cache_clear()
+    return root
+
+
+# --- Callbacks --------------------------------------------------------------------------
+
+
+def _walk(component: Any) -> Iterator[Any]:
+    yield component
+    children = getattr(component, "children", None)
+    if isinstance(children, list | tuple):
+        for child in children:
+            yield from _walk(child)
+    elif children is not None and hasattr(children, "to_plotly_json"):
+        yield from _walk(children)
+
+
+def _page_components() -> dict[str, dict[str, Any]]:
+    """Each component id -> its component, over every page's default layout as staff see it."""
+    import dash
+
+    from dashboard import auth
+
+    components: dict[str, dict[str, Any]] = {}
+    original = auth.current_role
+    auth.current_role = lambda: BENCH_ROLE  # staff see every filter (demonstration data)
+    try:
+        for page in dash.page_registry.values():
+            layout = page["layout"]
+            tree = layout() if callable(layout) else layout
+            for component in _walk(tree):
+                ident = getattr(component, "id", None)
+                if isinstance(ident, str):
+                    components[ident] = {"component": component, "page": page["path"]}
+    finally:
+        auth.current_role = original
+    return components
+
+
+BENCH_ROLE = "viewer"
+BENCH_USER = "bench-viewer"
+BENCH_PASSWORD = secrets.token_urlsafe(24)
+
+
+def _create_bench_user() -> None:
+    """A viewer account in the workspace's own state store (never in var/)."""
+    from dashboard.auth.passwords import hash_password
+    from dashboard.auth.store import get_store
+
+    store = get_store()
+    if store.get_user(BENCH_USER) is None:
+        store.add_user(BENCH_USER, hash_password(BENCH_PASSWORD), BENCH_ROLE)
+
+
+def _login_test_client(client: Any) -> str:
+    client.get("/hyrja")
+    client.post(
+        "/hyrja",
+        data={
+            "username": BENCH_USER,
+            "password": BENCH_PASSWORD,
+            "csrf_token": client.get_cookie("_csrf_token").value,
+        },
+    )
+    client.get("/")
+    return str(client.get_cookie("_csrf_token").value)
+
+
+def _option_values(component: Any) -> list[Any]:
+    options = getattr(component, "options", None) or []
+    values: list[Any] = []
+    for option in options:
+        if isinstance(option, dict):
+            values.append(option.get("value"))
+        else:
+            values.append(option)
+    return [v for v in values if v is not None]
+
+
+@dataclass
+class _CallbackPlan:
+    output: str
+    spec: dict[str, Any]
+    page: str
+    make_inputs: Callable[[random.Random], tuple[list[dict], list[dict]]]
+
+
+def _plans(app: Any) -> list[_CallbackPlan]:
+    """A payload generator per page callback whose inputs all live in one page layout."""
+    components = _page_components()
+    plans: list[_CallbackPlan] = []
+    for output, spec in app.callback_map.items():
+        deps = list(spec.get("inputs", [])) + list(spec.get("state", []))
+        if "callback" not in spec:
+            continue  # clientside callbacks run in the browser, not on the server
+        if not deps or any(not isinstance(d["id"], str) for d in deps):
+            continue  # pattern-matching callbacks are not page filter callbacks
+        if not all(d["id"] in components for d in deps):
+            continue
+        page = components[deps[0]["id"]]["page"]
+
+        def make(rng: random.Random, spec: dict[str, Any] = spec) -> tuple[list[dict], list[dict]]:
+            def value_of(dep: dict[str, str], vary: bool) -> dict[str, Any]:
+                component = components[dep["id"]]["component"]
+                value = getattr(component, dep["property"], None)
+                choices = _option_values(component) if dep["property"] == "value" else []
+                if vary and choices:
+                    if isinstance(value, list):
+                        value = rng.sample(choices, k=rng.randint(1, min(3, len(choices))))
+                    else:
+                        value = rng.choice(choices)
+                return {"id": dep["id"], "property": dep["property"], "value": value}
+
+            return (
+                [value_of(d, True) for d in spec.get("inputs", [])],
+                [value_of(d, False) for d in spec.get("state", [])],
+            )
+
+        plans.append(_CallbackPlan(output, spec, page, make))
+    return plans
+
+
+def _table_names(con: Any) -> list[str]:
+    rows = con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
+    ).fetchall()
+    return sorted(name for (name,) in rows)
+
+
+def _bench_callbacks(scale: str, n: int, settings: Any, root: Path) -> list[Measurement]:
+    import duckdb
+    import pandas as pd
+    from dash._utils import split_callback_id
+
+    from dashboard import db as db_module
+    from dashboard.app import app
+
+    # Export every table once (before the app's read-only connection opens the file).
+    parquet_dir = root / "parquet"
+    parquet_dir.mkdir()
+    writer = duckdb.connect(str(settings.db_path), read_only=True)
+    tables = _table_names(writer)
+    for table in tables:
+        writer.execute(f"COPY \"{table}\" TO '{parquet_dir / table}.parquet' (FORMAT parquet)")
+    writer.close()
+    con = db_module.get_database(settings).connection()
+    patterns = {t: re.compile(rf"\b{re.escape(t)}\b") for t in tables}
+
+    recorded: list[tuple[str, dict[str, Any]]] = []
+    original = db_module.Database.query
+
+    def recording(self: Any, name: str, params: Any = None) -> pd.DataFrame:
+        recorded.append((name, dict(params or {})))
+        return original(self, name, params)
+
+    def bare(name: str, params: dict[str, Any]) -> None:
+        sql = db_module._read_query(settings.queries_dir, name)
+        cursor = con.cursor()
+        try:
+            cursor.execute(sql, params).df()
+        finally:
+            cursor.close()
+
+    def naive(name: str, params: dict[str, Any]) -> None:
+        # Per request, as a tutorial app does: read the files, then compute the result.
+        sql = db_module._read_query(settings.queries_dir, name)
+        local = duckdb.connect()
+        try:
+            for table, pattern in patterns.items():
+                if pattern.search(sql):
+                    local.register(table, pd.read_parquet(parquet_dir / f"{table}.parquet"))
+            local.execute(sql, params).df()
+        finally:
+            local.close()
+
+    client = app.server.test_client()
+    _create_bench_user()
+    token = _login_test_client(client)
+    rng = random.Random(8)
+    results: list[Measurement] = []
+    db_module.Database.query = recording  # type: ignore[method-assign]
+    try:
+        for plan in _plans(app):
+            row = Measurement(f"callback {plan.page} -> {plan.output[:60]}", scale, [], [], [])
+            skipped = 0
+            for index in range(n):
+                inputs, state = (
+                    plan.make_inputs(rng) if index else plan.make_inputs(random.Random(0))
+                )
+                body = {
+                    "output": plan.output,
+                    "outputs": split_callback_id(plan.output),
+                    "inputs": inputs,
+                    "state": state,
+                    "changedPropIds": [f"{i['id']}.{i['property']}" for i in inputs[:1]],
+                }
+                recorded.clear()
+                started = time.perf_counter()
+                response = client.post(
+                    "/_dash-update-component", json=body, headers={"X-CSRFToken": token}
+                )
+                elapsed = (time.perf_counter() - started) * 1000
+                if response.status_code not in (200, 204):
+                    skipped += 1
+                    continue
+                calls = list(recorded)
+                row.samples_ms.append(elapsed)
+                started = time.perf_counter()
+                for name, params in calls:
+                    bare(name, params)
+                assert row.floor_ms is not None and row.naive_ms is not None
+                row.floor_ms.append((time.perf_counter() - started) * 1000)
+                started = time.perf_counter()
+                for name, params in calls:
+                    naive(name, params)
+                row.naive_ms.append((time.perf_counter() - started) * 1000)
+                row.extra["queries"] = sorted(
+                    set(row.extra.get("queries", [])) | {c[0] for c in calls}
+                )
+            if skipped:
+                row.extra["refused_calls"] = skipped
+            if row.samples_ms:
+                results.append(row)
+    finally:
+        db_module.Database.query = original  # type: ignore[method-assign]
+    return results
+
+
+# --- Import ----------------------------------------------------------------------------
+
+
+def _write_px(path: Path, years: int = 30, ages: int = 91) -> int:
+    """A generated PX file of population by municipality x age x sex x year."""
+    from dashboard.demo import load_inputs
+
+    municipalities = list(load_inputs(PROJECT_ROOT / "data").municipalities)
+    year_values = [str(2000 + i) for i in range(years)]
+    age_values = [str(a) for a in range(ages)]
+    sexes = ["Meshkuj", "Femra"]
+    rng = np.random.default_rng(8)
+    cells = len(municipalities) * len(age_values) * len(sexes) * len(year_values)
+    data = rng.integers(1, 900, cells)
+
+    def quoted(values: list[str]) -> str:
+        return ",".join(f'"{v}"' for v in values)
+
+    lines = [
+        'CHARSET="ANSI";',
+        'AXIS-VERSION="2013";',
+        'CODEPAGE="windows-1252";',
+        'LANGUAGE="sq";',
+        "DECIMALS=0;",
+        'MATRIX="bench";',
+        'SUBJECT-CODE="Popullsia";',
+        'SUBJECT-AREA="Popullsia";',
+        'CONTENTS="Popullsia";',
+        'UNITS="numër";',
+        'TITLE="Popullsia sipas komunës, moshës, gjinisë dhe vitit (bench)";',
+        'SOURCE="ASK (generated for dms-dashboard bench)";',
+        'STUB="Komuna","Mosha","Gjinia";',
+        'HEADING="Viti";',
+        f'VALUES("Komuna")={quoted(municipalities)};',
+        f'VALUES("Mosha")={quoted(age_values)};',
+        f'VALUES("Gjinia")={quoted(sexes)};',
+        f'VALUES("Viti")={quoted(year_values)};',
+        "DATA=",
+    ]
+    for start in range(0, cells, len(year_values)):
+        lines.append(" ".join(str(v) for v in data[start : start + len(year_values)]))
+    lines[-1] += ";"
+    path.write_text("\n".join(lines) + "\n", encoding="cp1252")
+    return cells
+
+
+def _bench_import(scale: str, settings: Any, root: Path) -> Measurement:
+    from dashboard.ingest import importer
+
+    path = root / "bench-population.px"
+    cells = _write_px(path)
+    row = Measurement("import PX (preview + apply + rebuild)", scale)
+    started = time.perf_counter()
+    try:
+        plan = importer.preview(path, settings=settings)
+        if not plan.ok:
+            row.extra["error"] = str(plan.error())[:300]
+            return row
+        importer.apply(plan, "bench")
+    except Exception as error:  # report, do not abort the whole bench
+        row.extra["error"] = f"{type(error).__name__}: {str(error)[:300]}"
+        return row
+    seconds = time.perf_counter() - started
+    rows = sum(change.rows for change in plan.changes.values())
+    row.samples_ms.append(seconds * 1000)
+    row.extra.update({"cells": cells, "rows": rows, "rows_per_s": round(rows / seconds)})
+    return row
+
+
+# --- Gunicorn, load, RSS, browser --------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _start_gunicorn(port: int) -> subprocess.Popen[bytes]:
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    command = [
+        str(gunicorn), "dashboard.app:server", "--bind", f"127.0.0.1:{port}",
+        "--workers", os.environ.get("WEB_CONCURRENCY", "2"),
+        "--threads", os.environ.get("DMS_THREADS", "4"), "--timeout", "60",
+    ]  # fmt: skip
+    process = subprocess.Popen(
+        command, cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5).read()
+            return process
+        except OSError:
+            time.sleep(0.2)
+    process.terminate()
+    raise RuntimeError("gunicorn did not answer within 60 s")
+
+
+def _workers(master: int) -> list[int]:
+    children = Path(f"/proc/{master}/task/{master}/children")
+    return [int(pid) for pid in children.read_text().split()] if children.exists() else []
+
+
+def _vm_hwm_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _load(
+    port: int, callback_body: dict[str, Any] | None, seconds: float, threads: int = 4
+) -> tuple[Measurement, int, int]:
+    """A bounded load loop: threads x (time limit), alternating a page and a callback."""
+    import requests
+
+    base = f"http://127.0.0.1:{port}"
+    latencies: list[float] = []
+    failures = [0]
+    lock = threading.Lock()
+    deadline = time.perf_counter() + seconds
+
+    def worker() -> None:
+        session = requests.Session()
+        session.get(f"{base}/hyrja", timeout=30)
+        session.post(
+            f"{base}/hyrja",
+            data={
+                "username": BENCH_USER, "password": BENCH_PASSWORD,
+                "csrf_token": session.cookies.get("_csrf_token", ""),
+            },
+            timeout=30,
+        )  # fmt: skip
+        session.get(f"{base}/", timeout=30)
+        token = session.cookies.get("_csrf_token", "")
+        turn = 0
+        while time.perf_counter() < deadline:
+            started = time.perf_counter()
+            if callback_body is not None and turn % 2:
+                response = session.post(
+                    f"{base}/_dash-update-component", json=callback_body,
+                    headers={"X-CSRFToken": token}, timeout=30,
+                )  # fmt: skip
+            else:
+                response = session.get(f"{base}/sherbimet", timeout=30)
+            elapsed = (time.perf_counter() - started) * 1000
+            turn += 1
+            with lock:
+                latencies.append(elapsed)
+                if response.status_code != 200:
+                    failures[0] += 1
+
+    started = time.perf_counter()
+    pool = [threading.Thread(target=worker) for _ in range(threads)]
+    for thread in pool:
+        thread.start()
+    for thread in pool:
+        thread.join()
+    wall = time.perf_counter() - started
+    row = Measurement("load: GET /sherbimet + services callback, 4 threads", "")
+    row.samples_ms = latencies
+    row.extra["requests_per_s"] = round(len(latencies) / wall, 1)
+    row.extra["failures"] = failures[0]
+    return row, len(latencies), failures[0]
+
+
+def _page_loads(port: int, paths: list[str], repeats: int) -> list[Measurement]:
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    for flag in (
+        "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--window-size=1280,900",
+    ):  # fmt: skip
+        options.add_argument(flag)
+    chromium = shutil.which("chromium")
+    if chromium:
+        options.binary_location = chromium
+    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
+    done = """
+      const content = document.getElementById('_pages_content');
+      if (!content || !content.children.length) return false;
+      if (document.querySelector('[data-dash-is-loading="true"]')) return false;
+      const plots = document.querySelectorAll('.js-plotly-plot');
+      for (const p of plots) { if (!p.querySelector('.main-svg')) return false; }
+      return document.readyState === 'complete' ? plots.length + 1 : false;
+    """
+    results = []
+    try:
+        driver.get(f"http://127.0.0.1:{port}/")  # warm the browser cache like a returning user
+        for path in paths:
+            row = Measurement(f"page load {path}", "")
+            for _ in range(repeats):
+                driver.get("about:blank")
+                started = time.perf_counter()
+                driver.get(f"http://127.0.0.1:{port}{path}")
+                state: Any = False
+                stable = 0
+                rendered = started
+                while time.perf_counter() - started < 30:
+                    state = driver.execute_script(done)
+                    if state and not stable:
+                        rendered = time.perf_counter()
+                    stable = stable + 1 if state else 0
+                    if stable >= 3:  # three polls in a row: no late chart appeared
+                        break
+                    time.sleep(0.02)
+                row.samples_ms.append((rendered - started) * 1000)
+                row.extra["charts"] = int(state) - 1 if state else None
+            results.append(row)
+    finally:
+        driver.quit()
+    return results
+
+
+# --- The whole run -----------------------------------------------------------------------
+
+
+def run(
+    scale: str = "default",
+    n: int = 200,
+    *,
+    load_seconds: float = 15.0,
+    page_repeats: int = 5,
+    skip: frozenset[str] = frozenset(),
+) -> list[dict[str, Any]]:
+    """Measure everything in a private workspace and return the JSON rows."""
+    root = _workspace(scale)
+    from dashboard.build import build_database
+    from dashboard.settings import get_settings
+
+    settings = get_settings()
+    rows: list[Measurement] = []
+    try:
+        report = build_database(settings)
+        build = Measurement("build database", scale, [report.seconds * 1000])
+        build.extra.update(
+            {"rows": report.total_rows, "rows_per_s": round(report.total_rows / report.seconds)}
+        )
+        rows.append(build)
+        if "import" not in skip:  # before anything in this process opens the database
+            rows.append(_bench_import(scale, settings, root))
+        if "callbacks" not in skip:
+            rows.extend(_bench_callbacks(scale, n, settings, root))
+        if "gunicorn" not in skip:
+            port = _free_port()
+            _create_bench_user()
+            server = _start_gunicorn(port)
+            try:
+                services = [r for r in _plans(_app()) if r.page == "/sherbimet"]
+                body = None
+                if services:
+                    from dash._utils import split_callback_id
+
+                    inputs, state = services[0].make_inputs(random.Random(0))
+                    body = {
+                        "output": services[0].output,
+                        "outputs": split_callback_id(services[0].output),
+                        "inputs": inputs, "state": state,
+                        "changedPropIds": [f"{i['id']}.{i['property']}" for i in inputs[:1]],
+                    }  # fmt: skip
+                load, _, _ = _load(port, body, load_seconds)
+                rss = {str(pid): round(_vm_hwm_mb(pid), 1) for pid in _workers(server.pid)}
+                load.extra["worker_peak_rss_mb"] = rss
+                load.extra["max_worker_peak_rss_mb"] = max(rss.values()) if rss else None
+                rows.append(load)
+                if "browser" not in skip:
+                    from dashboard.components.frame import NAV_PAGES
+
+                    rows.extend(_page_loads(port, [p for p, _ in NAV_PAGES], page_repeats))
+            finally:
+                server.terminate()
+                server.wait(timeout=30)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    out = []
+    for row in rows:
+        row.scale = scale
+        out.append(row.as_json())
+    return out
+
+
+def _app() -> Any:
+    from dashboard.app import app
+
+    return app
+
+
+def format_table(rows: list[dict[str, Any]]) -> str:
+    """A plain-text table of the rows."""
+    header = (
+        f"{'name':<70} {'n':>5} {'p50 ms':>9} {'p95 ms':>9} {'floor95':>8} {'naive95':>8}  extra"
+    )
+    lines = [header, "-" * len(header)]
+    for row in rows:
+        extra = {
+            k: v
+            for k, v in row.items()
+            if k not in {"name", "scale", "p50_ms", "p95_ms", "n", "floor_p95_ms", "naive_p95_ms"}
+            and k != "queries"
+        }
+
+        def cell(value: Any, width: int) -> str:
+            return f"{value:>{width}}" if value is not None else " " * (width - 1) + "-"
+
+        lines.append(
+            f"{row['name'][:70]:<70} {row['n']:>5} "
+            f"{cell(row['p50_ms'], 9)} {cell(row['p95_ms'], 9)}"
+            f" {cell(row.get('floor_p95_ms'), 8)} {cell(row.get('naive_p95_ms'), 8)}  "
+            + (json.dumps(extra, ensure_ascii=False) if extra else "")
+        )
+    return "\n".join(lines)

@@ -1,0 +1,297 @@
+"""Reported results entered by staff: kept in their own journal, replayed by every build.
+
+``entries.sqlite`` beside the import journal (``settings.imports_dir``) holds one row per
+entry (who, when, indicator, year, old value, new value, source, comment) and whether it
+was undone. The build calls :func:`contribute`, which upserts the latest active entry of
+each indicator and year into ``plan_indicator_values`` as kind "reported". Deleting the
+database and rebuilding loses nothing; an undo brings back the value from data/ or the
+previous entry.
+"""
+
+from __future__ import annotations
+
+import math
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import duckdb
+
+from dashboard.build import BuildError, build_database
+from dashboard.ingest import journal
+
+if TYPE_CHECKING:
+    from dashboard.catalog import Dataset
+    from dashboard.settings import Settings
+
+ENTRIES_FILE = "entries.sqlite"
+DATASET = "plan_indicator_values"
+KIND = "reported"
+MAX_TEXT = 500
+FIRST_YEAR = 2000
+
+ENTRIES_TABLE = """
+CREATE TABLE IF NOT EXISTS entries (
+    id INTEGER PRIMARY KEY,            -- replay order
+    indicator_code TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    value REAL NOT NULL,
+    old_value REAL,                    -- the reported value shown before the entry, if any
+    source TEXT NOT NULL,
+    comment TEXT NOT NULL DEFAULT '',
+    user TEXT NOT NULL,
+    entered_at TEXT NOT NULL,          -- UTC, ISO 8601
+    status TEXT NOT NULL CHECK (status IN ('active', 'undone')),
+    undone_at TEXT,
+    undone_by TEXT
+)
+"""
+
+
+class EntryRefused(ValueError):
+    """The value does not fit the indicator (message key and values for the page)."""
+
+    def __init__(self, key: str, **values: object):
+        self.key = key
+        self.values = values
+        super().__init__(f"{key} {values}")
+
+
+@dataclass(frozen=True)
+class ResultEntry:
+    """One reported value entered by a staff member."""
+
+    id: int
+    indicator_code: str
+    year: int
+    value: float
+    old_value: float | None
+    source: str
+    comment: str
+    user: str
+    entered_at: str
+    status: str
+    undone_at: str | None
+    undone_by: str | None
+
+    @property
+    def active(self) -> bool:
+        """Whether the build replays this entry."""
+        return self.status == journal.ACTIVE
+
+
+def entries_path(settings: Settings) -> Path:
+    """The entries index file."""
+    return settings.imports_dir / ENTRIES_FILE
+
+
+def _now() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+@contextmanager
+def _connect(settings: Settings, write: bool) -> Iterator[sqlite3.Connection | None]:
+    path = entries_path(settings)
+    if not write:
+        if not path.is_file():
+            yield None
+            return
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        connection = sqlite3.connect(path)
+        connection.execute(ENTRIES_TABLE)
+    connection.row_factory = sqlite3.Row
+    try:
+        yield connection
+        if write:
+            connection.commit()
+    finally:
+        connection.close()
+
+
+def read_entries(settings: Settings, indicator_code: str | None = None) -> list[ResultEntry]:
+    """Every entry, oldest first (undone ones included); optionally of one indicator."""
+    with _connect(settings, write=False) as connection:
+        if connection is None:
+            return []
+        if indicator_code is None:
+            rows = connection.execute("SELECT * FROM entries ORDER BY id").fetchall()
+        else:
+            rows = connection.execute(
+                "SELECT * FROM entries WHERE indicator_code = ? ORDER BY id", (indicator_code,)
+            ).fetchall()
+    return [ResultEntry(**dict(row)) for row in rows]
+
+
+def source_text(entry: ResultEntry) -> str:
+    """The `source` a replayed entry carries in plan_indicator_values."""
+    return f"Hyrje nga stafi: {entry.user}, {entry.entered_at[:10]}: {entry.source}"
+
+
+def contribute(
+    con: duckdb.DuckDBPyConnection, settings: Settings, catalogue: dict[str, Dataset]
+) -> None:
+    """Upsert the latest active entry of each indicator and year as a reported value."""
+    if DATASET not in catalogue:
+        return
+    latest: dict[tuple[str, int], ResultEntry] = {}
+    for entry in read_entries(settings):
+        if entry.active:
+            latest[(entry.indicator_code, entry.year)] = entry
+    for entry in latest.values():
+        con.execute(
+            "DELETE FROM plan_indicator_values WHERE indicator_code = ? AND year = ? AND kind = ?",
+            [entry.indicator_code, entry.year, KIND],
+        )
+        con.execute(
+            "INSERT INTO plan_indicator_values"
+            " (indicator_code, year, kind, value, value_text, source_date, note, source)"
+            " VALUES (?, ?, ?, ?, NULL, ?, ?, ?)",
+            [
+                entry.indicator_code,
+                entry.year,
+                KIND,
+                entry.value,
+                entry.entered_at[:10],
+                entry.comment or None,
+                source_text(entry),
+            ],
+        )
+
+
+# --- validation ---------------------------------------------------------------------------
+
+
+def _read_database(settings: Settings, sql: str, params: list[object]) -> list[tuple]:
+    con = duckdb.connect(str(settings.db_path), read_only=True)
+    try:
+        return con.execute(sql, params).fetchall()
+    finally:
+        con.close()
+
+
+def indicator_unit(settings: Settings, indicator_code: str) -> str | None:
+    """The unit of a plan indicator (count, binary, text), or None when there is none."""
+    rows = _read_database(
+        settings, "SELECT unit FROM plan_indicators WHERE indicator_code = ?", [indicator_code]
+    )
+    return str(rows[0][0]) if rows else None
+
+
+def current_value(settings: Settings, indicator_code: str, year: int) -> float | None:
+    """The reported value the database holds for an indicator and year."""
+    rows = _read_database(
+        settings,
+        "SELECT value FROM plan_indicator_values WHERE indicator_code = ? AND year = ?"
+        " AND kind = ?",
+        [indicator_code, year, KIND],
+    )
+    return None if not rows or rows[0][0] is None else float(rows[0][0])
+
+
+def parse_value(unit: str | None, text: str | float | int | None) -> float:
+    """The entered value as a number that fits the unit, or EntryRefused."""
+    if unit is None:
+        raise EntryRefused("entry.error.indicator")
+    if unit not in ("count", "binary"):
+        raise EntryRefused("entry.error.text_unit", unit=unit)
+    raw = str(text if text is not None else "").strip().replace(",", ".")
+    try:
+        number = float(raw)
+    except ValueError:
+        raise EntryRefused("entry.error.number", value=raw[:40]) from None
+    if not math.isfinite(number) or number != int(number):
+        raise EntryRefused("entry.error.whole", value=raw[:40])
+    if unit == "binary" and number not in (0, 1):
+        raise EntryRefused("entry.error.binary", value=raw[:40])
+    if number < 0:
+        raise EntryRefused("entry.error.negative", value=raw[:40])
+    return float(int(number))
+
+
+def parse_year(text: str | int | None) -> int:
+    """A year from FIRST_YEAR to the current year, or EntryRefused."""
+    try:
+        year = int(str(text).strip())
+    except ValueError:
+        raise EntryRefused("entry.error.year", value=str(text)[:20]) from None
+    if not FIRST_YEAR <= year <= datetime.now(UTC).year:
+        raise EntryRefused("entry.error.year", value=str(year))
+    return year
+
+
+# --- writing ------------------------------------------------------------------------------
+
+
+def _rebuild(settings: Settings) -> None:
+    build_database(settings)  # builds beside the old file and swaps it in atomically
+
+
+def record(
+    settings: Settings,
+    indicator_code: str,
+    year: str | int | None,
+    value: str | float | None,
+    source: str,
+    comment: str,
+    user: str,
+) -> ResultEntry:
+    """Validate, journal and rebuild; on a failed build the entry is removed again."""
+    source = (source or "").strip()[:MAX_TEXT]
+    comment = (comment or "").strip()[:MAX_TEXT]
+    if not source:
+        raise EntryRefused("entry.error.source")
+    unit = indicator_unit(settings, indicator_code or "")
+    number = parse_value(unit, value)
+    year_ = parse_year(year)
+    with journal.lock(settings):
+        old = current_value(settings, indicator_code, year_)
+        with _connect(settings, write=True) as connection:
+            assert connection is not None
+            cursor = connection.execute(
+                "INSERT INTO entries (indicator_code, year, value, old_value, source, comment,"
+                " user, entered_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'active')",
+                (indicator_code, year_, number, old, source, comment, user, _now()),
+            )
+            entry_id = int(cursor.lastrowid or 0)
+        try:
+            _rebuild(settings)
+        except BuildError:
+            with _connect(settings, write=True) as connection:
+                assert connection is not None
+                connection.execute("DELETE FROM entries WHERE id = ?", (entry_id,))
+            raise
+    return next(e for e in read_entries(settings) if e.id == entry_id)
+
+
+def undo(settings: Settings, entry_id: int, user: str) -> ResultEntry:
+    """Stop replaying an entry and rebuild (the row stays, marked undone)."""
+    with journal.lock(settings):
+        with _connect(settings, write=True) as connection:
+            assert connection is not None
+            changed = connection.execute(
+                "UPDATE entries SET status = 'undone', undone_at = ?, undone_by = ?"
+                " WHERE id = ? AND status = 'active'",
+                (_now(), user, int(entry_id)),
+            ).rowcount
+        if changed:
+            try:
+                _rebuild(settings)
+            except BuildError:
+                with _connect(settings, write=True) as connection:
+                    assert connection is not None
+                    connection.execute(
+                        "UPDATE entries SET status = 'active', undone_at = NULL,"
+                        " undone_by = NULL WHERE id = ?",
+                        (int(entry_id),),
+                    )
+                raise
+    found = [e for e in read_entries(settings) if e.id == int(entry_id)]
+    if not found:
+        raise EntryRefused("entry.error.unknown", value=str(entry_id))
+    return found[0]

@@ -1,0 +1,151 @@
+"""Staff page /auditimi (admins): every import, entry, undo and user change, newest first.
+
+Merges the auth store's audit events with the import journal and the entries journal, so
+a change made from the command line (which writes only the journal) shows too.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, callback, dcc, html
+
+from dashboard import auth, entries
+from dashboard.auth.store import get_store
+from dashboard.i18n import normalise_language, t
+from dashboard.ingest import importer
+from dashboard.settings import get_settings
+
+dash.register_page(__name__, path="/auditimi", name="audit", title="Auditimi – stafi")
+auth.require_role_for_outputs("auditimi-", "admin")
+
+LIMIT = 500
+
+
+class AuditRow(NamedTuple):
+    """One line of the audit page."""
+
+    time: str
+    actor: str
+    action: str
+    target: str
+    detail: str
+    origin: str  # "audit", "imports" or "entries"
+
+
+def audit_rows(limit: int = LIMIT) -> list[AuditRow]:
+    """Events from the audit log and both journals, newest first."""
+    settings = get_settings()
+    rows = [
+        AuditRow(e.time, e.actor, e.action, e.target, e.detail, "audit")
+        for e in get_store().events(limit=limit)
+    ]
+    for imported in importer.list_imports(settings):
+        detail = f"added {imported.added}, replaced {imported.replaced}"
+        rows.append(
+            AuditRow(
+                imported.imported_at,
+                imported.user,
+                "journal.import",
+                f"{imported.id} {imported.original_name}",
+                detail,
+                "imports",
+            )
+        )
+        if imported.undone_at:
+            rows.append(
+                AuditRow(
+                    imported.undone_at,
+                    imported.undone_by or "",
+                    "journal.import_undone",
+                    f"{imported.id} {imported.original_name}",
+                    "",
+                    "imports",
+                )
+            )
+    for entry in entries.read_entries(settings):
+        target = f"{entry.indicator_code} {entry.year}"
+        rows.append(
+            AuditRow(
+                entry.entered_at,
+                entry.user,
+                "journal.entry",
+                target,
+                f"#{entry.id}: {entry.old_value} → {entry.value}; {entry.source}; {entry.comment}",
+                "entries",
+            )
+        )
+        if entry.undone_at:
+            rows.append(
+                AuditRow(
+                    entry.undone_at,
+                    entry.undone_by or "",
+                    "journal.entry_undone",
+                    target,
+                    f"#{entry.id}",
+                    "entries",
+                )
+            )
+    rows.sort(key=lambda row: row.time, reverse=True)
+    return rows[:limit]
+
+
+def audit_table(lang: str, action_filter: str | None = None) -> Any:
+    """The audit rows as a table of plain text."""
+    rows = audit_rows()
+    if action_filter:
+        rows = [row for row in rows if action_filter.lower() in row.action.lower()]
+    if not rows:
+        return html.P(t("audit.empty", lang), className="text-muted")
+    keys = ("audit.time", "audit.actor", "audit.action", "audit.target", "audit.detail")
+    header = html.Thead(html.Tr([html.Th(t(key, lang)) for key in keys]))
+    body = html.Tbody(
+        [
+            html.Tr(
+                [
+                    html.Td(row.time),
+                    html.Td(row.actor),
+                    html.Td(row.action),
+                    html.Td(row.target),
+                    html.Td(row.detail, className="small"),
+                ]
+            )
+            for row in rows
+        ]
+    )
+    return dbc.Table([header, body], size="sm", striped=True, responsive=True)
+
+
+def layout(lang: str | None = None, **_query: Any) -> html.Div:
+    """The audit log, newest first, with a filter on the action."""
+    lang = normalise_language(lang)
+    return html.Div(
+        [
+            dcc.Store(id="auditimi-lang", data=lang),
+            html.H1(t("audit.title", lang)),
+            html.P(t("audit.lead", lang)),
+            dbc.Input(
+                id="auditimi-filter",
+                type="search",
+                placeholder=t("audit.filter", lang),
+                className="mb-2",
+                style={"maxWidth": "24rem"},
+                debounce=True,
+            ),
+            html.Div(id="auditimi-table", children=audit_table(lang)),
+        ],
+        className="container py-3",
+    )
+
+
+@callback(
+    Output("auditimi-table", "children"),
+    Input("auditimi-filter", "value"),
+    State("auditimi-lang", "data"),
+    prevent_initial_call=True,
+)
+def filter_audit(action_filter, lang):
+    """Show only the events whose action contains the text."""
+    return audit_table(normalise_language(lang), action_filter)

@@ -1,0 +1,377 @@
+"""The staff pages: upload (/ngarkimi), result entry (on the same page) and audit (/auditimi).
+
+Callbacks go through Flask's test client as each role would send them (the server decides
+who may run them), and the pure helpers are called directly. Whatever changes data runs on
+a private workspace (database + journals), so the session database stays as built.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import hashlib
+import json
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from dashboard import entries
+from dashboard.build import build_database
+from dashboard.ingest import importer
+from dashboard.ingest.common import Problem
+
+ROOT = Path(__file__).resolve().parents[2]
+GOOD_FILE = (
+    ROOT / "tests" / "fixtures" / "import" / ("census_mitrovice_age_sex_synthetic_2011_2024.json")
+)
+SCRIPT = "<script>alert(1)</script>"
+UPLOAD_OUTPUT = "..ngarkimi-preview.children...ngarkimi-staged.data...ngarkimi-result.children.."
+ENTRY_OUTPUT = "..ngarkimi-entry-result.children...ngarkimi-history.children.."
+
+
+def upload_page():
+    return sys.modules["dashboard.pages.upload"]
+
+
+def audit_page():
+    return sys.modules["dashboard.pages.audit"]
+
+
+@pytest.fixture()
+def workspace(app, tmp_path, settings, monkeypatch):
+    """A private database, import journal, entries journal and state folder for the pages."""
+    private = dataclasses.replace(
+        settings,
+        db_path=tmp_path / "db" / "dms.duckdb",
+        imports_dir=tmp_path / "imports",
+    )
+    build_database(private)
+    monkeypatch.setattr(upload_page(), "get_settings", lambda: private)
+    monkeypatch.setattr(audit_page(), "get_settings", lambda: private)
+    return private
+
+
+def snapshot(settings) -> dict[str, str]:
+    """A hash of every file of the journals and of the database folder."""
+    files = {}
+    for folder in (settings.imports_dir, settings.db_path.parent):
+        if folder.exists():
+            for path in sorted(folder.rglob("*")):
+                if path.is_file():
+                    files[str(path)] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return files
+
+
+def reported(settings, code: str, year: int) -> list[tuple]:
+    con = duckdb.connect(str(settings.db_path), read_only=True)
+    try:
+        return con.execute(
+            "SELECT value, source FROM plan_indicator_values"
+            " WHERE indicator_code = ? AND year = ? AND kind = 'reported'",
+            [code, year],
+        ).fetchall()
+    finally:
+        con.close()
+
+
+def an_indicator(settings, unit: str) -> str:
+    con = duckdb.connect(str(settings.db_path), read_only=True)
+    try:
+        return con.execute(
+            "SELECT min(indicator_code) FROM plan_indicators WHERE unit = ?", [unit]
+        ).fetchone()[0]
+    finally:
+        con.close()
+
+
+@pytest.fixture(scope="module")
+def client_for(app, login):
+    made = {}
+
+    def _client(role: str):
+        if role not in made:
+            client = app.server.test_client()
+            client.get("/")
+            if role != "public":
+                login(client, role)
+            made[role] = client
+        return made[role]
+
+    return _client
+
+
+def post(client, csrf_token, output, inputs, state, changed):
+    """POST a callback as dash-renderer does, `changed` naming the input that fired."""
+    from dash._utils import split_callback_id
+
+    body = {
+        "output": output,
+        "outputs": split_callback_id(output),
+        "inputs": inputs,
+        "state": state,
+        "changedPropIds": [changed],
+    }
+    return client.post(
+        "/_dash-update-component", json=body, headers={"X-CSRFToken": csrf_token(client)}
+    )
+
+
+def upload_call(client, csrf_token, changed, contents=None, filename=None, staged=None):
+    inputs = [
+        {"id": "ngarkimi-file", "property": "contents", "value": contents},
+        {"id": "ngarkimi-apply", "property": "n_clicks", "value": 1},
+        {"id": "ngarkimi-cancel", "property": "n_clicks", "value": 0},
+    ]
+    state = [
+        {"id": "ngarkimi-file", "property": "filename", "value": filename},
+        {"id": "ngarkimi-staged", "property": "data", "value": staged},
+        {"id": "ngarkimi-lang", "property": "data", "value": "en"},
+    ]
+    return post(client, csrf_token, UPLOAD_OUTPUT, inputs, state, changed)
+
+
+def entry_call(client, csrf_token, changed, **values):
+    inputs = [
+        {"id": "ngarkimi-save", "property": "n_clicks", "value": 1},
+        {"id": "ngarkimi-undo", "property": "n_clicks", "value": 1},
+    ]
+    state = [
+        {"id": f"ngarkimi-{name}", "property": "value", "value": values.get(name)}
+        for name in ("indicator", "year", "value", "source", "comment", "undo-id")
+    ] + [{"id": "ngarkimi-lang", "property": "data", "value": "en"}]
+    return post(client, csrf_token, ENTRY_OUTPUT, inputs, state, changed)
+
+
+def data_url(content: bytes) -> str:
+    return "data:application/octet-stream;base64," + base64.b64encode(content).decode()
+
+
+def texts(node) -> list[str]:
+    """Every string in a rendered component tree (as JSON), in order."""
+    if isinstance(node, str):
+        return [node]
+    if isinstance(node, list):
+        return [text for item in node for text in texts(item)]
+    if isinstance(node, dict):
+        return texts(node.get("props", {}).get("children")) if "props" in node else []
+    return []
+
+
+# --- pages by role ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [("/ngarkimi", (302, 403, 200, 200)), ("/auditimi", (302, 403, 403, 200))],
+)
+def test_staff_pages_answer_each_role(client_for, path, expected):
+    for role, code in zip(("public", "viewer", "editor", "admin"), expected, strict=True):
+        assert client_for(role).get(path).status_code == code, (path, role)
+
+
+def test_the_upload_callback_needs_an_editor(client_for, csrf_token):
+    codes = [
+        upload_call(client_for(role), csrf_token, "ngarkimi-cancel.n_clicks").status_code
+        for role in ("public", "viewer", "editor", "admin")
+    ]
+    assert codes == [401, 403, 200, 200]
+
+
+def test_the_audit_callback_needs_an_admin(client_for, csrf_token):
+    output = "auditimi-table.children"
+    inputs = [{"id": "auditimi-filter", "property": "value", "value": "import"}]
+    state = [{"id": "auditimi-lang", "property": "data", "value": "en"}]
+    codes = [
+        post(
+            client_for(role), csrf_token, output, inputs, state, "auditimi-filter.value"
+        ).status_code
+        for role in ("public", "viewer", "editor", "admin")
+    ]
+    assert codes == [401, 403, 403, 200]
+
+
+# --- upload -------------------------------------------------------------------------------
+
+
+def test_a_bad_upload_shows_every_error_as_text_and_changes_nothing(
+    workspace, client_for, csrf_token
+):
+    before = snapshot(workspace)
+    name = f"{SCRIPT}.json"
+    response = upload_call(
+        client_for("editor"),
+        csrf_token,
+        "ngarkimi-file.contents",
+        contents=data_url(b'{"version": "2.0", "class": "dataset", "id": ["Komuna"'),
+        filename=name,
+    )
+    assert response.status_code == 200
+    result = response.get_json()["response"]
+    shown = " ".join(texts(result["ngarkimi-preview"]["children"]))
+    assert SCRIPT in shown and "nothing was imported" in shown  # the name as plain text
+    assert "dangerouslySetInnerHTML" not in response.get_data(as_text=True)
+    assert result["ngarkimi-staged"]["data"] is None  # nothing to apply
+    assert snapshot(workspace) == before
+    # Apply with no staged file, or with a token that is not ours, does nothing either.
+    for staged in (None, "../../etc/passwd", "0" * 32):
+        refused = upload_call(
+            client_for("editor"), csrf_token, "ngarkimi-apply.n_clicks", staged=staged
+        )
+        assert refused.status_code == 200
+    assert snapshot(workspace) == before
+
+
+def test_a_good_upload_previews_then_applies_and_is_audited(workspace, client_for, csrf_token):
+    client = client_for("editor")
+    response = upload_call(
+        client,
+        csrf_token,
+        "ngarkimi-file.contents",
+        contents=data_url(GOOD_FILE.read_bytes()),
+        filename="popullsia.json",
+    )
+    result = response.get_json()["response"]
+    token = result["ngarkimi-staged"]["data"]
+    shown = " ".join(texts(result["ngarkimi-preview"]["children"]))
+    assert token and "population_by_age_sex: 72 rows added" in shown
+    assert importer.list_imports(workspace) == []  # a preview changes nothing
+    applied = upload_call(client, csrf_token, "ngarkimi-apply.n_clicks", staged=token)
+    message = " ".join(texts(applied.get_json()["response"]["ngarkimi-result"]["children"]))
+    assert "popullsia.json was imported" in message
+    [entry] = importer.list_imports(workspace)
+    assert entry.user == "editor" and entry.original_name == "popullsia.json"
+    assert upload_page().staged_file(token) is None  # the staged copy is gone
+    rows = audit_page().audit_rows()
+    assert any(r.action == "import.accepted" and r.target == "popullsia.json" for r in rows)
+    assert any(r.action == "journal.import" and r.actor == "editor" for r in rows)
+
+
+def test_the_server_refuses_a_file_over_the_limit(app, monkeypatch):
+    monkeypatch.setattr(upload_page(), "upload_limit", lambda: 10)
+    token, error = upload_page().stage_upload(data_url(b"x" * 11), "big.csv")
+    assert token is None and error == "upload.too_big"
+    assert upload_page().stage_upload("not a data url", "x.csv") == (None, "upload.unreadable")
+
+
+def test_problems_render_as_text(app, tmp_path, settings):
+    preview = importer.ImportPreview(path=tmp_path / "x", display_name=SCRIPT, settings=settings)
+    preview.problems = [Problem(SCRIPT, 3, "<b>field</b>", "<img src=x onerror=alert(1)>", "a")]
+    rendered = json.loads(
+        json.dumps(
+            upload_page().problems_list(preview, "en").to_plotly_json(),
+            default=lambda o: o.to_plotly_json(),
+        )
+    )
+    shown = " ".join(texts(rendered))
+    assert "line 3" in shown and "<img src=x onerror=alert(1)>" in shown and SCRIPT in shown
+
+
+# --- result entry -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("unit", "value", "key"),
+    [
+        ("count", "-1", "entry.error.negative"),
+        ("count", "2.5", "entry.error.whole"),
+        ("count", "many", "entry.error.number"),
+        ("binary", "2", "entry.error.binary"),
+        ("text", "1", "entry.error.text_unit"),
+        (None, "1", "entry.error.indicator"),
+    ],
+)
+def test_values_are_checked_against_the_unit(unit, value, key):
+    with pytest.raises(entries.EntryRefused) as refused:
+        entries.parse_value(unit, value)
+    assert refused.value.key == key
+
+
+def test_units_accept_their_values():
+    assert entries.parse_value("count", " 12 ") == 12.0
+    assert entries.parse_value("binary", "1") == 1.0
+    with pytest.raises(entries.EntryRefused):
+        entries.parse_year("1999")
+
+
+def test_an_entry_and_its_undo_survive_rebuilds(workspace, client_for, csrf_token):
+    code = an_indicator(workspace, "count")
+    year = 2025
+    original = reported(workspace, code, year)
+    client = client_for("editor")
+    saved = entry_call(
+        client,
+        csrf_token,
+        "ngarkimi-save.n_clicks",
+        indicator=code,
+        year=year,
+        value="42",
+        source=SCRIPT,
+        comment=f"checked {SCRIPT}",
+    )
+    assert saved.status_code == 200
+    result = saved.get_json()["response"]
+    assert f"{code}, {year} = 42" in " ".join(texts(result["ngarkimi-entry-result"]["children"]))
+    assert SCRIPT in " ".join(texts(result["ngarkimi-history"]["children"]))
+    [entry] = entries.read_entries(workspace)
+    assert entry.user == "editor" and entry.value == 42
+    assert entry.old_value == (original[0][0] if original else None)
+    for _ in range(2):  # survives a rebuild, and another
+        build_database(workspace)
+        [(value, source)] = reported(workspace, code, year)
+        assert value == 42 and source.startswith("Hyrje nga stafi: editor, ")
+        assert source.endswith(f": {SCRIPT}")
+    con = duckdb.connect(str(workspace.db_path), read_only=True)
+    try:  # the indicators page's query says who entered the value and when
+        shown = con.execute(
+            (ROOT / "queries" / "plan_indicator_values_by_year.sql").read_text(encoding="utf-8")
+        ).df()
+    finally:
+        con.close()
+    mine = shown[(shown["indicator_code"] == code) & (shown["year"] == year)]
+    mine = mine[mine["kind"] == "reported"].iloc[0]
+    assert mine["reported_by"] == "editor" and mine["value"] == 42 and bool(mine["observed"])
+    assert shown[shown["kind"] == "target"]["reported_by"].isna().all()
+    # Refused values change nothing.
+    before = snapshot(workspace)
+    bad = entry_call(
+        client,
+        csrf_token,
+        "ngarkimi-save.n_clicks",
+        indicator=code,
+        year=year,
+        value="-3",
+        source="x",
+    )
+    assert "cannot be negative" in " ".join(
+        texts(bad.get_json()["response"]["ngarkimi-entry-result"]["children"])
+    )
+    assert snapshot(workspace) == before
+    # A viewer may not enter anything.
+    viewer = entry_call(
+        client_for("viewer"),
+        csrf_token,
+        "ngarkimi-save.n_clicks",
+        indicator=code,
+        year=year,
+        value="7",
+        source="x",
+    )
+    assert viewer.status_code == 403
+    undone = entry_call(client, csrf_token, "ngarkimi-undo.n_clicks", **{"undo-id": entry.id})
+    assert undone.status_code == 200
+    for _ in range(2):
+        build_database(workspace)
+        assert reported(workspace, code, year) == original
+    [entry] = entries.read_entries(workspace)
+    assert not entry.active and entry.undone_by == "editor"
+    actions = [row.action for row in audit_page().audit_rows()]
+    assert {"entry.saved", "entry.undone", "journal.entry", "journal.entry_undone"} <= set(actions)
+
+
+def test_the_audit_page_lists_newest_first(workspace):
+    entries.record(workspace, an_indicator(workspace, "binary"), 2024, "1", "akt", "", "admin")
+    rows = audit_page().audit_rows()
+    times = [row.time for row in rows]
+    assert times == sorted(times, reverse=True) and rows[0].action == "journal.entry"
