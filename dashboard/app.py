@@ -11,6 +11,7 @@ from dash import Dash, Input, Output, dcc, html
 import dashboard.components.chart_card  # noqa: F401  (registers the image-download callback)
 from dashboard import auth, security
 from dashboard.api import api
+from dashboard.auth import current_role, current_username
 from dashboard.components.chart_data import chart_downloads
 from dashboard.components.frame import footer, language_of, navbar
 from dashboard.db import get_database
@@ -65,7 +66,8 @@ def create_app() -> Dash:
     )
     def render_frame(pathname: str | None, search: str | None) -> tuple:
         lang = language_of(search)
-        return navbar(lang, pathname or "/", search), footer(lang, _built_at())
+        account = (current_username(), current_role())
+        return navbar(lang, pathname or "/", search, account), footer(lang, _built_at())
 
     @app.callback(
         Output("navbar-collapse", "is_open"),

@@ -34,6 +34,41 @@ def with_language(path: str, lang: str) -> str:
     return path if lang == "sq" else f"{path}?{urlencode({'lang': lang})}"
 
 
+# Staff pages, shown in the account menu to the roles that may open them.
+STAFF_PAGES: tuple[tuple[str, str, str], ...] = (
+    ("/ngarkimi", "nav.upload", "editor"),
+    ("/auditimi", "nav.audit", "admin"),
+)
+ROLE_LEVELS = {"public": 0, "viewer": 1, "editor": 2, "admin": 3}
+
+
+def account_menu(lang: str, username: str | None, role: str) -> html.Div:
+    """Login for the public; for staff their name, role, staff pages and logout.
+
+    Plain links (full page loads): staff pages are checked by the server on every load.
+    """
+    if not username:
+        return html.Div(
+            html.A(
+                t("nav.staff_login", lang), href=with_language("/hyrja", lang), id="staff-login"
+            ),
+            className="account-menu",
+        )
+    links = [
+        html.A(t(key, lang), href=with_language(path, lang), className="staff-link")
+        for path, key, needed in STAFF_PAGES
+        if ROLE_LEVELS.get(role, 0) >= ROLE_LEVELS[needed]
+    ]
+    return html.Div(
+        [
+            html.Span(f"{username} ({t('nav.role.' + role, lang)})", id="account-name"),
+            *links,
+            html.A(t("nav.logout", lang), href=with_language("/dalja", lang), id="staff-logout"),
+        ],
+        className="account-menu",
+    )
+
+
 def same_view_in(pathname: str, search: str | None, lang: str) -> str:
     """The address of the current view (its filters kept) in another language."""
     query = [(k, v) for k, v in parse_qsl((search or "").lstrip("?")) if k != "lang"]
@@ -42,8 +77,13 @@ def same_view_in(pathname: str, search: str | None, lang: str) -> str:
     return f"{pathname}?{urlencode(query)}" if query else pathname
 
 
-def navbar(lang: str, pathname: str, search: str | None = None) -> dbc.Navbar:
-    """The top navigation bar: the municipality, the pages and the language switch."""
+def navbar(
+    lang: str,
+    pathname: str,
+    search: str | None = None,
+    account: tuple[str | None, str] = (None, "public"),
+) -> dbc.Navbar:
+    """The top navigation bar: the municipality, the pages, the language switch, the account."""
     links = [
         dbc.NavItem(
             dbc.NavLink(
@@ -90,7 +130,11 @@ def navbar(lang: str, pathname: str, search: str | None = None) -> dbc.Navbar:
                 brand,
                 dbc.NavbarToggler(id="navbar-toggler"),
                 dbc.Collapse(
-                    [dbc.Nav(links, className="me-auto", navbar=True), languages],
+                    [
+                        dbc.Nav(links, className="me-auto", navbar=True),
+                        languages,
+                        account_menu(lang, *account),
+                    ],
                     id="navbar-collapse",
                     navbar=True,
                 ),

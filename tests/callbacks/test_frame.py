@@ -57,3 +57,14 @@ def test_language_switch_keeps_the_view_filters():
     assert same_view_in("/demografia", "?type=Rural&lang=en", "sq") == "/demografia?type=Rural"
     assert same_view_in("/", None, "sq") == "/"
     assert "'/demografia?type=Rural&lang=en'" in str(navbar("sq", "/demografia", "?type=Rural"))
+
+
+def test_account_menu_shows_each_role_its_staff_pages():
+    from dashboard.components.frame import account_menu
+
+    public = str(account_menu("sq", None, "public"))
+    assert "/hyrja" in public and "/ngarkimi" not in public
+    editor = str(account_menu("en", "drita", "editor"))
+    assert "drita (editor)" in editor and "/ngarkimi?lang=en" in editor and "/auditimi" not in editor
+    admin = str(account_menu("sq", "admin1", "admin"))
+    assert "/ngarkimi" in admin and "/auditimi" in admin and "/dalja" in admin
