@@ -65,6 +65,8 @@ def test_account_menu_shows_each_role_its_staff_pages():
     public = str(account_menu("sq", None, "public"))
     assert "/hyrja" in public and "/ngarkimi" not in public
     editor = str(account_menu("en", "drita", "editor"))
-    assert "drita (editor)" in editor and "/ngarkimi?lang=en" in editor and "/auditimi" not in editor
+    assert (
+        "drita (editor)" in editor and "/ngarkimi?lang=en" in editor and "/auditimi" not in editor
+    )
     admin = str(account_menu("sq", "admin1", "admin"))
     assert "/ngarkimi" in admin and "/auditimi" in admin and "/dalja" in admin
