@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 # Point the app at a private database before anything imports dashboard.settings.
 _SESSION_DIR = Path(tempfile.mkdtemp(prefix="dms-tests-"))
@@ -15,6 +16,12 @@ os.environ["DMS_DB_PATH"] = str(_SESSION_DIR / "dms.duckdb")
 os.environ["DMS_IMPORTS_DIR"] = str(_SESSION_DIR / "imports")
 os.environ["DMS_STATE_DIR"] = str(_SESSION_DIR / "state")  # users, sessions, audit log
 os.environ.setdefault("DMS_ENV", "test")
+
+# Property tests explore the same examples on every run, so CI is reproducible; run with
+# HYPOTHESIS_PROFILE=explore to search new examples locally.
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+hypothesis_settings.register_profile("explore", derandomize=False)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 

@@ -14,7 +14,7 @@ import logging
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import Bounds, LinearConstraint, milp
 
@@ -234,6 +234,10 @@ def test_two_small_cells_that_must_both_be_one_are_protected():
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(matrices)
 def test_no_small_cell_can_be_worked_out_from_a_table_with_its_totals(values):
+    # Known limit, stated in the issue note: a table whose grand total is itself below
+    # the threshold (e.g. four cells of 1) cannot be protected by withholding cells, since
+    # "< 5" everywhere pins every cell; such a table must not be published at all.
+    assume(int(values.sum()) >= THRESHOLD)
     table = table_with_totals(values)
     margins = {"r": "all", "c": "all"}
     out = suppress(table, count="n", by=["r", "c"], margins=margins)
