@@ -212,6 +212,7 @@ def build_database(settings: Settings, *, target: Path | None = None) -> BuildRe
                 raise BuildError(problems)
             _create_generated_tables(con, catalogue)
             _run_contributors(con, settings, catalogue)
+            _create_build_views(con, settings)
             report.findings = quality.write_findings(con, catalogue)
             _write_catalogue_table(con, catalogue.values(), built_at)
             for name, rows in con.execute("SELECT name, row_count FROM _datasets").fetchall():
@@ -246,6 +247,16 @@ def _create_generated_tables(con: duckdb.DuckDBPyConnection, catalogue: dict[str
             continue
         columns = ", ".join(f"{quote_identifier(c.name)} {c.type}" for c in dataset.columns)
         con.execute(f"CREATE TABLE {quote_identifier(dataset.name)} ({columns})")
+
+
+# SQL run once per build after the data is in (views and macros the queries share).
+BUILD_SQL: tuple[str, ...] = ("service_counts_views",)
+
+
+def _create_build_views(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+    """Create the views and table macros of queries/build/ in the new database."""
+    for name in BUILD_SQL:
+        con.execute((settings.queries_dir / "build" / f"{name}.sql").read_text(encoding="utf-8"))
 
 
 def _run_contributors(

@@ -1,8 +1,6 @@
 -- The values present in the shown service counts of one municipality, per filter dimension.
 WITH shown AS (
-    SELECT * FROM service_counts
-    WHERE municipality = $municipality
-      AND demonstration = NOT EXISTS (SELECT 1 FROM service_counts WHERE NOT demonstration)
+    SELECT * FROM service_counts_shown WHERE municipality = $municipality
 )
 SELECT DISTINCT 'year' AS dimension, CAST(year AS VARCHAR) AS value, year AS sort_key FROM shown
 UNION ALL

@@ -1,8 +1,4 @@
 -- What service_counts holds for one municipality: real and demonstration rows, the years, the total shown.
-WITH shown AS (
-    SELECT * FROM service_counts
-    WHERE demonstration = NOT EXISTS (SELECT 1 FROM service_counts WHERE NOT demonstration)
-)
 SELECT
     (SELECT count(*) FROM service_counts WHERE municipality = $municipality AND NOT demonstration) AS real_rows,
     (SELECT count(*) FROM service_counts WHERE municipality = $municipality AND demonstration) AS demonstration_rows,
@@ -12,5 +8,5 @@ SELECT
     max(year) AS last_year,
     coalesce(bool_or(demonstration), false) AS demonstration,
     string_agg(DISTINCT source, '; ') AS source
-FROM shown
+FROM service_counts_shown
 WHERE municipality = $municipality;
