@@ -253,10 +253,17 @@ def _create_generated_tables(con: duckdb.DuckDBPyConnection, catalogue: dict[str
 BUILD_SQL: tuple[str, ...] = ("service_counts_views",)
 
 
+def build_sql_text(settings: Settings) -> str:
+    """The SQL of queries/build/ that creates the shared views and table macros."""
+    return "\n".join(
+        (settings.queries_dir / "build" / f"{name}.sql").read_text(encoding="utf-8")
+        for name in BUILD_SQL
+    )
+
+
 def _create_build_views(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
     """Create the views and table macros of queries/build/ in the new database."""
-    for name in BUILD_SQL:
-        con.execute((settings.queries_dir / "build" / f"{name}.sql").read_text(encoding="utf-8"))
+    con.execute(build_sql_text(settings))
 
 
 def _run_contributors(
