@@ -104,7 +104,7 @@ def _cmd_bench(args: argparse.Namespace) -> int:
     skip = frozenset(part for part in (args.skip or "").split(",") if part)
     rows = bench.run(
         args.scale,
-        args.n or (200 if args.scale == "default" else 50),
+        args.n or 200,
         load_seconds=args.load_seconds,
         page_repeats=args.page_repeats,
         skip=skip,
@@ -229,13 +229,19 @@ def _cmd_imports_undo(args: argparse.Namespace) -> int:
 
 
 def _cmd_template(args: argparse.Namespace) -> int:
-    from dashboard.ingest import qps
+    from dashboard.ingest import budget_execution, qps
 
-    body = qps.write_template(args.format, qps.load_codes(get_settings().data_dir))
-    out = args.out or (None if args.format == "csv" else f"qps-template.{args.format}")
+    data_dir = get_settings().data_dir
+    if args.which == "budget":
+        body = budget_execution.write_template(args.format, data_dir)
+        described = "budget-execution"
+    else:
+        body = qps.write_template(args.format, qps.load_codes(data_dir))
+        described = "QPS"
+    out = args.out or (None if args.format == "csv" else f"{args.which}-template.{args.format}")
     if out:
         Path(out).write_bytes(body)
-        print(f"wrote the QPS import template to {out}", file=sys.stderr)
+        print(f"wrote the {described} import template to {out}", file=sys.stderr)
     else:
         sys.stdout.buffer.write(body)
     return 0
@@ -283,7 +289,9 @@ def build_parser() -> argparse.ArgumentParser:
         "demo", help="write the generated demonstration service counts to a file (not real data)"
     )
     demo.add_argument(
-        "--scale", choices=("default", "national"), default="default",
+        "--scale",
+        choices=("default", "national"),
+        default="default",
         help="default: Mitrovica South, 4 years; national: 38 municipalities, ~10 million rows",
     )
     demo.add_argument(
@@ -299,9 +307,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     bench.add_argument("--scale", choices=("default", "national"), default="default")
     bench.add_argument("--out", required=True, help="JSON file to write")
-    bench.add_argument(
-        "--n", type=int, help="calls per callback (default 200; 50 at national scale)"
-    )
+    bench.add_argument("--n", type=int, help="calls per callback (default 200)")
     bench.add_argument("--load-seconds", type=float, default=15.0, help="load loop duration")
     bench.add_argument("--page-repeats", type=int, default=5, help="loads of each page")
     bench.add_argument(
@@ -313,11 +319,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_user_commands(commands)
     imports_one = commands.add_parser(
-        "import", help="import an ASK export (PX, PxWeb CSV, JSON-stat) or a QPS sheet"
+        "import",
+        help="import an ASK export (PX, PxWeb CSV, JSON-stat), a QPS sheet or a budget-execution "
+        "sheet",
     )
     imports_one.add_argument("path", help="the file to import")
     imports_one.add_argument(
-        "--kind", choices=("px", "pxweb-csv", "jsonstat", "qps"), help="default: detected"
+        "--kind", choices=("px", "pxweb-csv", "jsonstat", "qps", "budget"), help="default: detected"
     )
     imports_one.add_argument(
         "--dry-run", action="store_true", help="check the file and show the changes only"
@@ -335,10 +343,11 @@ def build_parser() -> argparse.ArgumentParser:
     journal_undo.set_defaults(handler=_cmd_imports_undo)
 
     template = commands.add_parser("template", help="write an import template")
-    template.add_argument("which", choices=("qps",), help="which template")
+    template.add_argument("which", choices=("qps", "budget"), help="which template")
     template.add_argument("--format", choices=("xlsx", "csv"), default="xlsx")
     template.add_argument(
-        "--out", help="file to write (default: CSV on standard output, qps-template.xlsx)"
+        "--out",
+        help="file to write (default: CSV on standard output, <which>-template.xlsx)",
     )
     template.set_defaults(handler=_cmd_template)
     return parser

@@ -125,42 +125,53 @@ def budget_sector_takeaway(sectors: pd.DataFrame, lang: str) -> str:
     )
 
 
+def _execution_labels(execution: pd.DataFrame, lang: str) -> list[str]:
+    several_years = execution["year"].nunique() > 1
+    labels = []
+    for _, row in execution.iterrows():
+        label = short_label(row["line_no"], objective_text(row, lang), 50)
+        labels.append(f"{label} ({row['period']})" if several_years else label)
+    return labels
+
+
 def budget_execution_figure(execution: pd.DataFrame, lang: str) -> go.Figure:
-    """Planned and spent amount of each line with execution data."""
-    labels = [
-        short_label(n, o, 50)
-        for n, o in zip(execution["line_no"], execution["objective_sq"], strict=True)
-    ]
+    """Planned, committed and spent of each line at its latest period (year to date)."""
+    labels = _execution_labels(execution, lang)
     figure = go.Figure()
-    figure.add_bar(
-        name=t("budget.planned", lang),
-        y=labels,
-        x=execution["planned_eur"],
-        orientation="h",
-        marker={"color": MUTED},
-    )
-    figure.add_bar(
-        name=t("budget.spent", lang),
-        y=labels,
-        x=execution["spent_eur"],
-        orientation="h",
-        marker={"color": PALETTE[0]},
-    )
+    for column, key, color in (
+        ("planned_eur", "budget.planned", MUTED),
+        ("committed_eur", "budget.committed", PALETTE[1]),
+        ("spent_eur", "budget.spent", PALETTE[0]),
+    ):
+        figure.add_bar(
+            name=t(key, lang),
+            y=labels,
+            x=execution[column],
+            orientation="h",
+            marker={"color": color},
+            customdata=execution["period"],
+            hovertemplate="%{y} (%{customdata}): %{x:,.2f} €<extra>%{fullData.name}</extra>",
+        )
     figure.update_layout(barmode="group")
     figure.update_yaxes(autorange="reversed")
-    return with_legend_room(apply_theme(figure, height=max(280, 100 + 40 * len(execution))))
+    return with_legend_room(apply_theme(figure, height=max(280, 100 + 54 * len(execution))))
 
 
 def budget_execution_takeaway(execution: pd.DataFrame, lang: str) -> str:
-    """How much of the planned amount of the lines with execution data was spent."""
-    planned = execution["planned_eur"].sum()
-    spent = execution["spent_eur"].sum()
-    if not planned:
+    """How much of the planned amount was spent, over the lines of the latest year with both."""
+    latest = execution[execution["year"] == execution["year"].max()]
+    known = latest.dropna(subset=["spent_eur", "planned_eur"])
+    known = known[known["planned_eur"] > 0]
+    planned = known["planned_eur"].sum()
+    if known.empty or not planned:
         return t("state.empty", lang)
+    spent = known["spent_eur"].sum()
     return t(
         "budget.execution_takeaway",
         lang,
         spent=format_currency(spent, lang),
         planned=format_currency(planned, lang),
         share=format_percent(spent / planned, lang),
+        lines=len(known),
+        period=", ".join(sorted(dict.fromkeys(known["period"]))),
     )

@@ -32,14 +32,24 @@ import pyarrow as pa
 
 from dashboard.build import BuildError, BuildReport, build_database
 from dashboard.catalog import Dataset, load_catalogue
-from dashboard.ingest import common, journal, jsonstat, mapping, px, pxweb_csv, qps, sniff
+from dashboard.ingest import (
+    budget_execution,
+    common,
+    journal,
+    jsonstat,
+    mapping,
+    px,
+    pxweb_csv,
+    qps,
+    sniff,
+)
 from dashboard.ingest.common import IngestError, Problem
 from dashboard.ingest.journal import Entry
 from dashboard.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
 
-KINDS = ("px", "pxweb-csv", "jsonstat", "qps")
+KINDS = ("px", "pxweb-csv", "jsonstat", "qps", "budget")
 READERS = {"px": px.read, "pxweb-csv": pxweb_csv.read, "jsonstat": jsonstat.read}
 SAMPLE_ROWS = 10
 # Columns that say where a row comes from rather than what it says: a row that differs
@@ -127,8 +137,14 @@ class UndoResult:
 
 
 def detect(path: Path, display_name: str | None = None) -> str:
-    """The kind of a file: px, pxweb-csv, jsonstat or qps (XLSX and QPS-headed CSV)."""
+    """The kind of a file: px, pxweb-csv, jsonstat, budget or qps (by content, not name).
+
+    A CSV or XLSX whose header has the budget-execution columns (line, period, committed or
+    spent) is "budget"; any other XLSX, and a CSV with a QPS header, is "qps".
+    """
     kind = sniff.detect_kind(path, display_name=display_name)
+    if kind in ("xlsx", "pxweb-csv") and budget_execution.looks_like_budget(path):
+        return "budget"
     if kind == "xlsx":
         return "qps"
     if kind == "pxweb-csv" and qps.looks_like_qps(path):
@@ -147,6 +163,10 @@ def derive_rows(
     file = common.display_name(path, display_name)
     if kind == "qps":
         return qps.read(path, display_name=file, data_dir=settings.data_dir, catalogue=catalogue)
+    if kind == "budget":
+        return budget_execution.read(
+            path, display_name=file, data_dir=settings.data_dir, catalogue=catalogue
+        )
     if kind not in READERS:
         raise IngestError([Problem(file, None, "kind", kind, "one of " + ", ".join(KINDS))])
     tables = READERS[kind](path, display_name=file)
@@ -283,7 +303,7 @@ def preview(
 
     Args:
         path: the file on disk (for a web upload, the temporary file).
-        kind: px, pxweb-csv, jsonstat or qps; detected from the content when None.
+        kind: px, pxweb-csv, jsonstat, qps or budget; detected from the content when None.
         display_name: the name the user knows the file by (used in problems and the journal).
         settings: defaults to the process settings.
     """

@@ -57,7 +57,7 @@ CREATE TABLE IF NOT EXISTS imports (
     id TEXT NOT NULL UNIQUE,           -- <seq>-<first 8 hex digits of sha256>
     sha256 TEXT NOT NULL,              -- of the raw file, kept as raw/<sha256>
     original_name TEXT NOT NULL,       -- the file name the user gave
-    kind TEXT NOT NULL,                -- px, pxweb-csv, jsonstat or qps
+    kind TEXT NOT NULL,                -- px, pxweb-csv, jsonstat, qps or budget
     imported_at TEXT NOT NULL,         -- UTC, ISO 8601
     user TEXT NOT NULL,
     rows TEXT NOT NULL,                -- JSON {dataset: rows}

@@ -1,8 +1,10 @@
 """Budget: the DMS work plan 2026 by sector and line, and the QPS's budget and staff.
 
 The work plan was read from a noisy OCR: every line says how surely its amount was read,
-and lines without an amount stay in the table. Budget execution (spent vs planned) shows
-once an importer has created the `budget_execution` table.
+and lines without an amount stay in the table. Budget execution (planned, committed and
+spent per line, at the latest imported period) shows once an execution sheet has been
+imported (`dms-dashboard import`, kind "budget"): the build always creates the table,
+empty until then.
 """
 
 from __future__ import annotations
@@ -58,10 +60,13 @@ def budget_lines(values: Mapping[str, Any]) -> pd.DataFrame:
 
 
 def execution_available() -> bool:
-    """Whether an importer has created the budget_execution table."""
-    return bool(
-        get_database().query("table_present", {"table_name": EXECUTION_TABLE})["present"].iloc[0]
-    )
+    """Whether budget-execution rows have been imported (the table exists and has rows)."""
+    database = get_database()
+    if not bool(
+        database.query("table_present", {"table_name": EXECUTION_TABLE})["present"].iloc[0]
+    ):
+        return False
+    return int(database.query("budget_execution_rows")["row_count"].iloc[0]) > 0
 
 
 def _lines_frame(query: Mapping[str, str]) -> pd.DataFrame:
@@ -238,7 +243,7 @@ def lines_table(lines: pd.DataFrame, lang: str) -> html.Div:
 
 
 def execution_section(lang: str) -> html.Div:
-    """Spent vs planned when the importer has loaded it; until then, says it is not there."""
+    """Planned, committed and spent once imported; until then, says it is not there."""
     title = t("budget.chart.execution", lang)
     if not execution_available():
         return html.Div(
@@ -251,15 +256,18 @@ def execution_section(lang: str) -> html.Div:
             empty_card(chart_id="budget-execution", title=title, lang=lang), id="budget-execution"
         )
     return html.Div(
-        chart_card(
-            chart_id="budget-execution",
-            title=title,
-            figure=figures.budget_execution_figure(execution, lang),
-            takeaway=figures.budget_execution_takeaway(execution, lang),
-            data=for_table(execution),
-            lang=lang,
-            search=to_search({}, {}, lang),
-        ),
+        [
+            chart_card(
+                chart_id="budget-execution",
+                title=title,
+                figure=figures.budget_execution_figure(execution, lang),
+                takeaway=figures.budget_execution_takeaway(execution, lang),
+                data=for_table(execution),
+                lang=lang,
+                search=to_search({}, {}, lang),
+            ),
+            html.P(t("budget.execution_note", lang), className="small text-muted"),
+        ],
         id="budget-execution",
     )
 

@@ -107,29 +107,30 @@ def test_briefing_has_every_headline_with_its_source(pages, lang):
     assert t("briefing.services_no_import", lang) in grid
 
 
-def test_budget_shows_execution_once_the_importer_creates_its_table(
-    pages, built_db, settings, tmp_path, monkeypatch
+def test_budget_shows_execution_once_an_execution_sheet_is_imported(
+    pages, settings, tmp_path, monkeypatch
 ):
     import dataclasses
-    import shutil
+    from pathlib import Path
 
-    import duckdb
-
+    from dashboard.build import build_database
     from dashboard.db import Database
+    from dashboard.ingest import importer
 
-    copy = tmp_path / "with_execution.duckdb"
-    shutil.copy(built_db, copy)
-    con = duckdb.connect(str(copy))
-    con.execute(
-        "CREATE TABLE budget_execution"
-        " (line_no INTEGER, year INTEGER, spent_eur DOUBLE, source VARCHAR)"
+    private = dataclasses.replace(
+        settings, db_path=tmp_path / "db" / "dms.duckdb", imports_dir=tmp_path / "imports"
     )
-    con.execute(
-        "INSERT INTO budget_execution"
-        " VALUES (1, 2026, 4000, 'test ledger'), (9, 2026, 63000, 'test ledger')"
+    build_database(private)  # budget_execution exists and is empty: see the test above
+    sheet = (
+        Path(__file__).resolve().parents[1]
+        / "fixtures"
+        / "budget"
+        / "budget_execution_synthetic_2026_cp1252.csv"
     )
-    con.close()
-    database = Database(dataclasses.replace(settings, db_path=copy))
+    plan = importer.preview(sheet, settings=private)
+    assert plan.ok and plan.kind == "budget"
+    importer.apply(plan, "test")
+    database = Database(private)
     monkeypatch.setattr(pages[1], "get_database", lambda: database)
     content, _ = pages[1].update_budget(None, None, "en")
     section = find(content, "budget-execution")
@@ -137,8 +138,16 @@ def test_budget_shows_execution_once_the_importer_creates_its_table(
     expected = t(
         "budget.execution_takeaway",
         "en",
-        spent=format_currency(67_000, "en"),
-        planned=format_currency(640_000, "en"),
-        share="10.5%",
+        spent=format_currency(10_750.5, "en"),
+        planned=format_currency(210_000, "en"),
+        share="5.1%",
+        lines=3,
+        period="2026-Q1",
     )
-    assert expected in visible_text(section)
+    text = visible_text(section)
+    assert expected in text
+    assert sheet.name in text  # the source line names the imported file
+    graph = find(section, "chart-budget-execution")
+    names = [trace.name for trace in graph.figure.data]
+    assert names == [t(k, "en") for k in ("budget.planned", "budget.committed", "budget.spent")]
+    assert list(graph.figure.data[2].x) == [2500.0, 7250.5, 1000.0]
