@@ -9,7 +9,7 @@ import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, dcc, html
 
 import dashboard.components.chart_card  # noqa: F401  (registers the image-download callback)
-from dashboard import auth, security
+from dashboard import auth, cache, security
 from dashboard.api import api
 from dashboard.auth import current_role, current_username
 from dashboard.components.chart_data import chart_downloads
@@ -46,6 +46,7 @@ def create_app() -> Dash:
     # dashboard/auth and dashboard/security.py); before any other route is added.
     auth.init_app(app)
     security.secure(app)
+    cache.init_app(app.server)
     app.server.register_blueprint(api)
     app.server.register_blueprint(chart_downloads)
     app.layout = html.Div(

@@ -18,6 +18,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from dashboard.cache import cached
 from dashboard.settings import Settings, get_settings
 
 
@@ -90,7 +91,21 @@ class Database:
         return f"{identity.inode}-{identity.mtime_ns}"
 
     def query(self, name: str, params: Mapping[str, Any] | None = None) -> pd.DataFrame:
-        """Run queries/<name>.sql with named parameters ($name) and return every row."""
+        """Run queries/<name>.sql with named parameters ($name) and return every row.
+
+        Within the app, results up to `cache_max_rows` rows are kept per database version
+        (dashboard/cache.py); callers get a copy they may change.
+        """
+        params = dict(params or {})
+        frame = cached(
+            ("query", self.settings.db_path, self.version, name, sorted(params.items())),
+            lambda: self.query_uncached(name, params),
+            keep=lambda result: len(result) <= self.settings.cache_max_rows,
+        )
+        return frame
+
+    def query_uncached(self, name: str, params: Mapping[str, Any] | None = None) -> pd.DataFrame:
+        """Run queries/<name>.sql on the database, bypassing the cache."""
         sql = _read_query(self.settings.queries_dir, name)
         cursor = self.connection().cursor()
         try:

@@ -60,6 +60,10 @@ class Settings:
     disclosure_threshold: int = 5  # counts of people 1..threshold-1 are suppressed publicly
     max_request_mb: int = 32  # largest request body (uploads come base64 in a callback)
     demo_scale: str = "default"  # DMS_DEMO_SCALE: generated service counts, default|national
+    cache_type: str = "SimpleCache"  # DMS_CACHE_TYPE: flask-caching backend (NullCache = off)
+    cache_redis_url: str = ""  # DMS_CACHE_REDIS_URL, for CACHE_TYPE=RedisCache
+    cache_entries: int = 2000  # DMS_CACHE_ENTRIES: entries a SimpleCache keeps per worker
+    cache_max_rows: int = 20_000  # DMS_CACHE_MAX_ROWS: larger query results are not kept
 
     @property
     def is_production(self) -> bool:
@@ -91,4 +95,8 @@ def get_settings() -> Settings:
         disclosure_threshold=_int("DMS_DISCLOSURE_THRESHOLD", 5),
         max_request_mb=_int("DMS_MAX_REQUEST_MB", 32),
         demo_scale=os.environ.get("DMS_DEMO_SCALE", "default"),
+        cache_type=os.environ.get("DMS_CACHE_TYPE", "SimpleCache"),
+        cache_redis_url=os.environ.get("DMS_CACHE_REDIS_URL", ""),
+        cache_entries=_int("DMS_CACHE_ENTRIES", 2000),
+        cache_max_rows=_int("DMS_CACHE_MAX_ROWS", 20_000),
     )

@@ -63,7 +63,11 @@ def data_table(
     shown = frame.head(TABLE_ROW_LIMIT)
     header = html.Thead(html.Tr([html.Th(labels.get(c, c), scope="col") for c in columns]))
     body = html.Tbody(
-        [html.Tr([html.Td(_cell(row[c], lang)) for c in columns]) for _, row in shown.iterrows()]
+        # to_dict gives Python scalars (iterrows built a Series per row: most of the cost)
+        [
+            html.Tr([html.Td(_cell(row[c], lang)) for c in columns])
+            for row in shown[columns].to_dict("records")
+        ]
     )
     note = (
         html.P(

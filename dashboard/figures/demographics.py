@@ -387,7 +387,11 @@ def age_takeaway(frame: pd.DataFrame, lang: str) -> str:
 
 
 def age_sex_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
-    """Age pyramid: the latest census as bars (men left, women right), earlier ones as lines."""
+    """Age pyramid: the latest census as bars (men left, women right), the one before as lines.
+
+    Only the previous census is drawn as an outline: more outlines are unreadable (and a
+    long series of yearly estimates made the page slow to draw).
+    """
     known = frame[frame["sex"].isin(list(SEXES))]
     if known.empty:
         return empty_figure(lang)
@@ -406,7 +410,7 @@ def age_sex_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
             customdata=part["population"],
             hovertemplate="%{y}: %{customdata:,.0f}<extra>%{fullData.name}</extra>",
         )
-        for year in years[:-1]:
+        for year in years[-2:-1]:
             earlier = known[(known["year"] == year) & (known["sex"] == sex)]
             figure.add_scatter(
                 y=earlier["age_group"],

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 
+from babel import Locale
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 
@@ -45,14 +46,24 @@ def t(key: str, lang: str, **values: object) -> str:
     return text.format(**values) if values else text
 
 
+@lru_cache(maxsize=len(LANGUAGES))
+def _locale(lang: str) -> Locale:
+    return Locale.parse(LOCALES[normalise_language(lang)])
+
+
+@lru_cache(maxsize=64)
+def _number_pattern(pattern: str) -> babel_numbers.NumberPattern:
+    # Parsed once: babel's format_decimal parses the pattern and locale on every call,
+    # which dominated the data tables under each chart.
+    return babel_numbers.parse_pattern(pattern)
+
+
 def format_number(value: float | int | None, lang: str, decimals: int = 0) -> str:
     """A number in the language's CLDR format (71 909 in sq, 71,909 in en, 71.909 in sr)."""
     if value is None or value != value:  # NaN
         return "—"
-    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return babel_numbers.format_decimal(
-        value, format=pattern, locale=LOCALES[normalise_language(lang)]
-    )
+    pattern = _number_pattern("#,##0" + ("." + "0" * decimals if decimals else ""))
+    return pattern.apply(value, _locale(lang))
 
 
 def format_percent(ratio: float | None, lang: str, decimals: int = 1) -> str:

@@ -5,15 +5,17 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
 from dashboard import auth
+from dashboard.cache import memo
 from dashboard.catalog import load_catalogue
 from dashboard.components.chart_card import demonstration_badge
 from dashboard.components.filters import FilterSpec, ParsedFilters, parse_filters
@@ -24,6 +26,7 @@ from dashboard.settings import get_settings
 from dashboard.suppression import REASON_COLUMN, for_audience
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # The municipality of the dashboard (ASK name).
 MUNICIPALITY = "Mitrovicë"
@@ -39,6 +42,25 @@ def current_role() -> str:
 def is_staff() -> bool:
     """Whether the person asking is signed in as staff (sees demonstration data)."""
     return current_role() != "public"
+
+
+def drawn_once(page: str) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    """Decorate a page's `render(values, lang, ...)`: drawn once per build, filters, language, role.
+
+    Everything a page draws is a function of the built database (its version), the
+    filter values, the language and the role asking (suppression, staff-only data), so
+    the drawn components can be kept and served again (dashboard/cache.py's `memo`).
+    """
+
+    def decorate(draw: Callable[..., T]) -> Callable[..., T]:
+        @functools.wraps(draw)
+        def drawn(values: Mapping[str, Any], lang: str, *args: Any, **kwargs: Any) -> T:
+            key = (page, get_database().version, lang, current_role(), sorted(values.items()))
+            return memo(key, lambda: draw(values, lang, *args, **kwargs))
+
+        return drawn
+
+    return decorate
 
 
 def as_seen(frame: pd.DataFrame, dataset: str, value_column: str | None = None) -> pd.DataFrame:

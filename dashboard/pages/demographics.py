@@ -15,7 +15,9 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
+from dashboard.auth import current_role
 from dashboard.boundaries import municipal_boundaries
+from dashboard.cache import memo
 from dashboard.components.chart_card import chart_card, empty_card
 from dashboard.components.chart_data import register_chart_data
 from dashboard.components.filters import (
@@ -31,6 +33,7 @@ from dashboard.components.source import source_line
 from dashboard.db import get_database
 from dashboard.figures import demographics as figures
 from dashboard.i18n import normalise_language, t
+from dashboard.pages._page_tools import drawn_once
 
 PATH = "/demografia"
 dash.register_page(__name__, path=PATH, name="demographics", title="Demografia – Mitrovicë e Jugut")
@@ -448,7 +451,13 @@ def _map_card(lang: str, search: str) -> dbc.Card:
     return chart_card(
         chart_id="demography-map",
         title=title,
-        figure=figures.population_change_map(frame, municipal_boundaries(), lang, MUNICIPALITY),
+        # The map is the same for every filter: drawn once per language and build.
+        figure=memo(
+            ("population_change_map", get_database().version, lang, current_role()),
+            lambda: figures.population_change_map(
+                frame, municipal_boundaries(), lang, MUNICIPALITY
+            ),
+        ),
         takeaway=figures.map_takeaway(frame, lang, MUNICIPALITY),
         data=frame,
         lang=lang,
@@ -459,6 +468,7 @@ def _map_card(lang: str, search: str) -> dbc.Card:
     )
 
 
+@drawn_once("demographics")
 def render(values: Mapping[str, Any], lang: str) -> list[Any]:
     """Every card of the page for valid filter values."""
     search = to_search(values, DEFAULTS, lang)

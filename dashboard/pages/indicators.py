@@ -32,6 +32,7 @@ from dashboard.pages._page_tools import (
     as_seen,
     control_value,
     dataset_source,
+    drawn_once,
     filter_dropdown,
     for_table,
     guarded,
@@ -431,6 +432,7 @@ def detail_card(
     return card
 
 
+@drawn_once("indicators")
 def render_content(
     values: Mapping[str, Any], lang: str, indicators: pd.DataFrame | None = None
 ) -> list:

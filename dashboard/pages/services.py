@@ -31,6 +31,7 @@ from dashboard.pages._page_tools import (
     as_seen,
     control_value,
     demonstration_alert,
+    drawn_once,
     filter_dropdown,
     for_table,
     guarded,
@@ -211,6 +212,7 @@ def not_published_notice(lang: str) -> html.Div:
     )
 
 
+@drawn_once("services")
 def render_content(values: Mapping[str, Any], lang: str) -> list:
     """The service-count charts for the filters (demonstration data until a QPS import)."""
     if not counts_visible():

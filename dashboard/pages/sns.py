@@ -28,6 +28,7 @@ from dashboard.components.print_header import print_header
 from dashboard.db import get_database
 from dashboard.figures import sns as figures
 from dashboard.i18n import normalise_language, t
+from dashboard.pages._page_tools import drawn_once
 
 PATH = "/ndihma-sociale"
 dash.register_page(__name__, path=PATH, name="sns", title="Ndihma sociale – Mitrovicë e Jugut")
@@ -288,6 +289,7 @@ def _comparison_card(values: Mapping[str, Any], lang: str, search: str) -> dbc.C
     )
 
 
+@drawn_once("sns")
 def render(values: Mapping[str, Any], lang: str) -> list[Any]:
     """Every card of the page for valid filter values."""
     search = view_search(values, lang)

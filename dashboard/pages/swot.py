@@ -27,6 +27,7 @@ from dashboard.figures.swot import (
 from dashboard.i18n import normalise_language, t
 from dashboard.pages._page_tools import (
     control_value,
+    drawn_once,
     filter_dropdown,
     for_table,
     guarded,
@@ -94,6 +95,7 @@ def quadrant_card(quadrant: str, rows: pd.DataFrame, lang: str) -> dbc.Card:
     )
 
 
+@drawn_once("swot")
 def render_content(values: Mapping[str, Any], lang: str) -> list:
     """The counts chart and the quadrants."""
     search = to_search(values, DEFAULTS, lang)

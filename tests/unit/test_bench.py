@@ -34,6 +34,8 @@ def test_bench_writes_rows_of_the_documented_shape(tmp_path: Path) -> None:
         assert row["n"] == 2
         assert row["floor_p95_ms"] is not None and row["naive_p95_ms"] is not None
         assert row["queries"], row["name"]  # the queries it ran were recorded
+        assert row["cold_n"] == 2 and row["cold_p95_ms"] is not None  # nothing cached
+        assert row["floor_bound_ms"] == round(1.5 * row["floor_p95_ms"] + 15, 2)
     assert any("/sherbimet" in row["name"] for row in callbacks)
     imported = next(row for row in rows if row["name"].startswith("import PX"))
     assert "error" not in imported and imported["rows_per_s"] > 0

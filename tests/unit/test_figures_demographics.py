@@ -195,6 +195,15 @@ def test_age_pyramid_puts_men_left_women_right_and_the_earlier_census_as_lines()
     )
 
 
+def test_age_pyramid_outlines_only_the_census_before_the_latest():
+    older = _age_sex().assign(year=lambda frame: frame["year"].replace({2011: 2001}))
+    frame = pd.concat([older[older["year"] == 2001], _age_sex()], ignore_index=True)
+    lines = [
+        trace.name for trace in figures.age_sex_figure(frame, "en").data if trace.type == "scatter"
+    ]
+    assert lines == ["Men 2011", "Women 2011"]
+
+
 def test_age_pyramid_without_rows_says_so():
     empty = _age_sex().iloc[0:0]
     assert figures.age_sex_takeaway(empty, "en") == "No data for this selection."
