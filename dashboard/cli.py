@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from dashboard.settings import get_settings
 
@@ -61,21 +62,30 @@ def _cmd_export(args: argparse.Namespace) -> int:
     ensure_database(settings)
     try:
         role = "viewer" if args.staff else "public"  # public: suppressed, no demonstration rows
-        frame = opendata.dataset_rows(settings, get_database(settings), args.name, role=role)
-        if args.staff:
-            from dashboard.auth.cli import record_cli_event
-
-            record_cli_event("export.unsuppressed", args.name, {"rows": len(frame)})
+        batches = opendata.dataset_batches(settings, get_database(settings), args.name, role=role)
     except opendata.UnknownDataset:
         names = ", ".join(sorted(opendata.load_catalogue(settings.data_dir)))
         print(f"no dataset named {args.name!r}; known: {names}", file=sys.stderr)
         return 2
-    body = opendata.encode(frame, args.format)
+    rows = 0
+
+    def counted() -> Iterator[Any]:
+        nonlocal rows
+        for frame in batches:
+            rows += len(frame)
+            yield frame
+
+    chunks = opendata.encode_stream(counted(), args.format)
     if args.out:
-        Path(args.out).write_bytes(body)
-        print(f"wrote {len(frame)} rows to {args.out}", file=sys.stderr)
+        with open(args.out, "wb") as handle:
+            handle.writelines(chunks)
+        print(f"wrote {rows} rows to {args.out}", file=sys.stderr)
     else:
-        sys.stdout.buffer.write(body)
+        sys.stdout.buffer.writelines(chunks)
+    if args.staff:
+        from dashboard.auth.cli import record_cli_event
+
+        record_cli_event("export.unsuppressed", args.name, {"rows": rows})
     return 0
 
 

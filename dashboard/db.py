@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -113,18 +113,14 @@ class Database:
         finally:
             cursor.close()
 
-    def select_dataset(
+    def _dataset_sql(
         self,
         table: str,
         allowed_columns: Sequence[str],
-        filters: Mapping[str, Sequence[str]] | None = None,
-    ) -> pd.DataFrame:
-        """All rows of one dataset table, filtered on allow-listed columns.
-
-        The table and column names come from the catalogue, never from a request; the
-        filter values are bound parameters.
-        """
-        clauses: list[str] = []
+        filters: Mapping[str, Sequence[str]] | None,
+        real_only: bool,
+    ) -> tuple[str, dict[str, Any]]:
+        clauses: list[str] = ["NOT demonstration"] if real_only else []
         params: dict[str, Any] = {"table": table}
         for index, (column, values) in enumerate((filters or {}).items()):
             if column not in allowed_columns:
@@ -137,9 +133,55 @@ class Database:
             quoted = '"' + column.replace('"', '""') + '"'
             clauses.append(f"CAST({quoted} AS VARCHAR) IN ({', '.join(names)})")
         where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+        return f"SELECT * FROM query_table($table){where}", params
+
+    def select_dataset(
+        self,
+        table: str,
+        allowed_columns: Sequence[str],
+        filters: Mapping[str, Sequence[str]] | None = None,
+        *,
+        real_only: bool = False,
+    ) -> pd.DataFrame:
+        """All rows of one dataset table, filtered on allow-listed columns.
+
+        The table and column names come from the catalogue, never from a request; the
+        filter values are bound parameters. `real_only` leaves demonstration rows out in
+        the database (the table must have a `demonstration` column).
+        """
+        sql, params = self._dataset_sql(table, allowed_columns, filters, real_only)
         cursor = self.connection().cursor()
         try:
-            return cursor.execute(f"SELECT * FROM query_table($table){where}", params).df()
+            return cursor.execute(sql, params).df()
+        finally:
+            cursor.close()
+
+    def dataset_batches(
+        self,
+        table: str,
+        allowed_columns: Sequence[str],
+        filters: Mapping[str, Sequence[str]] | None = None,
+        *,
+        real_only: bool = False,
+        batch_rows: int = 100_000,
+    ) -> Iterator[pd.DataFrame]:
+        """Like `select_dataset`, in frames of at most `batch_rows` rows (bounded memory).
+
+        The first frame always comes, empty when there are no rows, so the caller knows
+        the columns.
+        """
+        sql, params = self._dataset_sql(table, allowed_columns, filters, real_only)
+        vectors = max(1, batch_rows // 2048)  # DuckDB hands out rows 2,048 at a time
+        cursor = self.connection().cursor()
+        try:
+            cursor.execute(sql, params)
+            # fetch_df_chunk converts exactly as .df() does: a streamed file equals a whole one.
+            frame = cursor.fetch_df_chunk(vectors)
+            yield frame
+            while len(frame):
+                frame = cursor.fetch_df_chunk(vectors)
+                if len(frame):
+                    yield frame
         finally:
             cursor.close()
 

@@ -5,14 +5,16 @@ Shared by the HTTP API and `dms-dashboard export`, so both give the same bytes.
 
 from __future__ import annotations
 
-import io
 import json
+import tempfile
 import threading
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from dashboard.catalog import Dataset, load_catalogue
 from dashboard.db import Database
@@ -104,6 +106,56 @@ def _disclosure_note(dataset: Dataset, settings: Settings) -> dict[str, Any] | N
     }
 
 
+def _checked(settings: Settings, name: str, filters: Mapping[str, Sequence[str]] | None) -> Dataset:
+    dataset = get_dataset(settings, name)
+    for column in filters or {}:
+        if column not in dataset.filters:
+            allowed = ", ".join(dataset.filters) or "none"
+            raise BadFilter(f"'{column}' is not a filter of {name}; allowed: {allowed}")
+    return dataset
+
+
+def _has_demonstration_column(dataset: Dataset) -> bool:
+    return any(column.name == "demonstration" for column in dataset.columns)
+
+
+def dataset_batches(
+    settings: Settings,
+    database: Database,
+    name: str,
+    filters: Mapping[str, Sequence[str]] | None = None,
+    role: str = "public",
+) -> Iterator[pd.DataFrame]:
+    """The rows of one dataset the role may see, in frames of bounded size.
+
+    For the public, demonstration rows are left out (in the database, before anything is
+    read) and counts of people are suppressed (dashboard/suppression.py). Suppression is
+    decided on the whole table and then the filter is applied, so that two filtered
+    downloads never withhold different cells (which would let someone difference them);
+    that table is read whole, every other download is streamed. Raises UnknownDataset or
+    BadFilter before the first frame.
+    """
+    dataset = _checked(settings, name, filters)
+    if role != "public":
+        return database.dataset_batches(dataset.name, dataset.filters, filters)
+    real_only = _has_demonstration_column(dataset)
+    if not dataset.disclosure:
+        batches = database.dataset_batches(
+            dataset.name, dataset.filters, filters, real_only=real_only
+        )
+        return (
+            drop_demonstration(frame, dataset.demonstration).reset_index(drop=True)
+            for frame in batches
+        )
+    whole = _public_table(settings, database, dataset)
+    if not filters:
+        return iter([whole.copy(deep=False)])
+    chosen = database.select_dataset(dataset.name, dataset.filters, filters, real_only=real_only)
+    chosen = drop_demonstration(chosen, dataset.demonstration)
+    key = list(dataset.key)
+    return iter([chosen[key].merge(whole, on=key, how="left", sort=False)[list(whole.columns)]])
+
+
 def dataset_rows(
     settings: Settings,
     database: Database,
@@ -111,30 +163,9 @@ def dataset_rows(
     filters: Mapping[str, Sequence[str]] | None = None,
     role: str = "public",
 ) -> pd.DataFrame:
-    """The rows of one dataset the role may see, filtered on its documented filter columns.
-
-    For the public, demonstration rows are left out and counts of people are suppressed
-    (dashboard/suppression.py). Suppression is decided on the whole table and then the
-    filter is applied, so that two filtered downloads never withhold different cells
-    (which would let someone difference them).
-    """
-    dataset = get_dataset(settings, name)
-    for column in filters or {}:
-        if column not in dataset.filters:
-            allowed = ", ".join(dataset.filters) or "none"
-            raise BadFilter(f"'{column}' is not a filter of {name}; allowed: {allowed}")
-    if role != "public":
-        return database.select_dataset(dataset.name, dataset.filters, filters)
-    if not dataset.disclosure:
-        rows = database.select_dataset(dataset.name, dataset.filters, filters)
-        return drop_demonstration(rows, dataset.demonstration).reset_index(drop=True)
-    whole = _public_table(settings, database, dataset)
-    if not filters:
-        return whole.copy(deep=False)
-    chosen = database.select_dataset(dataset.name, dataset.filters, filters)
-    chosen = drop_demonstration(chosen, dataset.demonstration)
-    key = list(dataset.key)
-    return chosen[key].merge(whole, on=key, how="left", sort=False)[list(whole.columns)]
+    """All the rows `dataset_batches` gives, in one frame."""
+    frames = list(dataset_batches(settings, database, name, filters, role))
+    return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
 
 
 _public_tables: OrderedDict[tuple[str, str, int], pd.DataFrame] = OrderedDict()
@@ -148,7 +179,9 @@ def _public_table(settings: Settings, database: Database, dataset: Dataset) -> p
         if cache_key in _public_tables:
             _public_tables.move_to_end(cache_key)
             return _public_tables[cache_key]
-    rows = database.select_dataset(dataset.name, dataset.filters, None)
+    rows = database.select_dataset(
+        dataset.name, dataset.filters, None, real_only=_has_demonstration_column(dataset)
+    )
     public = for_audience(
         rows, dataset.name, "public", threshold=settings.disclosure_threshold
     ).reset_index(drop=True)
@@ -161,14 +194,53 @@ def _public_table(settings: Settings, database: Database, dataset: Dataset) -> p
 
 def encode(frame: pd.DataFrame, fmt: str) -> bytes:
     """Serialise rows: CSV with a BOM so Excel reads Albanian letters, JSON records, Parquet."""
+    return b"".join(encode_stream(iter([frame]), fmt))
+
+
+def encode_stream(frames: Iterator[pd.DataFrame], fmt: str) -> Iterator[bytes]:
+    """Serialise frames of rows as one file, a piece at a time (bounded memory).
+
+    The bytes equal those of the frames concatenated and encoded at once (Parquet: the
+    same rows, one row group per frame).
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
     if fmt == "csv":
-        safe = spreadsheet_safe(frame)  # a text cell never runs as a formula in Excel
-        return safe.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
-    if fmt == "json":
-        records = json.loads(frame.to_json(orient="records", date_format="iso", force_ascii=False))
-        return json.dumps(records, ensure_ascii=False).encode("utf-8")
-    if fmt == "parquet":
-        buffer = io.BytesIO()
-        frame.to_parquet(buffer, index=False)
-        return buffer.getvalue()
-    raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+        for index, frame in enumerate(frames):
+            safe = spreadsheet_safe(frame)  # a text cell never runs as a formula in Excel
+            text = safe.to_csv(index=False, header=index == 0, lineterminator="\r\n")
+            yield text.encode("utf-8-sig" if index == 0 else "utf-8")
+    elif fmt == "json":
+        yield b"["
+        first = True
+        for frame in frames:
+            records = json.loads(
+                frame.to_json(orient="records", date_format="iso", force_ascii=False)
+            )
+            if not records:
+                continue
+            text = ", ".join(json.dumps(record, ensure_ascii=False) for record in records)
+            yield (text if first else ", " + text).encode("utf-8")
+            first = False
+        yield b"]"
+    else:
+        yield from _parquet_stream(frames)
+
+
+def _parquet_stream(frames: Iterator[pd.DataFrame]) -> Iterator[bytes]:
+    # Parquet's footer comes last, so the file is written first: to memory while small,
+    # to a temporary file beyond 64 MB.
+    with tempfile.SpooledTemporaryFile(max_size=64 * 1024 * 1024) as spool:
+        writer: pq.ParquetWriter | None = None
+        try:
+            for frame in frames:
+                table = pa.Table.from_pandas(frame, preserve_index=False)
+                if writer is None:
+                    writer = pq.ParquetWriter(spool, table.schema)
+                writer.write_table(table.cast(writer.schema))
+        finally:
+            if writer is not None:
+                writer.close()
+        spool.seek(0)
+        while chunk := spool.read(1 << 20):
+            yield chunk

@@ -63,6 +63,25 @@ def drawn_once(page: str) -> Callable[[Callable[..., T]], Callable[..., T]]:
     return decorate
 
 
+def card_once(
+    page: str,
+    card: str,
+    uses: Sequence[str],
+    values: Mapping[str, Any],
+    lang: str,
+    draw: Callable[[dict[str, Any], str], T],
+) -> T:
+    """One card drawn once per build, language, role and the filters it `uses`.
+
+    A card that depends on fewer filters than its page is served again when only the
+    others change. `draw(relevant, lang)` gets only the values it uses, so its download
+    links name those alone (the download endpoint takes defaults for the rest).
+    """
+    relevant = {name: values[name] for name in uses}
+    key = (page, card, get_database().version, lang, current_role(), sorted(relevant.items()))
+    return memo(key, lambda: draw(relevant, lang))
+
+
 def as_seen(frame: pd.DataFrame, dataset: str, value_column: str | None = None) -> pd.DataFrame:
     """What the person asking may see of a frame computed from a catalogue dataset.
 

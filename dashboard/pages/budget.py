@@ -26,6 +26,7 @@ from dashboard.figures import budget as figures
 from dashboard.i18n import format_currency, format_number, format_percent, normalise_language, t
 from dashboard.pages._page_tools import (
     control_value,
+    drawn_once,
     filter_dropdown,
     for_table,
     guarded,
@@ -272,6 +273,7 @@ def execution_section(lang: str) -> html.Div:
     )
 
 
+@drawn_once("budget")
 def render_content(values: Mapping[str, Any], lang: str) -> list:
     """The charts and the table for the filters."""
     search = to_search(values, DEFAULTS, lang)

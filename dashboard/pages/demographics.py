@@ -7,7 +7,7 @@ them, the callback renders the cards for the controls and writes the address bac
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import dash
@@ -15,9 +15,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
-from dashboard.auth import current_role
 from dashboard.boundaries import municipal_boundaries
-from dashboard.cache import memo
 from dashboard.components.chart_card import chart_card, empty_card
 from dashboard.components.chart_data import register_chart_data
 from dashboard.components.filters import (
@@ -33,13 +31,14 @@ from dashboard.components.source import source_line
 from dashboard.db import get_database
 from dashboard.figures import demographics as figures
 from dashboard.i18n import normalise_language, t
-from dashboard.pages._page_tools import drawn_once
+from dashboard.pages._page_tools import card_once, drawn_once
 
 PATH = "/demografia"
 dash.register_page(__name__, path=PATH, name="demographics", title="Demografia – Mitrovicë e Jugut")
 
 logger = logging.getLogger(__name__)
 MUNICIPALITY = "Mitrovicë"
+HALF = {"xs": 12, "lg": 6, "className": "mb-3"}
 SETTLEMENT_TYPES = ("all", "urban", "rural")
 SORT_COLUMNS = ("population", "area", "density", "name")
 SORT_ORDERS = tuple(f"{c}_{d}" for c in SORT_COLUMNS for d in ("desc", "asc"))
@@ -451,13 +450,7 @@ def _map_card(lang: str, search: str) -> dbc.Card:
     return chart_card(
         chart_id="demography-map",
         title=title,
-        # The map is the same for every filter: drawn once per language and build.
-        figure=memo(
-            ("population_change_map", get_database().version, lang, current_role()),
-            lambda: figures.population_change_map(
-                frame, municipal_boundaries(), lang, MUNICIPALITY
-            ),
-        ),
+        figure=figures.population_change_map(frame, municipal_boundaries(), lang, MUNICIPALITY),
         takeaway=figures.map_takeaway(frame, lang, MUNICIPALITY),
         data=frame,
         lang=lang,
@@ -471,22 +464,43 @@ def _map_card(lang: str, search: str) -> dbc.Card:
 @drawn_once("demographics")
 def render(values: Mapping[str, Any], lang: str) -> list[Any]:
     """Every card of the page for valid filter values."""
-    search = to_search(values, DEFAULTS, lang)
+
+    def card(name: str, uses: tuple[str, ...], draw: Callable[..., Any]) -> Any:
+        # Each card is drawn for the filters it uses only (its links carry those alone).
+        return card_once(
+            "demographics",
+            name,
+            uses,
+            values,
+            lang,
+            lambda relevant, lang: draw(relevant, lang, to_search(relevant, DEFAULTS, lang)),
+        )
+
     return [
         html.H2(t("demography.section.settlements", lang), className="h5 section-title mt-2"),
-        *_settlement_cards(values, lang, search),
+        *card("settlements", ("type", "sort"), _settlement_cards),
         html.H2(t("demography.section.people", lang), className="h5 section-title mt-2"),
         dbc.Row(
             [
-                dbc.Col(_ethnicity_card(values, lang, search), xs=12, lg=6, className="mb-3"),
-                dbc.Col(_age_card(lang, search), xs=12, lg=6, className="mb-3"),
+                dbc.Col(card("ethnicity", ("ethnicity",), _ethnicity_card), **HALF),
+                dbc.Col(card("age", (), lambda _v, lang, search: _age_card(lang, search)), **HALF),
             ]
         ),
         html.H2(t("demography.section.kosovo", lang), className="h5 section-title mt-2"),
         dbc.Row(
             [
-                dbc.Col(_map_card(lang, search), xs=12, lg=7, className="mb-3"),
-                dbc.Col(_age_sex_card(lang, search), xs=12, lg=5, className="mb-3"),
+                dbc.Col(
+                    card("map", (), lambda _v, lang, search: _map_card(lang, search)),
+                    xs=12,
+                    lg=7,
+                    className="mb-3",
+                ),
+                dbc.Col(
+                    card("age-sex", (), lambda _v, lang, search: _age_sex_card(lang, search)),
+                    xs=12,
+                    lg=5,
+                    className="mb-3",
+                ),
             ]
         ),
     ]

@@ -7,7 +7,7 @@ Also Mitrovica South against other municipalities. Filters live in the URL, e.g.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import dash
@@ -28,7 +28,7 @@ from dashboard.components.print_header import print_header
 from dashboard.db import get_database
 from dashboard.figures import sns as figures
 from dashboard.i18n import normalise_language, t
-from dashboard.pages._page_tools import drawn_once
+from dashboard.pages._page_tools import card_once, drawn_once
 
 PATH = "/ndihma-sociale"
 dash.register_page(__name__, path=PATH, name="sns", title="Ndihma sociale – Mitrovicë e Jugut")
@@ -292,18 +292,40 @@ def _comparison_card(values: Mapping[str, Any], lang: str, search: str) -> dbc.C
 @drawn_once("sns")
 def render(values: Mapping[str, Any], lang: str) -> list[Any]:
     """Every card of the page for valid filter values."""
-    search = view_search(values, lang)
+
+    def card(name: str, uses: tuple[str, ...], draw: Callable[..., dbc.Card]) -> dbc.Card:
+        # Each card is drawn for the filters it uses only (its links carry those alone).
+        return card_once(
+            "sns",
+            name,
+            uses,
+            values,
+            lang,
+            lambda relevant, lang: draw(relevant, lang, view_search(relevant, lang)),
+        )
+
+    comparison = ("measure", "unit", "period", "compare")
     return [
         dbc.Row(
             [
-                dbc.Col(_trend_card(values, lang, search), xs=12, lg=7, className="mb-3"),
-                dbc.Col(_categories_card(values, lang, search), xs=12, lg=5, className="mb-3"),
+                dbc.Col(card("trend", ("measure",), _trend_card), xs=12, lg=7, className="mb-3"),
+                dbc.Col(
+                    card("categories", ("measure",), _categories_card),
+                    xs=12,
+                    lg=5,
+                    className="mb-3",
+                ),
             ]
         ),
         dbc.Row(
             [
-                dbc.Col(_rate_card(values, lang, search), xs=12, lg=5, className="mb-3"),
-                dbc.Col(_comparison_card(values, lang, search), xs=12, lg=7, className="mb-3"),
+                dbc.Col(card("rate", ("measure",), _rate_card), xs=12, lg=5, className="mb-3"),
+                dbc.Col(
+                    card("comparison", comparison, _comparison_card),
+                    xs=12,
+                    lg=7,
+                    className="mb-3",
+                ),
             ]
         ),
     ]

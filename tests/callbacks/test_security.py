@@ -12,6 +12,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+import dash
 import openpyxl
 import pandas as pd
 import pytest
@@ -107,9 +108,13 @@ def test_a_request_from_another_site_is_refused_before_anything_else(fresh_clien
 
 
 def test_dash_sends_the_token_the_app_sets(app):
-    # dash-renderer copies the cookie `csrf_token_name` into the header `csrf_header_name`.
-    assert app.config.csrf_token_name == security.CSRF_COOKIE
-    assert app.config.csrf_header_name == security.CSRF_HEADER
+    # dash-renderer copies the cookie into the header on every callback request: Dash 4.2+
+    # names them in its config (csrf_token_name, csrf_header_name), 4.1 has them built in.
+    assert getattr(app.config, "csrf_token_name", security.CSRF_COOKIE) == security.CSRF_COOKIE
+    assert getattr(app.config, "csrf_header_name", security.CSRF_HEADER) == security.CSRF_HEADER
+    renderer = Path(dash.__file__).parent / "dash-renderer" / "build" / "dash_renderer.min.js"
+    bundle = renderer.read_text(encoding="utf-8")
+    assert security.CSRF_COOKIE in bundle and security.CSRF_HEADER in bundle
     assert security.CSRF_HEADER in app.server.config.get("WTF_CSRF_HEADERS", ["X-CSRFToken"])
 
 
