@@ -229,6 +229,40 @@ def _quality_link(lang: str) -> dcc.Link:
     return dcc.Link(t("demography.quality_link", lang), href=with_language("/cilesia", lang))
 
 
+def _type_cards(chosen: Mapping[str, Any], lang: str, search: str) -> tuple[dbc.Card, dbc.Card]:
+    """The treemap and the printed-vs-computed densities of the settlements of one type."""
+    frame = settlements_frame({**DEFAULTS, **chosen})
+    labels = _labels(lang, {c: k for c, k, _ in TABLE_COLUMNS})
+    differences = figures.density_differences(frame)
+    treemap = chart_card(
+        chart_id="demography-treemap",
+        title=t("demography.treemap.title", lang),
+        figure=figures.settlements_treemap(frame, lang),
+        takeaway=figures.treemap_takeaway(frame, lang),
+        data=frame,
+        lang=lang,
+        search=search,
+        table_columns=["settlement", "settlement_type", "population"],
+        column_labels=labels,
+        note=t("demography.treemap.note", lang),
+    )
+    density = chart_card(
+        chart_id="demography-density",
+        title=t("demography.density.title", lang),
+        figure=figures.density_figure(differences, lang),
+        takeaway=figures.density_takeaway(differences, frame, lang),
+        data=differences,
+        lang=lang,
+        search=search,
+        column_labels={
+            **labels,
+            "density_difference": t("demography.col.density_difference", lang),
+        },
+        note=html.Span([t("demography.density.note", lang), " ", _quality_link(lang)]),
+    )
+    return treemap, density
+
+
 def _settlement_cards(values: Mapping[str, Any], lang: str, search: str) -> list[Any]:
     frame = settlements_frame(values)
     if frame.empty:
@@ -256,7 +290,6 @@ def _settlement_cards(values: Mapping[str, Any], lang: str, search: str) -> list
     )
     measure = figures.sort_measure(values["sort"])
     labels = _labels(lang, {c: k for c, k, _ in TABLE_COLUMNS})
-    differences = figures.density_differences(frame)
     bar = chart_card(
         chart_id="demography-settlements",
         title=t(f"demography.settlements.title.{measure}", lang),
@@ -269,31 +302,14 @@ def _settlement_cards(values: Mapping[str, Any], lang: str, search: str) -> list
         column_labels=labels,
         note=totals_note,
     )
-    treemap = chart_card(
-        chart_id="demography-treemap",
-        title=t("demography.treemap.title", lang),
-        figure=figures.settlements_treemap(frame, lang),
-        takeaway=figures.treemap_takeaway(frame, lang),
-        data=frame,
-        lang=lang,
-        search=search,
-        table_columns=["settlement", "settlement_type", "population"],
-        column_labels=labels,
-        note=t("demography.treemap.note", lang),
-    )
-    density = chart_card(
-        chart_id="demography-density",
-        title=t("demography.density.title", lang),
-        figure=figures.density_figure(differences, lang),
-        takeaway=figures.density_takeaway(differences, frame, lang),
-        data=differences,
-        lang=lang,
-        search=search,
-        column_labels={
-            **labels,
-            "density_difference": t("demography.col.density_difference", lang),
-        },
-        note=html.Span([t("demography.density.note", lang), " ", _quality_link(lang)]),
+    # The treemap and the densities do not depend on the sort order: drawn per type only.
+    treemap, density = card_once(
+        "demographics",
+        "treemap-density",
+        ("type",),
+        values,
+        lang,
+        lambda chosen, lang: _type_cards(chosen, lang, to_search(chosen, DEFAULTS, lang)),
     )
     return [
         dbc.Row(

@@ -14,6 +14,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
+from dashboard.cache import memo
 from dashboard.components.chart_card import chart_card, empty_card
 from dashboard.components.chart_data import register_chart_data
 from dashboard.components.filters import FilterSpec, parse_filters, rejected_notice, to_search
@@ -30,7 +31,9 @@ from dashboard.i18n import format_date, format_number, format_percent, normalise
 from dashboard.pages._page_tools import (
     STATUS_SOURCE,
     as_seen,
+    card_once,
     control_value,
+    current_role,
     dataset_source,
     drawn_once,
     filter_dropdown,
@@ -79,6 +82,7 @@ FILTERS: tuple[FilterSpec, ...] = (
     FilterSpec("indicator", _indicator_codes, None),
 )
 DEFAULTS = {spec.name: spec.default for spec in FILTERS}
+SCOPE = ("priority", "objective")  # the filters that choose the indicators in scope
 
 
 def effective_values(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -155,7 +159,9 @@ def indicators_for_page(values_seen: pd.DataFrame | None = None) -> pd.DataFrame
     value stays withheld (its mark in baseline_withheld / reported_withheld) and so does
     the progress computed from it.
     """
-    values_seen = values_as_seen() if values_seen is None else values_seen
+    if values_seen is None:  # the usual call: the same for every filter, kept per build
+        key = ("indicators_for_page", get_database().version, current_role())
+        return memo(key, lambda: indicators_for_page(values_as_seen()))
     indicators = as_seen(indicators_with_status(), "plan_indicators")
     indicators = indicators.rename(columns={REASON_COLUMN: "baseline_withheld"})
     if REASON_COLUMN not in values_seen.columns:
@@ -401,7 +407,7 @@ def drilldown(shown: pd.DataFrame, values: Mapping[str, Any], lang: str) -> html
 
 
 def detail_card(
-    indicators: pd.DataFrame, code: str | None, values: Mapping[str, Any], lang: str, search: str
+    indicators: pd.DataFrame, code: str | None, values: Mapping[str, Any], lang: str
 ) -> dbc.Card:
     """The chosen indicator by year, with its status and the figures it was decided on."""
     title = t("indicators.chart.detail", lang)
@@ -438,27 +444,36 @@ def render_content(
 ) -> list:
     """Everything below the filters (`indicators`: indicators_with_status(), if already read)."""
     values = effective_values(values)
-    search = to_search(values, DEFAULTS, lang)
     indicators = indicators_for_page() if indicators is None else indicators
-    in_scope = select(indicators, values, with_status=False)
     shown = select(indicators, values)
-    summary = status_summary(in_scope)
     document_date = indicators["document_date"].dropna().max()
     code = selected_indicator(indicators, values)
-    summary_card = (
-        chart_card(
+
+    def draw_summary(scope: dict[str, Any], lang: str) -> dbc.Card:
+        in_scope = select(indicators, {**values, **scope}, with_status=False)
+        summary = status_summary(in_scope)
+        if not len(in_scope):
+            title = t("indicators.chart.summary", lang)
+            return empty_card(chart_id="indicators-summary", title=title, lang=lang)
+        return chart_card(
             chart_id="indicators-summary",
             title=t("indicators.chart.summary", lang),
             figure=status_summary_figure(summary, lang),
             takeaway=status_summary_takeaway(summary, lang),
             data=for_table(summary),
             lang=lang,
-            search=search,
+            search=to_search(scope, DEFAULTS, lang),
         )
-        if len(in_scope)
-        else empty_card(
-            chart_id="indicators-summary", title=t("indicators.chart.summary", lang), lang=lang
-        )
+
+    # The summary depends on the priority and objective only, the detail on the indicator.
+    summary_card = card_once("indicators", "summary", SCOPE, values, lang, draw_summary)
+    detail = card_once(
+        "indicators",
+        "detail",
+        ("indicator",),
+        {"indicator": code},
+        lang,
+        lambda chosen, lang: detail_card(indicators, code, {**DEFAULTS, **chosen}, lang),
     )
     parts: list = [
         html.P(
@@ -469,9 +484,7 @@ def render_content(
         dbc.Row(
             [
                 dbc.Col(summary_card, lg=6, className="mb-3"),
-                dbc.Col(
-                    detail_card(indicators, code, values, lang, search), lg=6, className="mb-3"
-                ),
+                dbc.Col(detail, lg=6, className="mb-3"),
             ]
         ),
         html.H2(
