@@ -25,7 +25,9 @@ from dashboard.components.source import source_line
 from dashboard.figures.theme import separators_for
 from dashboard.i18n import format_number, t
 
-TABLE_ROW_LIMIT = 200
+# Rows shown in the table under a chart; the CSV/Excel download has them all. Every cell is
+# a component the browser has to mount, so a long table slows the whole page.
+TABLE_ROW_LIMIT = 50
 
 
 def demonstration_badge(lang: str) -> dbc.Badge:

@@ -485,7 +485,8 @@ def _path(rings: Iterable[list[list[float]]]) -> tuple[np.ndarray, np.ndarray]:
     for ring in rings:
         parts.append(np.asarray(ring, dtype=float)[:, :2])
         parts.append(np.full((1, 2), np.nan))
-    points = np.concatenate(parts) if parts else np.empty((0, 2))
+    # Four decimals of a degree are about 10 m here: finer than the drawing, half the bytes.
+    points = np.round(np.concatenate(parts), 4) if parts else np.empty((0, 2))
     return points[:, 0], points[:, 1]
 
 
