@@ -32,7 +32,6 @@ import codecs
 import csv
 import io
 import re
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -275,60 +274,29 @@ class _Grid:
 
 
 def _xlsx_grids(path: Path, file: str) -> list[_Grid]:
-    import openpyxl  # imported here: only XLSX imports pay for it
-
-    try:
-        with zipfile.ZipFile(path) as archive:
-            total = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError) as error:
-        raise IngestError(
-            [Problem(file, None, None, None, f"a readable XLSX workbook ({error})")]
-        ) from None
-    if total > qps.MAX_UNZIPPED:
-        raise IngestError(
-            [
-                Problem(
-                    file, None, None, f"{total / 1024 / 1024:.0f} MB unpacked", "a smaller workbook"
-                )
-            ]
-        )
-    try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a damaged workbook
-        raise IngestError(
-            [Problem(file, None, None, None, f"a readable XLSX workbook ({type(error).__name__})")]
-        ) from None
+    """Every worksheet as a grid of text; a merged title or label reads in every cell."""
     grids = []
-    try:
-        for sheet in workbook.worksheets:
-            rows: list[list[str]] = []
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-                if number > qps.MAX_SHEET_ROWS:
-                    break
-                rows.append([_cell_text(v) for v in values])
-            merged = qps._merged_ranges(path, getattr(sheet, "_worksheet_path", None))
-            width = max((len(r) for r in rows), default=0)
-            rows = [r + [""] * (width - len(r)) for r in rows]
-            for r1, c1, r2, c2 in merged:  # a merged title or label reads in every cell
-                if r1 - 1 >= len(rows) or c1 - 1 >= width:
-                    continue
-                value = rows[r1 - 1][c1 - 1]
-                for r in range(r1, min(r2, len(rows)) + 1):
-                    for c in range(c1, min(c2, width) + 1):
-                        if not rows[r - 1][c - 1]:
-                            rows[r - 1][c - 1] = value
-            grids.append(_Grid(sheet.title, rows, list(range(1, len(rows) + 1))))
-    finally:
-        workbook.close()
+    for sheet in qps.read_xlsx(path, file, cell_text=_cell_text):
+        width = max((len(r) for r in sheet.rows), default=0)
+        rows = [r + [""] * (width - len(r)) for r in sheet.rows]
+        for r1, c1, r2, c2 in sheet.merged:
+            if r1 - 1 >= len(rows) or c1 - 1 >= width:
+                continue
+            value = rows[r1 - 1][c1 - 1]
+            for r in range(r1, min(r2, len(rows)) + 1):
+                for c in range(c1, min(c2, width) + 1):
+                    if not rows[r - 1][c - 1]:
+                        rows[r - 1][c - 1] = value
+        grids.append(_Grid(sheet.name, rows, sheet.numbers))
     return grids
 
 
 def _csv_grid(path: Path, file: str) -> _Grid:
-    text = qps._decode_text(common.read_bytes(path, file), file)
+    text = qps.decode_text(common.read_bytes(path, file), file)
     lines = text.splitlines()
     delimiter = ","
     for candidate in (";", "\t", ","):
-        if any(_is_header(qps._split_line(line, candidate)) for line in lines[:HEAD_ROWS]):
+        if any(_is_header(qps.split_line(line, candidate)) for line in lines[:HEAD_ROWS]):
             delimiter = candidate
             break
     rows = [
@@ -367,7 +335,7 @@ def looks_like_budget(path: Path) -> bool:
                 workbook.close()
             return False
         return any(
-            _is_header(qps._split_line(line, delimiter))
+            _is_header(qps.split_line(line, delimiter))
             for line in _head_text(path)
             for delimiter in (",", ";", "\t")
         )
@@ -699,27 +667,17 @@ def write_template(fmt: str, data_dir: Path, year: int = 2026) -> bytes:
     if fmt != "xlsx":
         raise ValueError(f"unknown template format {fmt!r}; expected csv or xlsx")
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
 
     workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Realizimi"
-    sheet["A1"] = TEMPLATE_TITLE
-    sheet["A1"].font = Font(bold=True, size=13)
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(TEMPLATE_COLUMNS))
-    sheet["A2"] = TEMPLATE_HELP
-    sheet["A2"].alignment = Alignment(wrap_text=True, vertical="top")
-    sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(TEMPLATE_COLUMNS))
-    sheet.row_dimensions[2].height = 60
-    for j, name in enumerate(TEMPLATE_COLUMNS, start=1):
-        sheet.cell(row=4, column=j, value=name).font = Font(bold=True)
-        sheet.column_dimensions[qps.column_letter(j - 1)].width = 60 if name == "objective" else 16
+    sheet = qps.template_sheet(
+        workbook, "Realizimi", TEMPLATE_TITLE, TEMPLATE_HELP, TEMPLATE_COLUMNS
+    )
+    sheet.column_dimensions[qps.column_letter(TEMPLATE_COLUMNS.index("objective"))].width = 60
     for i, row in enumerate(body, start=5):
         for j, value in enumerate(row, start=1):
             if j == 5 and value:
                 value = float(value)
             sheet.cell(row=i, column=j, value=value if value != "" else None)
-    sheet.freeze_panes = "A5"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -34,11 +34,12 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -170,7 +171,7 @@ def _codes(data_dir: Path, _stamps: tuple[int, ...]) -> Codes:
 
 
 @dataclass
-class _Sheet:
+class Sheet:
     """The cells of one sheet (or CSV file) as texts, with their row numbers."""
 
     name: str | None  # sheet name (None for CSV)
@@ -195,8 +196,15 @@ def _cell_text(value: object) -> str:
     return str(value).strip()
 
 
-def _read_xlsx(path: Path, file: str) -> Iterator[_Sheet]:
-    """Yield every worksheet's cells (streaming; merged ranges read from the sheet XML)."""
+def read_xlsx(
+    path: Path, file: str, cell_text: Callable[[object], str] | None = None
+) -> Iterator[Sheet]:
+    """Yield every worksheet's cells (streaming; merged ranges read from the sheet XML).
+
+    Shared with the budget-execution reader; `cell_text` turns a cell into text (default:
+    this module's, which writes whole numbers without a decimal point).
+    """
+    cell_text = cell_text or _cell_text
     import openpyxl  # imported here: only XLSX imports pay for it
 
     try:
@@ -252,7 +260,7 @@ def _read_xlsx(path: Path, file: str) -> Iterator[_Sheet]:
                                 )
                             ]
                         )
-                    rows.append([_cell_text(v) for v in values])
+                    rows.append([cell_text(v) for v in values])
                     numbers.append(number)
                 merged = _merged_ranges(path, getattr(worksheet, "_worksheet_path", None))
             except IngestError:
@@ -269,7 +277,7 @@ def _read_xlsx(path: Path, file: str) -> Iterator[_Sheet]:
                         )
                     ]
                 ) from None
-            yield _Sheet(worksheet.title, rows, numbers, merged)
+            yield Sheet(worksheet.title, rows, numbers, merged)
     finally:
         workbook.close()
 
@@ -308,7 +316,8 @@ def _column_index(letters: str) -> int:
     return index - 1
 
 
-def _decode_text(raw: bytes, file: str) -> str:
+def decode_text(raw: bytes, file: str) -> str:
+    """A text export's bytes as text: UTF-8 (with or without BOM), else Windows-1252."""
     binary = common.binary_problem(raw, file)
     if binary is not None:
         raise IngestError([binary])
@@ -325,7 +334,8 @@ def _decode_text(raw: bytes, file: str) -> str:
     return text
 
 
-def _split_line(line: str, delimiter: str) -> list[str]:
+def split_line(line: str, delimiter: str) -> list[str]:
+    """One CSV line's cells, stripped (none for a line the csv module cannot read)."""
     try:
         return [cell.strip() for cell in next(csv.reader([line], delimiter=delimiter))]
     except (StopIteration, csv.Error):
@@ -337,7 +347,7 @@ def _csv_head(text: str) -> tuple[str, list[str]]:
     lines = text.splitlines()[:HEAD_ROWS]
     best = (0, ",")
     for delimiter in (",", ";", "\t"):
-        grid = [_split_line(line, delimiter) for line in lines]
+        grid = [split_line(line, delimiter) for line in lines]
         score = max((_header_score(row) for row in grid), default=0)
         if score > best[0]:
             best = (score, delimiter)
@@ -387,7 +397,7 @@ def looks_like_qps(path: Path) -> bool:
         text = head.decode("cp1252", errors="replace")
     _, lines = _csv_head(text)
     for delimiter in (",", ";", "\t"):
-        if any(_header_score(_split_line(line, delimiter)) for line in lines):
+        if any(_header_score(split_line(line, delimiter)) for line in lines):
             return True
     return False
 
@@ -432,7 +442,7 @@ def read(
     notes: list[str] = []
     if magic.startswith(b"PK\x03\x04"):
         tried = []
-        for sheet in _read_xlsx(path, file):
+        for sheet in read_xlsx(path, file):
             tried.append(sheet.name or "")
             cells = _from_sheet(sheet, file, log, notes)
             if cells is not None or log:
@@ -441,7 +451,7 @@ def read(
             log.add(None, None, ", ".join(tried), _HEADER_TEXT)
     else:
         raw = common.read_bytes(path, file)
-        text = _decode_text(raw, file)
+        text = decode_text(raw, file)
         cells = _from_csv(text, file, log, notes)
     if cells is None:
         log.raise_if_any()
@@ -476,7 +486,7 @@ class _Cells:
 
 def _from_csv(text: str, file: str, log: ProblemLog, notes: list[str]) -> _Cells | None:
     delimiter, lines = _csv_head(text)
-    grid = [_split_line(line, delimiter) for line in lines]
+    grid = [split_line(line, delimiter) for line in lines]
     header_at = next((i for i, row in enumerate(grid) if _header_score(row)), None)
     if header_at is None:
         log.add(None, None, lines[0][:80] if lines else "", _HEADER_TEXT)
@@ -517,7 +527,7 @@ def _from_csv(text: str, file: str, log: ProblemLog, notes: list[str]) -> _Cells
             log,
         )
     all_rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
-    sheet = _Sheet(
+    sheet = Sheet(
         None, [[c.strip() for c in row] for row in all_rows], list(range(1, len(all_rows) + 1))
     )
     return _from_sheet(sheet, file, log, notes)
@@ -527,7 +537,7 @@ def _first_line(error: Exception) -> str:
     return str(error).strip().splitlines()[-1] if str(error).strip() else type(error).__name__
 
 
-def _from_sheet(sheet: _Sheet, file: str, log: ProblemLog, notes: list[str]) -> _Cells | None:
+def _from_sheet(sheet: Sheet, file: str, log: ProblemLog, notes: list[str]) -> _Cells | None:
     """Unmerge, find the header, and read the long or wide layout of one sheet.
 
     Every merged range is first given its first cell's value everywhere (so that a label
@@ -1061,6 +1071,32 @@ TEMPLATE_HELP = (
 )
 
 
+def template_sheet(
+    workbook: Any, name: str, title: str, help_text: str, columns: Sequence[str]
+) -> Any:
+    """The first sheet of an import template: title and help above the header on row 4.
+
+    Rows 1-2 are merged title and help text (the readers skip them), the header is bold and
+    frozen, data starts on row 5. Shared with the budget-execution template.
+    """
+    from openpyxl.styles import Alignment, Font
+
+    sheet = workbook.active
+    sheet.title = name
+    sheet["A1"] = title
+    sheet["A1"].font = Font(bold=True, size=13)
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(columns))
+    sheet["A2"] = help_text
+    sheet["A2"].alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(columns))
+    sheet.row_dimensions[2].height = 60
+    for j, column in enumerate(columns, start=1):
+        sheet.cell(row=4, column=j, value=column).font = Font(bold=True)
+        sheet.column_dimensions[column_letter(j - 1)].width = max(12, len(column) + 2)
+    sheet.freeze_panes = "A5"
+    return sheet
+
+
 def write_template(fmt: str, codes: Codes) -> bytes:
     """The QPS import template as CSV (header only) or XLSX (with the official lists)."""
     if fmt == "csv":
@@ -1068,24 +1104,11 @@ def write_template(fmt: str, codes: Codes) -> bytes:
     if fmt != "xlsx":
         raise ValueError(f"unknown template format {fmt!r}; expected csv or xlsx")
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
+    from openpyxl.styles import Font
     from openpyxl.worksheet.datavalidation import DataValidation
 
     workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Të dhënat"
-    sheet["A1"] = TEMPLATE_TITLE
-    sheet["A1"].font = Font(bold=True, size=13)
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(TEMPLATE_COLUMNS))
-    sheet["A2"] = TEMPLATE_HELP
-    sheet["A2"].alignment = Alignment(wrap_text=True, vertical="top")
-    sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(TEMPLATE_COLUMNS))
-    sheet.row_dimensions[2].height = 60
-    for j, name in enumerate(TEMPLATE_COLUMNS, start=1):
-        cell = sheet.cell(row=4, column=j, value=name)
-        cell.font = Font(bold=True)
-        sheet.column_dimensions[column_letter(j - 1)].width = max(12, len(name) + 2)
-    sheet.freeze_panes = "A5"
+    sheet = template_sheet(workbook, "Të dhënat", TEMPLATE_TITLE, TEMPLATE_HELP, TEMPLATE_COLUMNS)
     for column, values in (("E", "F,M,all"), ("F", ",".join((*AGE_GROUPS, "all")))):
         validation = DataValidation(type="list", formula1=f'"{values}"', allow_blank=True)
         validation.add(f"{column}5:{column}100000")
