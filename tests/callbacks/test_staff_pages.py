@@ -248,6 +248,24 @@ def test_a_good_upload_previews_then_applies_and_is_audited(workspace, client_fo
     assert any(r.action == "journal.import" and r.actor == "editor" for r in rows)
 
 
+def test_a_budget_execution_sheet_uploads_like_any_export(workspace, client_for, csrf_token):
+    sheet = Path(__file__).parent.parent / "fixtures" / "budget"
+    sheet = sheet / "budget_execution_synthetic_2026_cp1252.csv"
+    client = client_for("editor")
+    response = upload_call(
+        client, csrf_token, "ngarkimi-file.contents", data_url(sheet.read_bytes()), sheet.name
+    )
+    result = response.get_json()["response"]
+    shown = " ".join(texts(result["ngarkimi-preview"]["children"]))
+    assert "budget_execution" in shown and "rows added" in shown
+    token = result["ngarkimi-staged"]["data"]
+    applied = upload_call(client, csrf_token, "ngarkimi-apply.n_clicks", staged=token)
+    message = " ".join(texts(applied.get_json()["response"]["ngarkimi-result"]["children"]))
+    assert f"{sheet.name} was imported" in message
+    [entry] = importer.list_imports(workspace)
+    assert entry.kind == "budget"
+
+
 def test_the_server_refuses_a_file_over_the_limit(app, monkeypatch):
     monkeypatch.setattr(upload_page(), "upload_limit", lambda: 10)
     token, error = upload_page().stage_upload(data_url(b"x" * 11), "big.csv")
