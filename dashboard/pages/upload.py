@@ -12,6 +12,7 @@ import binascii
 import re
 import secrets
 import shutil
+import time
 from pathlib import Path
 from typing import Any
 
@@ -251,8 +252,28 @@ def preview_view(preview: importer.ImportPreview, lang: str) -> html.Div:
     return html.Div(parts)
 
 
+def discard_stale() -> int:
+    """Remove staged uploads older than a staff session can last (previewed, never applied).
+
+    Called whenever a file is staged, so the staging area never grows without bound.
+    """
+    oldest = time.time() - get_settings().session_hours * 3600
+    removed = 0
+    folder = staging_dir()
+    for staged in folder.iterdir() if folder.is_dir() else ():
+        try:
+            stale = TOKEN.match(staged.name) and staged.stat().st_mtime < oldest
+        except OSError:  # removed meanwhile by another worker
+            continue
+        if stale:
+            shutil.rmtree(staged, ignore_errors=True)
+            removed += 1
+    return removed
+
+
 def stage_upload(contents: str, filename: str | None) -> tuple[str | None, str | None]:
     """Decode an upload into the staging area: (token, error key)."""
+    discard_stale()
     try:
         _, encoded = contents.split(",", 1)
         data = base64.b64decode(encoded, validate=True)

@@ -11,7 +11,9 @@ import base64
 import dataclasses
 import hashlib
 import json
+import os
 import sys
+import time
 from pathlib import Path
 
 import duckdb
@@ -264,6 +266,17 @@ def test_a_budget_execution_sheet_uploads_like_any_export(workspace, client_for,
     assert f"{sheet.name} was imported" in message
     [entry] = importer.list_imports(workspace)
     assert entry.kind == "budget"
+
+
+def test_staged_uploads_older_than_a_session_are_removed(app, tmp_path, settings, monkeypatch):
+    private = dataclasses.replace(settings, state_dir=tmp_path / "state")
+    monkeypatch.setattr(upload_page(), "get_settings", lambda: private)
+    old, _ = upload_page().stage_upload(data_url(b"a,b\n1,2\n"), "old.csv")
+    long_ago = time.time() - (private.session_hours + 1) * 3600
+    os.utime(upload_page().staging_dir() / old, (long_ago, long_ago))
+    new, _ = upload_page().stage_upload(data_url(b"a,b\n3,4\n"), "new.csv")
+    assert upload_page().staged_file(old) is None
+    assert upload_page().staged_file(new) is not None
 
 
 def test_the_server_refuses_a_file_over_the_limit(app, monkeypatch):
