@@ -16,6 +16,8 @@ from dashboard.db import get_database
 from dashboard.figures import overview
 from dashboard.figures.sns import period_label
 from dashboard.i18n import format_currency, format_number, normalise_language, t
+from dashboard.pages._page_tools import indicators_with_status
+from dashboard.plan_status import STATUSES
 
 dash.register_page(__name__, path="/", name="home", title="Mirëqenia sociale – Mitrovicë e Jugut")
 
@@ -77,10 +79,16 @@ def _services_card(lang: str) -> dbc.Card:
 
 def _plan_card(lang: str) -> dbc.Card:
     plan = get_database().query("plan_summary").iloc[0]
-    # The share on track needs the status rule being written for /treguesit; until it
-    # exists this place says so instead of showing a number.
+    # The status mix by the rule of /treguesit (dashboard/plan_status.py), as that page
+    # counts it: every indicator once, "no data" included.
+    counts = indicators_with_status()["status"].value_counts()
+    parts = " · ".join(
+        f"{format_number(int(counts.get(status, 0)), lang)} "
+        f"{t(f'indicators.status.{status}', lang).lower()}"
+        for status in STATUSES
+    )
     status = html.P(
-        t("overview.plan.status_pending", lang),
+        t("overview.plan.status_mix", lang, parts=parts),
         id="kpi-plan-status",
         className="kpi-status small text-muted mb-2",
     )

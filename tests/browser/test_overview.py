@@ -47,7 +47,7 @@ def test_headline_figures_have_change_source_and_page(live_server, browser):
     assert "January 2025" in families and "December 2023 (1,967)" in families
     assert browser.find_element("id", "kpi-services-value").text == "6,735"
     status = browser.find_element("id", "kpi-plan-status").text
-    assert "status rule" in status
+    assert "status rule" in status and "on track" in status and "no data" in status
     link = browser.find_element("css selector", "#kpi-sns-families a.kpi-link")
     assert link.get_attribute("href").endswith("/ndihma-sociale?lang=en")
     link.click()
