@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import csv
-import dataclasses
-import hashlib
 import io
 from pathlib import Path
 
@@ -13,12 +11,12 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from dashboard import cli
 from dashboard.build import build_database
 from dashboard.catalog import load_catalogue
 from dashboard.db import Database
 from dashboard.ingest import budget_execution, importer, journal
 from dashboard.ingest.common import IngestError
+from tests.unit.ingest.cli_tools import run, snapshot
 
 ROOT = Path(__file__).resolve().parents[3]
 DATA = ROOT / "data"
@@ -187,34 +185,6 @@ def test_a_qps_sheet_is_still_a_qps_sheet(tmp_path):
 
 
 # --- the journal and the database ------------------------------------------------------------
-
-
-@pytest.fixture()
-def workspace(tmp_path, settings, monkeypatch):
-    """A private database (built from data/) and journal; the CLI uses them."""
-    private = dataclasses.replace(
-        settings, db_path=tmp_path / "db" / "dms.duckdb", imports_dir=tmp_path / "imports"
-    )
-    monkeypatch.setattr(cli, "get_settings", lambda: private)
-    build_database(private)
-    return private
-
-
-def run(capsys, *args: str) -> tuple[int, str, str]:
-    code = cli.main(list(args))
-    out, err = capsys.readouterr()
-    assert "Traceback" not in out + err
-    return code, out, err
-
-
-def snapshot(settings) -> dict[str, str]:
-    files = {}
-    for folder in (settings.imports_dir, settings.db_path.parent):
-        if folder.exists():
-            for path in sorted(folder.rglob("*")):
-                if path.is_file():
-                    files[str(path)] = hashlib.sha256(path.read_bytes()).hexdigest()
-    return files
 
 
 def execution(settings) -> pd.DataFrame:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import dataclasses
-import hashlib
 import io
 import random
 import time
@@ -18,6 +17,7 @@ import pytest
 from dashboard import cli
 from dashboard.build import BuildError, build_database
 from dashboard.ingest import common, importer, journal
+from tests.unit.ingest.cli_tools import run, snapshot
 
 ROOT = Path(__file__).resolve().parents[3]
 IMPORT = ROOT / "tests" / "fixtures" / "import"
@@ -25,35 +25,6 @@ QPS = ROOT / "tests" / "fixtures" / "qps"
 ASK = ROOT / "tests" / "fixtures" / "ask"
 SYNTHETIC = "census_mitrovice_age_sex_synthetic_2011_2024"
 HEADER = "year,month,client_category_code,service_code,sex,age_group,count"
-
-
-@pytest.fixture()
-def workspace(tmp_path, settings, monkeypatch):
-    """A private database (built from data/) and journal; the CLI uses them."""
-    private = dataclasses.replace(
-        settings, db_path=tmp_path / "db" / "dms.duckdb", imports_dir=tmp_path / "imports"
-    )
-    monkeypatch.setattr(cli, "get_settings", lambda: private)
-    build_database(private)
-    return private
-
-
-def run(capsys, *args: str) -> tuple[int, str, str]:
-    code = cli.main(list(args))
-    out, err = capsys.readouterr()
-    assert "Traceback" not in out + err
-    return code, out, err
-
-
-def snapshot(settings) -> dict[str, str]:
-    """A hash of every file of the journal and of the database folder."""
-    files = {}
-    for folder in (settings.imports_dir, settings.db_path.parent):
-        if folder.exists():
-            for path in sorted(folder.rglob("*")):
-                if path.is_file():
-                    files[str(path)] = hashlib.sha256(path.read_bytes()).hexdigest()
-    return files
 
 
 def rows(settings, sql: str) -> list[tuple]:
