@@ -20,7 +20,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import Flask, has_app_context
+from flask import Flask, current_app, has_app_context
 from flask_caching import Cache
 
 from dashboard.settings import Settings, get_settings
@@ -49,8 +49,6 @@ def init_app(server: Flask, settings: Settings | None = None) -> None:
 def _active() -> bool:
     if not has_app_context():
         return False
-    from flask import current_app
-
     return cache in current_app.extensions.get("cache", {})
 
 

@@ -97,12 +97,11 @@ class Database:
         (dashboard/cache.py); callers get a copy they may change.
         """
         params = dict(params or {})
-        frame = cached(
+        return cached(
             ("query", self.settings.db_path, self.version, name, sorted(params.items())),
             lambda: self.query_uncached(name, params),
             keep=lambda result: len(result) <= self.settings.cache_max_rows,
         )
-        return frame
 
     def query_uncached(self, name: str, params: Mapping[str, Any] | None = None) -> pd.DataFrame:
         """Run queries/<name>.sql on the database, bypassing the cache."""

@@ -38,7 +38,6 @@ from dashboard.pages._page_tools import (
 dash.register_page(__name__, path="/buxheti", name="budget", title="Buxheti – DMS 2026")
 
 READING_BADGES = {"certain": "success", "uncertain": "warning", "not legible": "secondary"}
-EXECUTION_TABLE = "budget_execution"
 
 
 def _dimension(name: str) -> list[str]:
@@ -60,16 +59,6 @@ def budget_lines(values: Mapping[str, Any]) -> pd.DataFrame:
     )
 
 
-def execution_available() -> bool:
-    """Whether budget-execution rows have been imported (the table exists and has rows)."""
-    database = get_database()
-    if not bool(
-        database.query("table_present", {"table_name": EXECUTION_TABLE})["present"].iloc[0]
-    ):
-        return False
-    return int(database.query("budget_execution_rows")["row_count"].iloc[0]) > 0
-
-
 def _lines_frame(query: Mapping[str, str]) -> pd.DataFrame:
     return budget_lines(parse_filters(query, FILTERS).values)
 
@@ -79,11 +68,8 @@ def _sectors_frame(_query: Mapping[str, str]) -> pd.DataFrame:
 
 
 def _execution_frame(_query: Mapping[str, str]) -> pd.DataFrame:
-    return (
-        get_database().query("budget_execution_by_line")
-        if execution_available()
-        else pd.DataFrame()
-    )
+    # The build always creates budget_execution; it is empty until a sheet is imported.
+    return get_database().query("budget_execution_by_line")
 
 
 register_chart_data("budget-lines", _lines_frame)
@@ -246,15 +232,11 @@ def lines_table(lines: pd.DataFrame, lang: str) -> html.Div:
 def execution_section(lang: str) -> html.Div:
     """Planned, committed and spent once imported; until then, says it is not there."""
     title = t("budget.chart.execution", lang)
-    if not execution_available():
+    execution = _execution_frame({})
+    if execution.empty:  # every imported line joins a work-plan line: empty = none imported
         return html.Div(
             dbc.Alert(t("budget.execution_missing", lang), color="light", className="border"),
             id="budget-execution",
-        )
-    execution = get_database().query("budget_execution_by_line")
-    if execution.empty:
-        return html.Div(
-            empty_card(chart_id="budget-execution", title=title, lang=lang), id="budget-execution"
         )
     return html.Div(
         [

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import dataclasses
-import hashlib
 import json
 import os
 import sys
@@ -23,6 +22,7 @@ from dashboard import entries
 from dashboard.build import build_database
 from dashboard.ingest import importer
 from dashboard.ingest.common import Problem
+from tests.unit.ingest.cli_tools import snapshot
 
 ROOT = Path(__file__).resolve().parents[2]
 GOOD_FILE = (
@@ -53,17 +53,6 @@ def workspace(app, tmp_path, settings, monkeypatch):
     monkeypatch.setattr(upload_page(), "get_settings", lambda: private)
     monkeypatch.setattr(audit_page(), "get_settings", lambda: private)
     return private
-
-
-def snapshot(settings) -> dict[str, str]:
-    """A hash of every file of the journals and of the database folder."""
-    files = {}
-    for folder in (settings.imports_dir, settings.db_path.parent):
-        if folder.exists():
-            for path in sorted(folder.rglob("*")):
-                if path.is_file():
-                    files[str(path)] = hashlib.sha256(path.read_bytes()).hexdigest()
-    return files
 
 
 def reported(settings, code: str, year: int) -> list[tuple]:
