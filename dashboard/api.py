@@ -13,8 +13,8 @@ from flask import Blueprint, Response, jsonify, request, stream_with_context
 from werkzeug.exceptions import HTTPException
 
 from dashboard import opendata
+from dashboard.audience import current_database
 from dashboard.auth import current_role
-from dashboard.db import get_database
 from dashboard.settings import get_settings
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -41,7 +41,7 @@ def _unexpected(error: Exception) -> tuple[Response, int]:
 def list_datasets() -> Response:
     """The catalogue of every dataset."""
     settings = get_settings()
-    entries = opendata.catalogue_entries(settings, get_database(settings), current_role())
+    entries = opendata.catalogue_entries(settings, current_database(settings), current_role())
     return jsonify({"datasets": entries})
 
 
@@ -54,7 +54,7 @@ def download_dataset(name: str, fmt: str) -> Response | tuple[Response, int]:
     filters = {column: request.args.getlist(column) for column in request.args}
     try:
         batches = opendata.dataset_batches(
-            settings, get_database(settings), name, filters, role=current_role()
+            settings, current_database(settings), name, filters, role=current_role()
         )
         first = next(batches)  # problems in the query show here, before anything is sent
     except opendata.UnknownDataset:

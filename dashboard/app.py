@@ -11,10 +11,10 @@ from dash import Dash, Input, Output, dcc, html
 import dashboard.components.chart_card  # noqa: F401  (registers the image-download callback)
 from dashboard import auth, cache, security
 from dashboard.api import api
+from dashboard.audience import current_database
 from dashboard.auth import current_role, current_username
 from dashboard.components.chart_data import chart_downloads
 from dashboard.components.frame import footer, language_of, navbar
-from dashboard.db import get_database
 from dashboard.i18n import t
 from dashboard.settings import PROJECT_ROOT
 
@@ -23,7 +23,7 @@ logger = logging.getLogger(__name__)
 
 def _built_at() -> str | None:
     try:
-        frame = get_database().query("build_info")
+        frame = current_database().query("build_info")
     except Exception:  # the footer must not break a page; the page itself reports the error
         logger.exception("could not read the build date")
         return None

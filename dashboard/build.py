@@ -17,7 +17,8 @@ import duckdb
 from dashboard import quality
 from dashboard.catalog import Dataset, load_catalogue
 from dashboard.ingest.common import Problem
-from dashboard.settings import Settings
+from dashboard.publish import PublishedLayer, publish_frame
+from dashboard.settings import Settings, public_path
 
 MAX_LISTED_PROBLEMS = 50
 
@@ -42,6 +43,7 @@ class BuildReport:
     rows_per_dataset: dict[str, int] = field(default_factory=dict)
     findings: int = 0
     seconds: float = 0.0
+    published: PublishedLayer | None = None
 
     @property
     def total_rows(self) -> int:
@@ -184,7 +186,9 @@ def build_database(settings: Settings, *, target: Path | None = None) -> BuildRe
     target.parent.mkdir(parents=True, exist_ok=True)
     catalogue = load_catalogue(settings.data_dir)
     building = target.with_name(f".{target.name}.building-{os.getpid()}")
+    public_building = public_path(building)
     building.unlink(missing_ok=True)
+    public_building.unlink(missing_ok=True)
     built_at = datetime.now(UTC).replace(microsecond=0).isoformat()
     report = BuildReport(db_path=target, built_at=built_at)
     try:
@@ -218,15 +222,23 @@ def build_database(settings: Settings, *, target: Path | None = None) -> BuildRe
             for name, rows in con.execute("SELECT name, row_count FROM _datasets").fetchall():
                 report.rows_per_dataset[name] = rows
             con.execute("CHECKPOINT")
+            report.published = write_public_database(
+                con, public_building, catalogue, settings, built_at
+            )
         finally:
             con.close()
-        with building.open("rb+") as handle:
-            os.fsync(handle.fileno())
+        for path in (public_building, building):
+            with path.open("rb+") as handle:
+                os.fsync(handle.fileno())
+        # The public file first: an anonymous request never meets a newer staff build's
+        # figures in an older public file's place, and each file is whole on its own.
+        os.replace(public_building, public_path(target))
         os.replace(building, target)
         _fsync_directory(target.parent)
     finally:
-        building.unlink(missing_ok=True)
-        Path(f"{building}.wal").unlink(missing_ok=True)
+        for path in (building, public_building):
+            path.unlink(missing_ok=True)
+            Path(f"{path}.wal").unlink(missing_ok=True)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -305,6 +317,55 @@ def _first_line(error: Exception) -> str:
 
 
 def ensure_database(settings: Settings) -> None:
-    """Build the database when it does not exist yet."""
-    if not settings.db_path.exists():
+    """Build the databases when either file (staff, published layer) does not exist yet."""
+    if not settings.db_path.exists() or not settings.public_db_path.exists():
         build_database(settings)
+
+
+# SQL run on the public database after its tables are in (queries/public/build/).
+PUBLIC_BUILD_SQL: tuple[str, ...] = ("service_counts_views",)
+
+
+def write_public_database(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    catalogue: dict[str, Dataset],
+    settings: Settings,
+    built_at: str,
+) -> PublishedLayer:
+    """Write the public database from the staff one being built (dashboard/publish.py).
+
+    Every dataset after its disclosure policy, the shared views over them, the
+    data-quality findings computed from the published figures alone, and the catalogue
+    table. Nothing else: an anonymous request opens this file and no other.
+    """
+    layer = PublishedLayer()
+    public = duckdb.connect(str(path), config={"threads": settings.duckdb_threads})
+    try:
+        for dataset in catalogue.values():
+            if dataset.name == "data_quality":
+                continue
+            table = quote_identifier(dataset.name)
+            real = " WHERE NOT demonstration" if _has_column(dataset, "demonstration") else ""
+            frame = con.execute(f"SELECT * FROM {table}{real}").df()
+            published, exposed = publish_frame(frame, dataset, settings.disclosure_threshold)
+            layer.record(dataset.name, published, exposed)
+            public.register("published_frame", published)
+            public.execute(f"CREATE TABLE {table} AS SELECT * FROM published_frame")
+            public.unregister("published_frame")
+        public.execute(
+            "\n".join(
+                (settings.queries_dir / "public" / "build" / f"{name}.sql").read_text("utf-8")
+                for name in PUBLIC_BUILD_SQL
+            )
+        )
+        quality.write_findings(public, catalogue)
+        _write_catalogue_table(public, catalogue.values(), built_at)
+        public.execute("CHECKPOINT")
+    finally:
+        public.close()
+    return layer
+
+
+def _has_column(dataset: Dataset, name: str) -> bool:
+    return name in dataset.column_names

@@ -108,7 +108,19 @@ def _parse_dataset(name: str, spec: dict[str, Any], where: str) -> Dataset:
     )
 
 
+DISCLOSURE_POLICIES = ("as_printed", "threshold")
+
+
 def _check_disclosure(name: str, spec: dict[str, Any], names: set[str], where: str) -> None:
+    policy = spec.get("policy", "threshold")
+    if policy not in DISCLOSURE_POLICIES:
+        raise CatalogueError(
+            f"{where}: {name}.disclosure policy {policy!r}; expected one of {DISCLOSURE_POLICIES}"
+        )
+    if not str(spec.get("reason", "")).strip():
+        raise CatalogueError(f"{where}: [datasets.{name}.disclosure] lacks its 'reason'")
+    if policy == "as_printed":
+        return
     if "count" not in spec:
         raise CatalogueError(f"{where}: [datasets.{name}.disclosure] lacks 'count'")
     named = {
@@ -117,6 +129,7 @@ def _check_disclosure(name: str, spec: dict[str, Any], names: set[str], where: s
         *spec.get("margins", {}),
         *spec.get("rows", {}),
         *spec.get("derived", []),
+        *([spec["mark_column"]] if "mark_column" in spec else []),
     }
     unknown = sorted(named - names)
     if unknown:

@@ -62,7 +62,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
     ensure_database(settings)
     try:
         role = "viewer" if args.staff else "public"  # public: suppressed, no demonstration rows
-        batches = opendata.dataset_batches(settings, get_database(settings), args.name, role=role)
+        database = get_database(settings, public=role == "public")
+        batches = opendata.dataset_batches(settings, database, args.name, role=role)
     except opendata.UnknownDataset:
         names = ", ".join(sorted(opendata.load_catalogue(settings.data_dir)))
         print(f"no dataset named {args.name!r}; known: {names}", file=sys.stderr)

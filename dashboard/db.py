@@ -1,8 +1,15 @@
 """The only door to DuckDB: named queries from queries/*.sql, run with bound parameters.
 
-Each process opens the built database read-only, lazily (after a server forks), and
+Each process opens a built database read-only, lazily (after a server forks), and
 reopens it when the file has been swapped by a new build. Every call gets its own
-cursor and fetches its result fully.
+cursor and fetches its result fully. There are two files: the staff database and the
+published layer (dashboard/publish.py), which is all an anonymous request may open; a
+query named N runs queries/public/N.sql there when that file exists (a sum over the
+published cells), else queries/N.sql.
+
+Every connection of the project goes through here, one configuration per file:
+`connect_for_build` for the build's writes and `read_only` for tools that read a file
+that is not served (an import's diff, the bench).
 """
 
 from __future__ import annotations
@@ -26,11 +33,12 @@ class QueryNotFound(LookupError):
     """No queries/<name>.sql file."""
 
 
-@lru_cache(maxsize=256)
-def _read_query(queries_dir: Path, name: str) -> str:
+@lru_cache(maxsize=512)
+def _read_query(queries_dir: Path, name: str, public: bool = False) -> str:
     if not name.replace("_", "").isalnum():
         raise QueryNotFound(name)
-    path = queries_dir / f"{name}.sql"
+    published = queries_dir / "public" / f"{name}.sql"
+    path = published if public and published.is_file() else queries_dir / f"{name}.sql"
     if not path.is_file():
         raise QueryNotFound(f"{path} does not exist")
     return path.read_text(encoding="utf-8")
@@ -49,10 +57,12 @@ def _identity(path: Path) -> _FileIdentity:
 
 
 class Database:
-    """A read-only view of the built database file for one process."""
+    """A read-only view of one built database file (staff or public) for one process."""
 
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings, *, public: bool = False):
         self.settings = settings
+        self.public = public
+        self.path = settings.public_db_path if public else settings.db_path
         self._lock = threading.Lock()
         self._connection: duckdb.DuckDBPyConnection | None = None
         self._identity: _FileIdentity | None = None
@@ -60,7 +70,7 @@ class Database:
 
     def _connect(self) -> duckdb.DuckDBPyConnection:
         connection = duckdb.connect(
-            str(self.settings.db_path),
+            str(self.path),
             read_only=True,
             config={
                 "threads": self.settings.duckdb_threads,
@@ -74,7 +84,7 @@ class Database:
 
     def connection(self) -> duckdb.DuckDBPyConnection:
         """The process's connection, reopened after a fork or a swapped database file."""
-        identity = _identity(self.settings.db_path)
+        identity = _identity(self.path)
         with self._lock:
             if self._connection is None or self._pid != os.getpid() or identity != self._identity:
                 if self._connection is not None and self._pid == os.getpid():
@@ -87,7 +97,7 @@ class Database:
     @property
     def version(self) -> str:
         """A token that changes whenever a new database file is swapped in (for caches)."""
-        identity = _identity(self.settings.db_path)
+        identity = _identity(self.path)
         return f"{identity.inode}-{identity.mtime_ns}"
 
     def query(self, name: str, params: Mapping[str, Any] | None = None) -> pd.DataFrame:
@@ -98,14 +108,14 @@ class Database:
         """
         params = dict(params or {})
         return cached(
-            ("query", self.settings.db_path, self.version, name, sorted(params.items())),
+            ("query", self.path, self.version, name, sorted(params.items())),
             lambda: self.query_uncached(name, params),
             keep=lambda result: len(result) <= self.settings.cache_max_rows,
         )
 
     def query_uncached(self, name: str, params: Mapping[str, Any] | None = None) -> pd.DataFrame:
         """Run queries/<name>.sql on the database, bypassing the cache."""
-        sql = _read_query(self.settings.queries_dir, name)
+        sql = _read_query(self.settings.queries_dir, name, self.public)
         cursor = self.connection().cursor()
         try:
             return cursor.execute(sql, dict(params or {})).df()
@@ -189,12 +199,13 @@ _databases: dict[Path, Database] = {}
 _databases_lock = threading.Lock()
 
 
-def get_database(settings: Settings | None = None) -> Database:
-    """The Database of this process for the configured file."""
+def get_database(settings: Settings | None = None, *, public: bool = False) -> Database:
+    """The Database of this process: the staff file, or with `public` the published layer."""
     settings = settings or get_settings()
+    path = settings.public_db_path if public else settings.db_path
     with _databases_lock:
-        database = _databases.get(settings.db_path)
+        database = _databases.get(path)
         if database is None or database.settings != settings:
-            database = Database(settings)
-            _databases[settings.db_path] = database
+            database = Database(settings, public=public)
+            _databases[path] = database
         return database

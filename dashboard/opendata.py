@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import json
 import tempfile
-import threading
-from collections import OrderedDict
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
@@ -18,9 +16,10 @@ import pyarrow.parquet as pq
 
 from dashboard.catalog import Dataset, load_catalogue
 from dashboard.db import Database
+from dashboard.publish import Policy
 from dashboard.security import spreadsheet_safe
 from dashboard.settings import Settings
-from dashboard.suppression import REASON_COLUMN, drop_demonstration, for_audience
+from dashboard.suppression import REASON_COLUMN
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -48,25 +47,27 @@ def get_dataset(settings: Settings, name: str) -> Dataset:
 def catalogue_entries(
     settings: Settings, database: Database, role: str = "public"
 ) -> list[dict[str, Any]]:
-    """The catalogue: what each dataset is, where it comes from, how big it is (for the role)."""
+    """The catalogue: what each dataset is, where it comes from, how big it is (for the role).
+
+    For the public, `database` is the published layer, so the row counts are of what is
+    published (no demonstration rows; the sums the layer adds included).
+    """
     built = database.query("dataset_row_counts").set_index("name")
     entries = []
     for dataset in load_catalogue(settings.data_dir).values():
         stats = built.loc[dataset.name] if dataset.name in built.index else None
         row_count = int(stats["row_count"]) if stats is not None else 0
-        if role == "public" and dataset.demonstration and row_count:
-            public = database.query("dataset_public_row_count", {"table": dataset.name})
-            row_count = int(public["public_rows"].iloc[0])
         columns = [
             {"name": c.name, "type": c.type, "description": c.description} for c in dataset.columns
         ]
-        if role == "public" and dataset.disclosure:
+        policy = Policy.of(dataset)
+        if role == "public" and policy.kind == "threshold":
             columns.append(
                 {
                     "name": REASON_COLUMN,
                     "type": "VARCHAR",
                     "description": (
-                        f"why {dataset.disclosure['count']} is empty: '< "
+                        f"why {policy.count} is empty: '< "
                         f"{settings.disclosure_threshold}' (too few people to publish) or "
                         "'secondary' (withheld so that a small count cannot be worked out)"
                     ),
@@ -83,7 +84,7 @@ def catalogue_entries(
                 "key": list(dataset.key),
                 "filters": list(dataset.filters),
                 "columns": columns,
-                "disclosure": _disclosure_note(dataset, settings) if role == "public" else None,
+                "disclosure": _disclosure_note(policy, settings) if role == "public" else None,
                 "row_count": row_count,
                 "built_at": str(stats["built_at"]) if stats is not None else None,
                 "downloads": {fmt: f"/api/v1/datasets/{dataset.name}.{fmt}" for fmt in FORMATS},
@@ -92,13 +93,23 @@ def catalogue_entries(
     return entries
 
 
-def _disclosure_note(dataset: Dataset, settings: Settings) -> dict[str, Any] | None:
-    if not dataset.disclosure:
+def _disclosure_note(policy: Policy, settings: Settings) -> dict[str, Any] | None:
+    if policy.kind == "open":
         return None
+    if policy.kind == "as_printed":
+        return {"policy": "as_printed", "reason": policy.reason}
+    totals = {
+        column: f"rows with {column} = 0 or 'total' are the sums over every {column}"
+        for column in policy.summed
+    }
     return {
-        "count_column": dataset.disclosure["count"],
+        "policy": "threshold",
+        "reason": policy.reason,
+        "count_column": policy.count,
         "threshold": settings.disclosure_threshold,
         "zero_suppressed": False,
+        "as_printed_sources": list(policy.as_printed_sources),
+        "totals": totals,
         "marks": {
             f"< {settings.disclosure_threshold}": "fewer people than the threshold",
             "secondary": "withheld so that a small count cannot be worked out from totals",
@@ -115,10 +126,6 @@ def _checked(settings: Settings, name: str, filters: Mapping[str, Sequence[str]]
     return dataset
 
 
-def _has_demonstration_column(dataset: Dataset) -> bool:
-    return any(column.name == "demonstration" for column in dataset.columns)
-
-
 def dataset_batches(
     settings: Settings,
     database: Database,
@@ -128,32 +135,17 @@ def dataset_batches(
 ) -> Iterator[pd.DataFrame]:
     """The rows of one dataset the role may see, in frames of bounded size.
 
-    For the public, demonstration rows are left out (in the database, before anything is
-    read) and counts of people are suppressed (dashboard/suppression.py). Suppression is
-    decided on the whole table and then the filter is applied, so that two filtered
-    downloads never withhold different cells (which would let someone difference them);
-    that table is read whole, every other download is streamed. Raises UnknownDataset or
-    BadFilter before the first frame.
+    The public reads the published layer (`database` must be it): suppression was decided
+    once at build time over the whole linked table, so two filtered downloads never
+    withhold different cells. Raises UnknownDataset or BadFilter before the first frame.
     """
     dataset = _checked(settings, name, filters)
-    if role != "public":
-        return database.dataset_batches(dataset.name, dataset.filters, filters)
-    real_only = _has_demonstration_column(dataset)
-    if not dataset.disclosure:
-        batches = database.dataset_batches(
-            dataset.name, dataset.filters, filters, real_only=real_only
-        )
-        return (
-            drop_demonstration(frame, dataset.demonstration).reset_index(drop=True)
-            for frame in batches
-        )
-    whole = _public_table(settings, database, dataset)
-    if not filters:
-        return iter([whole.copy(deep=False)])
-    chosen = database.select_dataset(dataset.name, dataset.filters, filters, real_only=real_only)
-    chosen = drop_demonstration(chosen, dataset.demonstration)
-    key = list(dataset.key)
-    return iter([chosen[key].merge(whole, on=key, how="left", sort=False)[list(whole.columns)]])
+    if role == "public" and not database.public:
+        raise PermissionError("the public reads the published layer only")
+    return (
+        frame.reset_index(drop=True)
+        for frame in database.dataset_batches(dataset.name, dataset.filters, filters)
+    )
 
 
 def dataset_rows(
@@ -166,30 +158,6 @@ def dataset_rows(
     """All the rows `dataset_batches` gives, in one frame."""
     frames = list(dataset_batches(settings, database, name, filters, role))
     return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
-
-
-_public_tables: OrderedDict[tuple[str, str, int], pd.DataFrame] = OrderedDict()
-_public_tables_lock = threading.Lock()
-
-
-def _public_table(settings: Settings, database: Database, dataset: Dataset) -> pd.DataFrame:
-    """The whole table as the public sees it, kept per database build."""
-    cache_key = (dataset.name, database.version, settings.disclosure_threshold)
-    with _public_tables_lock:
-        if cache_key in _public_tables:
-            _public_tables.move_to_end(cache_key)
-            return _public_tables[cache_key]
-    rows = database.select_dataset(
-        dataset.name, dataset.filters, None, real_only=_has_demonstration_column(dataset)
-    )
-    public = for_audience(
-        rows, dataset.name, "public", threshold=settings.disclosure_threshold
-    ).reset_index(drop=True)
-    with _public_tables_lock:
-        _public_tables[cache_key] = public
-        while len(_public_tables) > 16:
-            _public_tables.popitem(last=False)
-    return public
 
 
 def encode(frame: pd.DataFrame, fmt: str) -> bytes:

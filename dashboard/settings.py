@@ -66,9 +66,19 @@ class Settings:
     cache_max_rows: int = 20_000  # DMS_CACHE_MAX_ROWS: larger query results are not kept
 
     @property
+    def public_db_path(self) -> Path:
+        """The published layer: the only file anonymous requests open (dashboard/publish.py)."""
+        return public_path(self.db_path)
+
+    @property
     def is_production(self) -> bool:
         """Whether the app runs with production safeguards."""
         return self.environment == "production"
+
+
+def public_path(db_path: Path) -> Path:
+    """The public database beside a staff database file (dms.duckdb -> dms.public.duckdb)."""
+    return db_path.with_name(f"{db_path.stem}.public{db_path.suffix}")
 
 
 @lru_cache(maxsize=1)

@@ -26,7 +26,8 @@ Rows are never dropped by suppression; the count becomes missing (NA) and the co
 `suppressed` says why ("< 5" or "secondary"). Demonstration rows are dropped for the
 public altogether (they are never public).
 
-`for_audience(frame, dataset_name, role)` is what pages, downloads and the API call.
+The build calls `suppress` once per linked table to write the published layer
+(dashboard/publish.py); requests never suppress on their own.
 """
 
 from __future__ import annotations
@@ -47,13 +48,19 @@ SECONDARY_MARK = "secondary"
 DEFAULT_THRESHOLD = 5
 MAX_ROUNDS = 500
 SEARCH_STEPS = 3  # how far (group, cell, group...) to look for a cell to withhold
-AUDIT_LIMIT = 400  # withheld cells per connected set that the exact audit solves
+AUDIT_LIMIT = 120  # withheld cells per connected set that the exact (integer) audit solves
+LP_LIMIT = 4000  # withheld cells per connected set that the interval audit solves
 INF = math.inf
 
 
 def primary_mark(threshold: int) -> str:
     """The mark of a primary-suppressed cell: "< 5"."""
     return f"< {threshold}"
+
+
+def is_disclosure_mark(text: str) -> bool:
+    """Whether a cell's text is a suppression mark ("< 5" for any threshold, "secondary")."""
+    return text == SECONDARY_MARK or (text.startswith("< ") and text[2:].isdigit())
 
 
 @dataclass(frozen=True)
@@ -352,9 +359,15 @@ def _secondary(
                             withhold(cell)
         stalled = stalled + 1 if len(exposed) >= fewest_exposed else 0
         fewest_exposed = min(fewest_exposed, len(exposed))
-        if stalled >= 6:
-            break  # what is left is given away by the totals themselves
         for label in exposed:
+            if stalled >= 3:
+                # One cell at a time does not get there: withhold every cell that shares
+                # an equation with the exposed one (always progress, so this ends).
+                for group in membership.get(label, []):
+                    for cell in group.cells:
+                        if cell not in reasons:
+                            withhold(cell)
+                continue
             picked = _nearest_candidate(label, membership, reasons, candidate)
             if picked is not None:
                 withhold(picked)
@@ -408,17 +421,56 @@ def _recoverable(
     threshold: int,
     suppress_zero: bool,
 ) -> tuple[list[Any], list[list[Any]]]:
-    """Small (primary) cells that all the equations together, with the marks, pin down.
+    """Withheld cells that everything published together pins down or narrows too far.
 
-    The reader's problem, solved as they would: integer unknowns, one equation per group
-    with a known total, a "< 5" cell in 1..4, a secondary cell 0 or >= 5 (a binary choice
-    per cell). A cell is recoverable when its minimum equals its maximum. Each connected
-    set of withheld cells is solved on its own (HiGHS through scipy); sets too large to
-    solve are returned apart, for the caller to withhold wholesale.
+    The reader's problem, solved as they would, per connected set of withheld cells, one
+    equation per group with a known total (HiGHS through scipy):
+
+    - protection interval (linear programming over the equations, cells >= 0): every
+      withheld cell's feasible interval must be at least `threshold` wide;
+    - the marks (integer programming, sets of up to AUDIT_LIMIT cells): a "< 5" cell is
+      1..4 and any other withheld cell 0 or >= 5; no "< 5" cell may then have one value
+      left. (Within 1..4 the marks themselves say more than any interval could: two
+      "< 5" parts of a "< 5" total are each at most 3. The mark is what is published.)
+
+    Returns the exposed cells, and apart the sets too large to solve (for the caller to
+    withhold wholesale).
     """
-    from scipy.optimize import Bounds, LinearConstraint, milp
+    equations = _equations(groups, values, reasons)
+    components = _components(equations)
+    found: list[Any] = []
+    too_big: list[list[Any]] = []
+    for members in components:
+        if len(members) > LP_LIMIT:
+            if any(reasons[label] != SECONDARY_MARK for label in members):
+                unwithheld = any(cell not in reasons for cell in _cells_around(members, groups))
+                if unwithheld:
+                    too_big.append(members)
+            continue
+        column = {label: i for i, label in enumerate(members)}
+        local = [eq for eq in equations if eq[0][0][0] in column]
+        narrow = _narrow_intervals(members, column, local, threshold)
+        found.extend(narrow)
+        if len(members) <= AUDIT_LIMIT:
+            flagged = set(narrow)
+            found.extend(
+                label
+                for label in _pinned_by_marks(
+                    members, column, local, reasons, values, threshold, suppress_zero
+                )
+                if label not in flagged
+            )
+    return found, too_big
 
-    equations = []
+
+Equation = tuple[list[tuple[Any, int]], float]
+
+
+def _equations(
+    groups: Sequence[_Group], values: np.ndarray, reasons: Mapping[Any, str]
+) -> list[Equation]:
+    """Each known group as an equation over its withheld cells: sum(c_i * x_i) = constant."""
+    equations: list[Equation] = []
     for group in groups:
         unknown = [
             (label, c)
@@ -431,7 +483,12 @@ def _recoverable(
                 for label, c in zip(group.cells, group.coefficients, strict=True)
                 if label not in reasons
             )
-            equations.append((unknown, constant))
+            equations.append((unknown, float(constant)))
+    return equations
+
+
+def _components(equations: Sequence[Equation]) -> list[list[Any]]:
+    """The connected sets of withheld cells (cells linked by a shared equation)."""
     parent: dict[Any, Any] = {}
 
     def find(x: Any) -> Any:
@@ -447,60 +504,127 @@ def _recoverable(
     components: dict[Any, list[Any]] = {}
     for label in parent:
         components.setdefault(find(label), []).append(label)
+    return list(components.values())
 
+
+def _equation_matrix(
+    column: Mapping[Any, int], equations: Sequence[Equation], width: int
+) -> tuple[Any, np.ndarray]:
+    from scipy.sparse import lil_matrix
+
+    matrix = lil_matrix((len(equations), width))
+    constants = np.zeros(len(equations))
+    for row, (unknown, constant) in enumerate(equations):
+        for label, c in unknown:
+            matrix[row, column[label]] += c
+        constants[row] = constant
+    return matrix.tocsr(), constants
+
+
+def _narrow_intervals(
+    members: Sequence[Any],
+    column: Mapping[Any, int],
+    equations: Sequence[Equation],
+    threshold: int,
+) -> list[Any]:
+    """Cells whose interval under the equations (and x >= 0) is narrower than `threshold`.
+
+    One HiGHS model per connected set, re-solved for each cell's minimum and maximum:
+    each solve starts from the previous basis, so a set of a thousand cells takes
+    seconds, not the minutes of a new model per solve.
+    """
+    import highspy
+
+    if not equations:
+        return []
+    matrix, constants = _equation_matrix(column, equations, len(members))
+    model = highspy.Highs()
+    model.setOptionValue("output_flag", False)
+    width = len(members)
+    infinity = highspy.kHighsInf
+    model.addVars(width, np.zeros(width), np.full(width, infinity))
+    csr = matrix.tocsr()
+    model.addRows(
+        csr.shape[0], constants, constants, csr.nnz, csr.indptr[:-1], csr.indices, csr.data
+    )
+    everything = np.arange(width, dtype=np.int32)
+    narrow = []
+    for label in members:
+        j = column[label]
+        cost = np.zeros(width)
+        cost[j] = 1.0
+        model.changeColsCost(width, everything, cost)
+        ends = []
+        for sense in (highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize):
+            model.changeObjectiveSense(sense)
+            model.run()
+            status = model.getModelStatus()
+            if status == highspy.HighsModelStatus.kOptimal:
+                ends.append(model.getInfo().objective_function_value)
+            elif status == highspy.HighsModelStatus.kUnbounded:
+                ends.append(INF)
+            else:
+                ends = []  # inconsistent data: the equations teach a reader nothing
+                break
+        if len(ends) == 2 and ends[1] - ends[0] < threshold - 1e-6:
+            narrow.append(label)
+    return narrow
+
+
+def _pinned_by_marks(
+    members: Sequence[Any],
+    column: Mapping[Any, int],
+    equations: Sequence[Equation],
+    reasons: Mapping[Any, str],
+    values: np.ndarray,
+    threshold: int,
+    suppress_zero: bool,
+) -> list[Any]:
+    """Small cells that the equations and the marks leave one value only."""
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    secondary = [label for label in members if reasons[label] == SECONDARY_MARK]
+    size = len(members) + len(secondary)
     big = float(np.nansum(np.abs(values))) + threshold + 1
-    found: list[Any] = []
-    too_big: list[list[Any]] = []
-    for members in components.values():
-        if len(members) > AUDIT_LIMIT:
-            if any(reasons[label] != SECONDARY_MARK for label in members):
-                unwithheld = any(cell not in reasons for cell in _cells_around(members, groups))
-                if unwithheld:
-                    too_big.append(members)
-            continue
-        column = {label: i for i, label in enumerate(members)}
-        secondary = [label for label in members if reasons[label] == SECONDARY_MARK]
-        size = len(members) + len(secondary)
-        rows, lower, upper = [], [], []
-        for unknown, constant in equations:
-            if unknown[0][0] not in column:
-                continue
-            row = np.zeros(size)
-            for label, c in unknown:
-                row[column[label]] += c
-            rows.append(row)
-            lower.append(constant)
-            upper.append(constant)
-        low = np.zeros(size)
-        high = np.full(size, np.inf)
-        for label in members:
-            if reasons[label] != SECONDARY_MARK:
-                low[column[label]] = 0 if suppress_zero else 1
-                high[column[label]] = threshold - 1
-        for k, label in enumerate(secondary):
-            switch = len(members) + k  # 0: the cell is 0, 1: the cell is >= threshold
-            high[switch] = 1
-            at_most = np.zeros(size)
-            at_most[column[label]], at_most[switch] = 1, -big
-            at_least = np.zeros(size)
-            at_least[column[label]], at_least[switch] = 1, -threshold
-            rows += [at_most, at_least]
-            lower += [-np.inf, 0]
-            upper += [0, np.inf]
-            if suppress_zero:
-                low[switch] = 1
-        constraints = [LinearConstraint(np.array(rows), lower, upper)] if rows else []
-        options = {"integrality": np.ones(size), "bounds": Bounds(low, high)}
-        for label, j in column.items():
-            if reasons[label] == SECONDARY_MARK:
-                continue  # a secondary cell's value is publishable; only small ones matter
-            objective = np.zeros(size)
-            objective[j] = 1
-            least = milp(objective, constraints=constraints, **options)
-            most = milp(-objective, constraints=constraints, **options)
-            if least.status == 0 and most.status == 0 and -most.fun - least.fun < 0.5:
-                found.append(label)
-    return found, too_big
+    rows, lower, upper = [], [], []
+    for unknown, constant in equations:
+        row = np.zeros(size)
+        for label, c in unknown:
+            row[column[label]] += c
+        rows.append(row)
+        lower.append(constant)
+        upper.append(constant)
+    low = np.zeros(size)
+    high = np.full(size, np.inf)
+    for label in members:
+        if reasons[label] != SECONDARY_MARK:
+            low[column[label]] = 0 if suppress_zero else 1
+            high[column[label]] = threshold - 1
+    for k, label in enumerate(secondary):
+        switch = len(members) + k  # 0: the cell is 0, 1: the cell is >= threshold
+        high[switch] = 1
+        at_most = np.zeros(size)
+        at_most[column[label]], at_most[switch] = 1, -big
+        at_least = np.zeros(size)
+        at_least[column[label]], at_least[switch] = 1, -threshold
+        rows += [at_most, at_least]
+        lower += [-np.inf, 0]
+        upper += [0, np.inf]
+        if suppress_zero:
+            low[switch] = 1
+    constraints = [LinearConstraint(np.array(rows), lower, upper)] if rows else []
+    options = {"integrality": np.ones(size), "bounds": Bounds(low, high)}
+    pinned = []
+    for label, j in column.items():
+        if reasons[label] == SECONDARY_MARK:
+            continue  # a secondary cell's value is publishable; only small ones matter
+        objective = np.zeros(size)
+        objective[j] = 1
+        least = milp(objective, constraints=constraints, **options)
+        most = milp(-objective, constraints=constraints, **options)
+        if least.status == 0 and most.status == 0 and -most.fun - least.fun < 0.5:
+            pinned.append(label)
+    return pinned
 
 
 def _cells_around(members: Sequence[Any], groups: Sequence[_Group]) -> set[Any]:
@@ -521,38 +645,19 @@ def drop_demonstration(frame: pd.DataFrame, dataset_is_demonstration: bool = Fal
     return frame
 
 
-def for_audience(
-    frame: pd.DataFrame,
-    dataset_name: str | None,
-    role: str,
-    *,
-    threshold: int | None = None,
-) -> pd.DataFrame:
-    """What the role may see of a frame of (or computed from) a catalogue dataset.
+def for_audience(frame: pd.DataFrame, dataset_name: str | None, role: str) -> pd.DataFrame:
+    """What the role may see of a frame read from the database the role opens.
 
-    Staff roles see everything. The public never sees demonstration rows, and counts of
-    people in datasets with a `disclosure` section come suppressed as described above.
-    A page calls it on the frame a chart or table shows:
-
-        frame = for_audience(frame, "service_counts", current_role())
+    Staff roles see everything. The public's frames come from the published layer,
+    suppressed once at build time over each whole linked table (dashboard/publish.py):
+    nothing is suppressed here, because two views suppressing on their own would withhold
+    different cells and let a reader difference them. Demonstration rows are dropped as a
+    second guard (the published layer has none).
     """
     if role != "public":
         return frame
     from dashboard.catalog import load_catalogue
     from dashboard.settings import get_settings
 
-    settings = get_settings()
-    dataset = load_catalogue(settings.data_dir).get(dataset_name or "")
-    shown = drop_demonstration(frame, bool(dataset and dataset.demonstration))
-    if dataset is None or not dataset.disclosure:
-        return shown
-    rule = Disclosure.from_spec(dataset.disclosure)
-    return suppress(
-        shown,
-        count=rule.count,
-        by=rule.by,
-        margins=rule.margins,
-        rows=rule.rows,
-        derived=rule.derived,
-        threshold=threshold or settings.disclosure_threshold,
-    )
+    dataset = load_catalogue(get_settings().data_dir).get(dataset_name or "")
+    return drop_demonstration(frame, bool(dataset and dataset.demonstration))

@@ -15,15 +15,15 @@ import pandas as pd
 from dash import dcc, html
 
 from dashboard import auth
+from dashboard.audience import current_database
 from dashboard.cache import memo
 from dashboard.catalog import load_catalogue
 from dashboard.components.chart_card import demonstration_badge
 from dashboard.components.filters import FilterSpec, ParsedFilters, parse_filters
-from dashboard.db import get_database
 from dashboard.i18n import format_number, t
 from dashboard.plan_status import indicator_statuses
 from dashboard.settings import get_settings
-from dashboard.suppression import REASON_COLUMN, for_audience
+from dashboard.suppression import REASON_COLUMN, for_audience, is_disclosure_mark
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -55,7 +55,7 @@ def drawn_once(page: str) -> Callable[[Callable[..., T]], Callable[..., T]]:
     def decorate(draw: Callable[..., T]) -> Callable[..., T]:
         @functools.wraps(draw)
         def drawn(values: Mapping[str, Any], lang: str, *args: Any, **kwargs: Any) -> T:
-            key = (page, get_database().version, lang, current_role(), sorted(values.items()))
+            key = (page, current_database().version, lang, current_role(), sorted(values.items()))
             return memo(key, lambda: draw(values, lang, *args, **kwargs))
 
         return drawn
@@ -78,29 +78,34 @@ def card_once(
     links name those alone (the download endpoint takes defaults for the rest).
     """
     relevant = {name: values[name] for name in uses}
-    key = (page, card, get_database().version, lang, current_role(), sorted(relevant.items()))
+    key = (page, card, current_database().version, lang, current_role(), sorted(relevant.items()))
     return memo(key, lambda: draw(relevant, lang))
 
 
 def as_seen(frame: pd.DataFrame, dataset: str, value_column: str | None = None) -> pd.DataFrame:
-    """What the person asking may see of a frame computed from a catalogue dataset.
+    """What the person asking may see of a frame read from their database.
 
-    For the public: no demonstration rows, and small counts of people withheld as the
-    dataset's `disclosure` rule says (dashboard/suppression.py). `value_column` names the
-    frame's count when an aggregate calls it otherwise than the dataset does.
+    The public's database is the published layer, already suppressed at build time
+    (dashboard/publish.py); here only demonstration rows are dropped, as a second guard.
+    `value_column` is kept for the callers that name an aggregate's count.
     """
-    disclosure = load_catalogue(get_settings().data_dir)[dataset].disclosure or {}
-    count = disclosure.get("count")
-    if value_column and count and value_column != count and count not in frame.columns:
-        renamed = for_audience(frame.rename(columns={value_column: count}), dataset, current_role())
-        return renamed.rename(columns={count: value_column})
+    del value_column  # the published layer carries its own marks
     return for_audience(frame, dataset, current_role())
 
 
 def withheld(row: Mapping[str, Any] | pd.Series) -> str | None:
-    """The mark of a withheld count ("< 5", "secondary"), or None when it is shown."""
-    mark = row.get(REASON_COLUMN) if hasattr(row, "get") else None
-    return mark if isinstance(mark, str) and mark else None
+    """The mark of a withheld count ("< 5", "secondary"), or None when it is shown.
+
+    The published layer writes the mark in `suppressed` and in the dataset's status
+    column, so a query that selects only the status carries it too.
+    """
+    if not hasattr(row, "get"):
+        return None
+    for column in (REASON_COLUMN, "status", "value_text"):
+        mark = row.get(column)
+        if isinstance(mark, str) and is_disclosure_mark(mark):
+            return mark
+    return None
 
 
 def number_or_mark(row: Mapping[str, Any] | pd.Series, column: str, lang: str) -> str:
@@ -136,7 +141,7 @@ STATUS_SOURCE = "dashboard/plan_status.py"
 
 def indicators_with_status() -> pd.DataFrame:
     """Every plan indicator with its objective, priority and status (plan_status rule)."""
-    database = get_database()
+    database = current_database()
     indicators = database.query("plan_indicator_list")
     values = database.query("plan_indicator_values_by_year")
     return indicators.merge(indicator_statuses(indicators, values), on="indicator_code", how="left")

@@ -15,8 +15,8 @@ import dash
 import pandas as pd
 from dash import Input, Output, dcc, html
 
+from dashboard.audience import current_database
 from dashboard.components.source import source_line
-from dashboard.db import get_database
 from dashboard.figures.services import latest_plan_report, plan_report_text
 from dashboard.i18n import (
     format_currency,
@@ -69,7 +69,7 @@ def tile(
 def demographics_tile(lang: str) -> html.Div:
     """The latest census population and its change."""
     census = (
-        get_database()
+        current_database()
         .query("population_by_census", {"municipality": MUNICIPALITY})
         .dropna(subset=["population"])
     )
@@ -99,7 +99,7 @@ def demographics_tile(lang: str) -> html.Div:
 def sns_tile(lang: str) -> html.Div:
     """The latest count of families (and members) on social assistance."""
     latest = as_seen(
-        get_database().query("sns_latest", {"municipality": MUNICIPALITY}), "sns_beneficiaries"
+        current_database().query("sns_latest", {"municipality": MUNICIPALITY}), "sns_beneficiaries"
     ).set_index("measure")
     families = latest.loc["families"]
     detail = (
@@ -130,7 +130,7 @@ def sns_tile(lang: str) -> html.Div:
 
 def services_tile(lang: str) -> html.Div:
     """The plan matrix's real count of services, and whether QPS counts were imported."""
-    database = get_database()
+    database = current_database()
     series = database.query("plan_indicator_series", {"indicator_code": TOTAL_SERVICES_INDICATOR})
     real = as_seen(database.query("service_counts_real_totals"), "service_counts", "services")
     real = real[real["municipality"] == MUNICIPALITY]
@@ -192,7 +192,7 @@ def indicators_tile(lang: str) -> html.Div:
 
 def swot_tile(lang: str) -> html.Div:
     """The number of items in each SWOT quadrant."""
-    items = get_database().query("swot_items", {"quadrant": None})
+    items = current_database().query("swot_items", {"quadrant": None})
     counts = items.groupby("quadrant", sort=False)["quadrant_items"].first()
     return tile(
         "brief-swot",
@@ -207,7 +207,7 @@ def swot_tile(lang: str) -> html.Div:
 
 def budget_tile(lang: str) -> html.Div:
     """The planned 2026 DMS budget and the QPS budget of Tabela 6."""
-    database = get_database()
+    database = current_database()
     lines = database.query("budget_lines", {"sector": None, "reading": None})
     with_amount = lines.dropna(subset=["amount_eur"])
     qps = database.query("qps_resources").set_index("measure")
@@ -240,7 +240,7 @@ def budget_tile(lang: str) -> html.Div:
 
 def quality_tile(lang: str) -> html.Div:
     """How many contradictions and gaps the data-quality rules found."""
-    quality = get_database().query("quality_summary").iloc[0]
+    quality = current_database().query("quality_summary").iloc[0]
     return tile(
         "brief-quality",
         t("nav.quality", lang),
@@ -270,7 +270,7 @@ TILES = (
 
 
 def _built_on(lang: str) -> str:
-    frame = get_database().query("build_info")
+    frame = current_database().query("build_info")
     built = frame["built_at"].iloc[0] if len(frame) else None
     if built is None or (isinstance(built, float) and pd.isna(built)):
         return ""

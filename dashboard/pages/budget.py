@@ -17,11 +17,11 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
+from dashboard.audience import current_database
 from dashboard.components.chart_card import chart_card, empty_card
 from dashboard.components.chart_data import register_chart_data
 from dashboard.components.filters import FilterSpec, parse_filters, rejected_notice, to_search
 from dashboard.components.kpi import kpi_card
-from dashboard.db import get_database
 from dashboard.figures import budget as figures
 from dashboard.i18n import format_currency, format_number, format_percent, normalise_language, t
 from dashboard.pages._page_tools import (
@@ -41,7 +41,7 @@ READING_BADGES = {"certain": "success", "uncertain": "warning", "not legible": "
 
 
 def _dimension(name: str) -> list[str]:
-    frame = get_database().query("budget_sectors_and_readings")
+    frame = current_database().query("budget_sectors_and_readings")
     return list(frame.loc[frame["dimension"] == name, "value"])
 
 
@@ -54,7 +54,7 @@ DEFAULTS = {spec.name: spec.default for spec in FILTERS}
 
 def budget_lines(values: Mapping[str, Any]) -> pd.DataFrame:
     """The work-plan lines for the filters, with their share of the whole plan's total."""
-    return get_database().query(
+    return current_database().query(
         "budget_lines", {"sector": values["sector"], "reading": values["reading"]}
     )
 
@@ -64,12 +64,12 @@ def _lines_frame(query: Mapping[str, str]) -> pd.DataFrame:
 
 
 def _sectors_frame(_query: Mapping[str, str]) -> pd.DataFrame:
-    return get_database().query("budget_by_sector")
+    return current_database().query("budget_by_sector")
 
 
 def _execution_frame(_query: Mapping[str, str]) -> pd.DataFrame:
     # The build always creates budget_execution; it is empty until a sheet is imported.
-    return get_database().query("budget_execution_by_line")
+    return current_database().query("budget_execution_by_line")
 
 
 register_chart_data("budget-lines", _lines_frame)
@@ -79,7 +79,7 @@ register_chart_data("budget-execution", _execution_frame)
 
 def headline_cards(lang: str) -> list[dbc.Col]:
     """The plan's total, and the QPS's budget and staff (Tabela 6)."""
-    database = get_database()
+    database = current_database()
     lines = budget_lines({"sector": None, "reading": None})
     with_amount = lines.dropna(subset=["amount_eur"])
     qps = database.query("qps_resources").set_index("measure")
@@ -260,7 +260,7 @@ def render_content(values: Mapping[str, Any], lang: str) -> list:
     """The charts and the table for the filters."""
     search = to_search(values, DEFAULTS, lang)
     lines = budget_lines(values)
-    sectors = get_database().query("budget_by_sector")
+    sectors = current_database().query("budget_by_sector")
     lines_title = t("budget.chart.lines", lang)
     if lines.dropna(subset=["amount_eur"]).empty:
         lines_card = empty_card(

@@ -15,6 +15,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
+from dashboard.audience import current_database
 from dashboard.boundaries import municipal_boundaries
 from dashboard.components.chart_card import chart_card, empty_card
 from dashboard.components.chart_data import register_chart_data
@@ -28,7 +29,6 @@ from dashboard.components.filters import (
 from dashboard.components.frame import with_language
 from dashboard.components.print_header import print_header
 from dashboard.components.source import source_line
-from dashboard.db import get_database
 from dashboard.figures import demographics as figures
 from dashboard.i18n import normalise_language, t
 from dashboard.pages._page_tools import card_once, drawn_once
@@ -65,7 +65,7 @@ TABLE_COLUMNS = (
 
 def settlements_frame(values: Mapping[str, Any]) -> pd.DataFrame:
     """Tabela 5's settlements of the chosen type, in the chosen order."""
-    return get_database().query(
+    return current_database().query(
         "settlements_ranked", {"settlement_type": values["type"], "sort": values["sort"]}
     )
 
@@ -77,22 +77,22 @@ def density_frame(values: Mapping[str, Any]) -> pd.DataFrame:
 
 def ethnicity_frame(values: Mapping[str, Any]) -> pd.DataFrame:
     """Residents by ethnicity from the chosen source (Tabela 3 or the text)."""
-    return get_database().query("population_by_ethnicity", {"source_kind": values["ethnicity"]})
+    return current_database().query("population_by_ethnicity", {"source_kind": values["ethnicity"]})
 
 
 def age_frame(_values: Mapping[str, Any]) -> pd.DataFrame:
     """Residents by age band (Tabela 4)."""
-    return get_database().query("population_by_age_group")
+    return current_database().query("population_by_age_group")
 
 
 def age_sex_frame(_values: Mapping[str, Any]) -> pd.DataFrame:
     """Residents by age and sex as imported from ASK (no rows until an import)."""
-    return get_database().query("population_by_age_sex", {"municipality": MUNICIPALITY})
+    return current_database().query("population_by_age_sex", {"municipality": MUNICIPALITY})
 
 
 def municipalities_frame(_values: Mapping[str, Any]) -> pd.DataFrame:
     """Population of every municipality in 2011 and 2024 and the change."""
-    return get_database().query("population_change_by_municipality")
+    return current_database().query("population_change_by_municipality")
 
 
 # Each download is the frame of the chart for the filters in its URL.
@@ -273,7 +273,7 @@ def _settlement_cards(values: Mapping[str, Any], lang: str, search: str) -> list
                 lang=lang,
             )
         ]
-    totals = get_database().query("settlement_totals").iloc[0]
+    totals = current_database().query("settlement_totals").iloc[0]
     totals_note = html.Span(
         [
             t(
@@ -334,7 +334,9 @@ def _ethnicity_card(values: Mapping[str, Any], lang: str, search: str) -> dbc.Ca
     title = t("demography.ethnicity.title", lang)
     if frame.empty:
         return empty_card(chart_id="demography-ethnicity", title=title, lang=lang)
-    comparison = get_database().query("ethnicity_source_comparison", {"municipality": MUNICIPALITY})
+    comparison = current_database().query(
+        "ethnicity_source_comparison", {"municipality": MUNICIPALITY}
+    )
     note: list[Any] = []
     if not comparison.empty:
         other = "text" if source_kind == "table" else "table"

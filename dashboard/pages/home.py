@@ -9,10 +9,10 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from dashboard.audience import current_database
 from dashboard.components.frame import with_language
 from dashboard.components.kpi import kpi_card
 from dashboard.components.print_header import print_header
-from dashboard.db import get_database
 from dashboard.figures import overview
 from dashboard.figures.sns import period_label
 from dashboard.i18n import format_currency, format_number, normalise_language, t
@@ -26,7 +26,7 @@ MUNICIPALITY = "Mitrovicë"
 
 
 def _population_card(lang: str) -> dbc.Card:
-    census = get_database().query("population_by_census", {"municipality": MUNICIPALITY})
+    census = current_database().query("population_by_census", {"municipality": MUNICIPALITY})
     latest, _first, _change = overview.census_change(census)
     return kpi_card(
         card_id="kpi-population",
@@ -41,7 +41,7 @@ def _population_card(lang: str) -> dbc.Card:
 
 
 def _sns_cards(lang: str) -> list[dbc.Card]:
-    changes = get_database().query("sns_change", {"municipality": MUNICIPALITY})
+    changes = current_database().query("sns_change", {"municipality": MUNICIPALITY})
     changes = changes.set_index("measure")
     cards = []
     for measure, key in (("families", "home.sns_families"), ("members", "home.sns_members")):
@@ -64,7 +64,7 @@ def _sns_cards(lang: str) -> list[dbc.Card]:
 
 
 def _services_card(lang: str) -> dbc.Card:
-    services = get_database().query("services_delivered").iloc[0]
+    services = current_database().query("services_delivered").iloc[0]
     return kpi_card(
         card_id="kpi-services",
         title=t("overview.services.title", lang, year=int(services["baseline_year"])),
@@ -78,7 +78,7 @@ def _services_card(lang: str) -> dbc.Card:
 
 
 def _plan_card(lang: str) -> dbc.Card:
-    plan = get_database().query("plan_summary").iloc[0]
+    plan = current_database().query("plan_summary").iloc[0]
     # The status mix by the rule of /treguesit (dashboard/plan_status.py), as that page
     # counts it: every indicator once, "no data" included.
     counts = indicators_with_status()["status"].value_counts()
@@ -106,7 +106,7 @@ def _plan_card(lang: str) -> dbc.Card:
 
 
 def _dms_budget_card(lang: str) -> dbc.Card:
-    dms = get_database().query("budget_summary").iloc[0]
+    dms = current_database().query("budget_summary").iloc[0]
     return kpi_card(
         card_id="kpi-dms-budget",
         title=t("home.dms_budget", lang),
@@ -125,7 +125,7 @@ def _dms_budget_card(lang: str) -> dbc.Card:
 
 
 def _qps_budget_card(lang: str) -> dbc.Card:
-    qps = get_database().query("social_indicator", {"measure": "qps_annual_budget_eur"}).iloc[0]
+    qps = current_database().query("social_indicator", {"measure": "qps_annual_budget_eur"}).iloc[0]
     return kpi_card(
         card_id="kpi-qps-budget",
         title=t("home.qps_budget", lang, period=qps["period"]),
@@ -139,7 +139,7 @@ def _qps_budget_card(lang: str) -> dbc.Card:
 
 
 def _context_cards(lang: str) -> list[dbc.Card]:
-    database = get_database()
+    database = current_database()
     area = database.query("profile_figure", {"measure": "area_km2"}).iloc[0]
     settlements = database.query("settlement_type_counts").set_index("settlement_type")
     quality = database.query("quality_summary").iloc[0]

@@ -14,11 +14,11 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
+from dashboard.audience import current_database
 from dashboard.cache import memo
 from dashboard.components.chart_card import chart_card, empty_card
 from dashboard.components.chart_data import register_chart_data
 from dashboard.components.filters import FilterSpec, parse_filters, rejected_notice, to_search
-from dashboard.db import get_database
 from dashboard.figures.indicators import (
     indicator_takeaway,
     plan_series_figure,
@@ -63,11 +63,11 @@ RULE_KEYS = tuple(f"indicators.rule.{n}" for n in range(1, 7))
 
 
 def _objectives() -> pd.DataFrame:
-    return get_database().query("plan_objectives_list")
+    return current_database().query("plan_objectives_list")
 
 
 def _indicator_codes() -> list[str]:
-    return list(get_database().query("plan_indicator_list")["indicator_code"])
+    return list(current_database().query("plan_indicator_list")["indicator_code"])
 
 
 FILTERS: tuple[FilterSpec, ...] = (
@@ -143,13 +143,15 @@ def selected_indicator(indicators: pd.DataFrame, values: Mapping[str, Any]) -> s
 
 
 def _series(code: str) -> pd.DataFrame:
-    frame = get_database().query("plan_indicator_series", {"indicator_code": code})
+    frame = current_database().query("plan_indicator_series", {"indicator_code": code})
     return as_seen(frame, "plan_indicator_values")
 
 
 def values_as_seen() -> pd.DataFrame:
     """Every target and reported value, small counts of people withheld for the public."""
-    return as_seen(get_database().query("plan_indicator_values_by_year"), "plan_indicator_values")
+    return as_seen(
+        current_database().query("plan_indicator_values_by_year"), "plan_indicator_values"
+    )
 
 
 def indicators_for_page(values_seen: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -160,7 +162,7 @@ def indicators_for_page(values_seen: pd.DataFrame | None = None) -> pd.DataFrame
     the progress computed from it.
     """
     if values_seen is None:  # the usual call: the same for every filter, kept per build
-        key = ("indicators_for_page", get_database().version, current_role())
+        key = ("indicators_for_page", current_database().version, current_role())
         return memo(key, lambda: indicators_for_page(values_as_seen()))
     indicators = as_seen(indicators_with_status(), "plan_indicators")
     indicators = indicators.rename(columns={REASON_COLUMN: "baseline_withheld"})
@@ -501,7 +503,9 @@ def render_content(
 
 def activities(objective_code: str, lang: str) -> html.Div:
     """The activities the plan lists under one objective."""
-    rows = get_database().query("plan_activities_for_objective", {"objective_code": objective_code})
+    rows = current_database().query(
+        "plan_activities_for_objective", {"objective_code": objective_code}
+    )
     if rows.empty:
         return html.Div()
     items = [

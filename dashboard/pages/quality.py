@@ -8,7 +8,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import html
 
-from dashboard.db import get_database
+from dashboard.audience import current_database
 from dashboard.i18n import normalise_language, t
 
 dash.register_page(__name__, path="/cilesia", name="quality", title="Cilësia e të dhënave")
@@ -54,7 +54,7 @@ def layout(lang: str | None = None, **_query: str) -> html.Div:
     """The list of data-quality findings of the current build."""
     lang = normalise_language(lang)
     try:
-        findings = get_database().query("data_quality_findings")
+        findings = current_database().query("data_quality_findings")
     except Exception:
         logger.exception("data quality page")
         return dbc.Alert(t("state.error", lang), color="danger")

@@ -18,10 +18,10 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import Input, Output, State, callback, dcc, html
 
+from dashboard.audience import current_database
 from dashboard.components.chart_card import chart_card, empty_card
 from dashboard.components.chart_data import register_chart_data
 from dashboard.components.filters import FilterSpec, parse_filters, rejected_notice, to_search
-from dashboard.db import get_database
 from dashboard.figures import services as figures
 from dashboard.figures.indicators import plan_series_figure
 from dashboard.i18n import format_number, month_name, normalise_language, t
@@ -49,16 +49,16 @@ AUDIENCES = ("children", "adults", "requests", "other")
 
 
 def _dimension(name: str) -> list[str]:
-    frame = get_database().query("service_count_dimensions", {"municipality": MUNICIPALITY})
+    frame = current_database().query("service_count_dimensions", {"municipality": MUNICIPALITY})
     return list(frame.loc[frame["dimension"] == name, "value"])
 
 
 def _category_codes() -> list[int]:
-    return [int(c) for c in get_database().query("service_categories")["code"]]
+    return [int(c) for c in current_database().query("service_categories")["code"]]
 
 
 def _service_codes() -> list[int]:
-    return [int(c) for c in get_database().query("service_catalogue")["code"]]
+    return [int(c) for c in current_database().query("service_catalogue")["code"]]
 
 
 FILTERS: tuple[FilterSpec, ...] = (
@@ -90,12 +90,12 @@ def query_params(values: Mapping[str, Any]) -> dict[str, Any]:
 
 def _frame(query_name: str, values: Mapping[str, Any]) -> pd.DataFrame:
     """A chart's rows as the person asking may see them (no demonstration for the public)."""
-    frame = get_database().query(query_name, query_params(values))
+    frame = current_database().query(query_name, query_params(values))
     return as_seen(frame, "service_counts", "services")
 
 
 def _plan_series(_query: Mapping[str, str] | None = None) -> pd.DataFrame:
-    frame = get_database().query(
+    frame = current_database().query(
         "plan_indicator_series", {"indicator_code": TOTAL_SERVICES_INDICATOR}
     )
     return as_seen(frame, "plan_indicator_values")
@@ -103,7 +103,7 @@ def _plan_series(_query: Mapping[str, str] | None = None) -> pd.DataFrame:
 
 def counts_visible() -> bool:
     """Whether the person asking may see service counts: real ones, or staff (demonstration)."""
-    overview = get_database().query("service_counts_overview", {"municipality": MUNICIPALITY})
+    overview = current_database().query("service_counts_overview", {"municipality": MUNICIPALITY})
     return int(overview["real_rows"].iloc[0]) > 0 or is_staff()
 
 
@@ -219,7 +219,7 @@ def render_content(values: Mapping[str, Any], lang: str) -> list:
         return [not_published_notice(lang)]
     search = to_search(values, DEFAULTS, lang)
     overview = (
-        get_database().query("service_counts_overview", {"municipality": MUNICIPALITY}).iloc[0]
+        current_database().query("service_counts_overview", {"municipality": MUNICIPALITY}).iloc[0]
     )
     demonstration = bool(overview["demonstration"])
     cards = chart_cards(values, lang, search)
@@ -255,7 +255,7 @@ def real_section(lang: str) -> html.Div:
 
 
 def _options(lang: str) -> dict[str, list[tuple[str, str]]]:
-    database = get_database()
+    database = current_database()
     categories = database.query("service_categories")
     services = database.query("service_catalogue")
     return {

@@ -15,6 +15,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
+from dashboard.audience import current_database
 from dashboard.components.chart_card import chart_card, empty_card
 from dashboard.components.chart_data import register_chart_data
 from dashboard.components.filters import (
@@ -25,7 +26,6 @@ from dashboard.components.filters import (
     to_search,
 )
 from dashboard.components.print_header import print_header
-from dashboard.db import get_database
 from dashboard.figures import sns as figures
 from dashboard.i18n import normalise_language, t
 from dashboard.pages._page_tools import card_once, drawn_once
@@ -41,13 +41,13 @@ UNITS = ("count", "per_1000")
 
 def comparison_periods() -> list[str]:
     """Periods with figures of several municipalities (the press reports citing ASK)."""
-    return get_database().query("sns_comparison_periods")["period"].tolist()
+    return current_database().query("sns_comparison_periods")["period"].tolist()
 
 
 def comparison_municipalities() -> list[str]:
     """Municipalities that can be compared with Mitrovica South."""
     return (
-        get_database()
+        current_database()
         .query("sns_comparison_municipalities", {"municipality": MUNICIPALITY})["municipality"]
         .tolist()
     )
@@ -88,26 +88,30 @@ def _values(query: Mapping[str, Any]) -> dict[str, Any]:
 def trend_frame(values: Mapping[str, Any]) -> pd.DataFrame:
     """Every dated figure of the measure for Mitrovica South."""
     measure = values["measure"]
-    frame = get_database().query("sns_series", {"municipality": MUNICIPALITY, "measure": measure})
+    frame = current_database().query(
+        "sns_series", {"municipality": MUNICIPALITY, "measure": measure}
+    )
     return frame.assign(measure=measure)
 
 
 def categories_frame(_values: Mapping[str, Any]) -> pd.DataFrame:
     """Families and members by category I and II (undated)."""
-    return get_database().query("sns_categories", {"municipality": MUNICIPALITY})
+    return current_database().query("sns_categories", {"municipality": MUNICIPALITY})
 
 
 def rate_frame(values: Mapping[str, Any]) -> pd.DataFrame:
     """The measure per 1,000 inhabitants of the nearest census."""
     measure = values["measure"]
-    return get_database().query("sns_per_1000", {"municipality": MUNICIPALITY, "measure": measure})
+    return current_database().query(
+        "sns_per_1000", {"municipality": MUNICIPALITY, "measure": measure}
+    )
 
 
 def comparison_frame(values: Mapping[str, Any]) -> pd.DataFrame:
     """The measure in the period for Mitrovica South, the chosen municipalities and Kosovo."""
     if values["period"] is None:
         return pd.DataFrame(columns=["municipality", "is_total", "value", "per_1000", "source"])
-    frame = get_database().query(
+    frame = current_database().query(
         "sns_comparison", {"period": values["period"], "measure": values["measure"]}
     )
     if values["compare"]:
@@ -335,7 +339,9 @@ def render(values: Mapping[str, Any], lang: str) -> list[Any]:
 
 
 def _municipality_options(lang: str) -> list[dict[str, str]]:
-    frame = get_database().query("sns_comparison_municipalities", {"municipality": MUNICIPALITY})
+    frame = current_database().query(
+        "sns_comparison_municipalities", {"municipality": MUNICIPALITY}
+    )
     return [
         {"label": figures.municipality_label(row, lang), "value": row["municipality"]}
         for _, row in frame.iterrows()
@@ -343,7 +349,7 @@ def _municipality_options(lang: str) -> list[dict[str, str]]:
 
 
 def _controls(values: Mapping[str, Any], lang: str) -> html.Div:
-    periods = get_database().query("sns_comparison_periods")
+    periods = current_database().query("sns_comparison_periods")
 
     def labelled(name: str, control: Any, md: int) -> dbc.Col:
         return dbc.Col(

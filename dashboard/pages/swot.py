@@ -14,10 +14,10 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
+from dashboard.audience import current_database
 from dashboard.components.chart_card import chart_card, empty_card
 from dashboard.components.chart_data import register_chart_data
 from dashboard.components.filters import FilterSpec, parse_filters, rejected_notice, to_search
-from dashboard.db import get_database
 from dashboard.figures.swot import (
     QUADRANT_COLOURS,
     quadrant_counts,
@@ -44,7 +44,7 @@ DEFAULTS = {spec.name: spec.default for spec in FILTERS}
 
 def swot_items(quadrant: str | None) -> pd.DataFrame:
     """The items as printed, in order, optionally of one quadrant."""
-    return get_database().query("swot_items", {"quadrant": quadrant})
+    return current_database().query("swot_items", {"quadrant": quadrant})
 
 
 def _counts_frame(_query: Mapping[str, str]) -> pd.DataFrame:

@@ -44,7 +44,8 @@ def test_build_loads_every_dataset_with_its_declared_columns(workspace):
         assert density == (116.2,)
     finally:
         con.close()
-    leftovers = [p.name for p in workspace.db_path.parent.iterdir() if p.name != "dms.duckdb"]
+    built = {"dms.duckdb", "dms.public.duckdb"}  # the staff database and the published layer
+    leftovers = [p.name for p in workspace.db_path.parent.iterdir() if p.name not in built]
     assert leftovers == []
 
 
@@ -72,7 +73,7 @@ def test_a_bad_file_is_refused_and_the_old_database_stays(workspace, dataset, ed
     message = str(refused.value)
     assert f"{dataset}.csv" in message and expected in message
     assert workspace.db_path.read_bytes() == before
-    assert sorted(p.name for p in workspace.db_path.parent.iterdir()) == ["dms.duckdb"]
+    assert sorted(p.name for p in workspace.db_path.parent.iterdir()) == ["dms.duckdb", "dms.public.duckdb"]
 
 
 def test_a_wrong_type_names_line_column_and_value(workspace):
