@@ -16,6 +16,7 @@ import duckdb
 
 from dashboard import quality
 from dashboard.catalog import Dataset, load_catalogue
+from dashboard.ingest import journal
 from dashboard.ingest.common import Problem
 from dashboard.settings import Settings
 
@@ -173,6 +174,7 @@ def _fsync_directory(directory: Path) -> None:
         os.close(fd)
 
 
+@journal.exclusive  # one writer at a time; checks the journal before replaying it
 def build_database(settings: Settings, *, target: Path | None = None) -> BuildReport:
     """Build a new database file, validate it and atomically replace the old one.
 
@@ -305,6 +307,6 @@ def _first_line(error: Exception) -> str:
 
 
 def ensure_database(settings: Settings) -> None:
-    """Build the database when it does not exist yet."""
-    if not settings.db_path.exists():
+    """Build the database when it does not exist yet or lacks an import of the journal."""
+    if not settings.db_path.exists() or journal.disagreements(settings):
         build_database(settings)
