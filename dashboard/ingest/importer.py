@@ -391,7 +391,16 @@ def _scratch_database(settings: Settings) -> Path:
 
 def _busy(file: str, error: journal.WriterBusy) -> ImportRefused:
     return ImportRefused(
-        [Problem(file, None, None, None, "no other writer running at the same time")],
+        [
+            Problem(
+                file,
+                None,
+                "writers' lock",
+                None,
+                "no other import, undo, entry or build running (one still was after "
+                f"{error.waited:g} s; try again when it has finished)",
+            )
+        ],
         summary=str(error),
     )
 

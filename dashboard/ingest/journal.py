@@ -485,11 +485,6 @@ def lock(
         os.close(fd)
 
 
-def holds_lock(settings: Settings) -> bool:
-    """Whether this thread holds the writers' lock of these settings."""
-    return bool(_held.depth.get(str(settings.imports_dir.parent.resolve())))
-
-
 # A writer's temporary file or directory: .<name>.<partial|building|journal>-<pid>[.wal]
 _TEMPORARY = re.compile(r"^\.(?P<name>.+)\.(?:partial|building|journal)-(?P<pid>\d+)(?:\.wal)?$")
 
@@ -591,8 +586,8 @@ def replayed_in(database: Path) -> dict[str, dict[str, int]] | None:
         records = con.execute(
             f"SELECT import_id, dataset, rows FROM built.{REPLAYED_TABLE}"
         ).fetchall()
-    except duckdb.CatalogException:
-        return None  # built before the table existed
+    except duckdb.Error:
+        return None  # built before the table existed, or not readable: the reader says so
     finally:
         con.close()
     replayed: dict[str, dict[str, int]] = {}
@@ -614,7 +609,7 @@ def disagreements(settings: Settings) -> list[Problem]:
         return []
     problems = []
     for entry in expected:
-        if found.get(entry.id) != entry.rows:
+        if found.get(entry.id, {}) != entry.rows:
             problems.append(
                 Problem(
                     database.name,
@@ -650,7 +645,7 @@ P = ParamSpec("P")
 def exclusive(
     build: Callable[Concatenate[Settings, P], BuildReport],
 ) -> Callable[Concatenate[Settings, P], BuildReport]:
-    """Make a build a writer: it holds the lock and checks the journal before and after.
+    """Make a build a writer: it holds the lock and checks the journal first.
 
     Before: the database in place is compared with the journal (a difference, left by an
     interrupted writer, is logged: this build repairs it) and every import to replay must
