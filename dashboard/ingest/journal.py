@@ -659,7 +659,11 @@ def exclusive(
 
         with lock(settings):
             for problem in disagreements(settings):
-                logger.warning("the database in place disagrees with the journal: %s", problem)
+                logger.warning(
+                    "the database in place disagrees with the journal (a writer was "
+                    "interrupted); this build repairs it: %s",
+                    problem,
+                )
             problems = replayable_problems(settings)
             if problems:
                 raise BuildError(problems)
