@@ -222,6 +222,17 @@ def test_an_import_killed_before_its_swap_is_reported_and_repaired_by_the_next_b
     assert leftovers(workspace) == []
 
 
+def test_a_build_killed_mid_way_leaves_nothing_behind_after_the_next_build(workspace):
+    database = workspace.db_path.read_bytes()
+    building = Child(workspace, "after-replay", "build")
+    building.first_of("stopped after the replay")
+    building.kill()
+    assert workspace.db_path.read_bytes() == database
+    assert leftovers(workspace)  # the database it was building
+    build_database(workspace)
+    assert leftovers(workspace) == []
+
+
 def test_ensure_database_rebuilds_a_database_that_lacks_an_import(workspace):
     old = workspace.db_path.read_bytes()
     result = importer.apply(importer.preview(QPS, settings=workspace), "arta")
