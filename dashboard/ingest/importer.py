@@ -20,7 +20,8 @@ import getpass
 import hashlib
 import logging
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -389,20 +390,31 @@ def _scratch_database(settings: Settings) -> Path:
     return settings.db_path.with_name(f".{settings.db_path.name}.journal-{os.getpid()}")
 
 
-def _busy(file: str, error: journal.WriterBusy) -> ImportRefused:
-    return ImportRefused(
-        [
-            Problem(
-                file,
-                None,
-                "writers' lock",
-                None,
-                "no other import, undo, entry or build running (one still was after "
-                f"{error.waited:g} s; try again when it has finished)",
-            )
-        ],
-        summary=str(error),
-    )
+@contextmanager
+def _writer(
+    settings: Settings,
+    file: str,
+    on_wait: Callable[[], None] | None,
+    timeout: float | None,
+) -> Iterator[None]:
+    """The writers' lock; waiting longer than ``timeout`` is refused as ImportRefused."""
+    try:
+        with journal.lock(settings, on_wait=on_wait, timeout=timeout):
+            yield
+    except journal.WriterBusy as error:
+        raise ImportRefused(
+            [
+                Problem(
+                    file,
+                    None,
+                    "writers' lock",
+                    None,
+                    "no other import, undo, entry or build running (one still was after "
+                    f"{error.waited:g} s; try again when it has finished)",
+                )
+            ],
+            summary=str(error),
+        ) from None
 
 
 def apply(
@@ -432,64 +444,53 @@ def apply(
         return ImportResult("duplicate", preview_.duplicate_of)
     assert preview_.sha256 is not None and preview_.kind is not None
     catalogue = load_catalogue(settings.data_dir)
-    try:
-        with journal.lock(settings, on_wait=on_wait, timeout=timeout):
-            return _apply_locked(preview_, user, catalogue)
-    except journal.WriterBusy as error:
-        raise _busy(preview_.display_name, error) from None
-
-
-def _apply_locked(
-    preview_: ImportPreview, user: str, catalogue: dict[str, Dataset]
-) -> ImportResult:
-    settings = preview_.settings
-    assert preview_.sha256 is not None and preview_.kind is not None
-    entries = journal.read_entries(settings)
-    for entry in entries:
-        if entry.active and entry.sha256 == preview_.sha256:
-            return ImportResult("duplicate", entry)
-    seq = (entries[-1].seq if entries else 0) + 1
-    entry_id = journal.make_id(seq, preview_.sha256)
-    rows = stamp(preview_.rows, entry_id)
-    changes, _ = _diff(settings, rows, catalogue)
-    entry = Entry(
-        seq=seq,
-        id=entry_id,
-        sha256=preview_.sha256,
-        original_name=preview_.display_name,
-        kind=preview_.kind,
-        imported_at=_now(),
-        user=user,
-        rows={name: c.rows for name, c in changes.items()},
-        added={name: c.added for name, c in changes.items()},
-        replaced={name: c.replaced for name, c in changes.items()},
-        unchanged={name: c.unchanged for name, c in changes.items()},
-    )
-    scratch = _scratch_database(settings)
-    try:
-        staged = journal.stage(settings, entry, preview_.path, rows)
-    except ValueError as error:
-        raise ImportRefused(
-            [Problem(preview_.display_name, None, None, None, str(error))]
-        ) from None
-    try:
-        with journal.overlay(pending=[entry]):
-            report = build_database(settings, target=scratch)
-        journal.commit(settings, entry)
-    except BuildError as error:
-        staged.rollback()
-        scratch.unlink(missing_ok=True)
-        raise ImportRefused(
-            error.problems,
-            summary=f"the database could not be rebuilt with {preview_.display_name}; "
-            "nothing was imported",
-        ) from None
-    except BaseException:
-        if entry.id not in {e.id for e in journal.read_entries(settings)}:
-            staged.rollback()  # committed already (interrupted after): its files stay
-        scratch.unlink(missing_ok=True)
-        raise
-    _swap_in(scratch, settings.db_path)
+    with _writer(settings, preview_.display_name, on_wait, timeout):
+        entries = journal.read_entries(settings)
+        for entry in entries:
+            if entry.active and entry.sha256 == preview_.sha256:
+                return ImportResult("duplicate", entry)
+        seq = (entries[-1].seq if entries else 0) + 1
+        entry_id = journal.make_id(seq, preview_.sha256)
+        rows = stamp(preview_.rows, entry_id)
+        changes, _ = _diff(settings, rows, catalogue)
+        entry = Entry(
+            seq=seq,
+            id=entry_id,
+            sha256=preview_.sha256,
+            original_name=preview_.display_name,
+            kind=preview_.kind,
+            imported_at=_now(),
+            user=user,
+            rows={name: c.rows for name, c in changes.items()},
+            added={name: c.added for name, c in changes.items()},
+            replaced={name: c.replaced for name, c in changes.items()},
+            unchanged={name: c.unchanged for name, c in changes.items()},
+        )
+        scratch = _scratch_database(settings)
+        try:
+            staged = journal.stage(settings, entry, preview_.path, rows)
+        except ValueError as error:
+            raise ImportRefused(
+                [Problem(preview_.display_name, None, None, None, str(error))]
+            ) from None
+        try:
+            with journal.overlay(pending=[entry]):
+                report = build_database(settings, target=scratch)
+            journal.commit(settings, entry)
+        except BuildError as error:
+            staged.rollback()
+            scratch.unlink(missing_ok=True)
+            raise ImportRefused(
+                error.problems,
+                summary=f"the database could not be rebuilt with {preview_.display_name}; "
+                "nothing was imported",
+            ) from None
+        except BaseException:
+            if entry.id not in {e.id for e in journal.read_entries(settings)}:
+                staged.rollback()  # committed already (interrupted after): its files stay
+            scratch.unlink(missing_ok=True)
+            raise
+        _swap_in(scratch, settings.db_path)
     report = replace(report, db_path=settings.db_path)
     return ImportResult("imported", entry, changes, report)
 
@@ -525,32 +526,25 @@ def undo(
     """
     settings = settings or get_settings()
     user = user or default_user()
-    try:
-        with journal.lock(settings, on_wait=on_wait, timeout=timeout):
-            return _undo_locked(settings, wanted, user)
-    except journal.WriterBusy as error:
-        raise _busy(wanted, error) from None
-
-
-def _undo_locked(settings: Settings, wanted: str, user: str) -> UndoResult:
-    entry = journal.find(settings, wanted)
-    if not entry.active:
-        return UndoResult("already undone", entry)
-    before = _row_counts(settings.db_path)
-    scratch = _scratch_database(settings)
-    try:
-        with journal.overlay(undone=[entry.id]):
-            report = build_database(settings, target=scratch)
-        entry = journal.mark_undone(settings, entry, user, _now())
-    except BuildError as error:
-        scratch.unlink(missing_ok=True)
-        raise ImportRefused(
-            error.problems, summary=f"the database could not be rebuilt without {entry.id}"
-        ) from None
-    except BaseException:
-        scratch.unlink(missing_ok=True)
-        raise
-    _swap_in(scratch, settings.db_path)
+    with _writer(settings, wanted, on_wait, timeout):
+        entry = journal.find(settings, wanted)
+        if not entry.active:
+            return UndoResult("already undone", entry)
+        before = _row_counts(settings.db_path)
+        scratch = _scratch_database(settings)
+        try:
+            with journal.overlay(undone=[entry.id]):
+                report = build_database(settings, target=scratch)
+            entry = journal.mark_undone(settings, entry, user, _now())
+        except BuildError as error:
+            scratch.unlink(missing_ok=True)
+            raise ImportRefused(
+                error.problems, summary=f"the database could not be rebuilt without {entry.id}"
+            ) from None
+        except BaseException:
+            scratch.unlink(missing_ok=True)
+            raise
+        _swap_in(scratch, settings.db_path)
     return UndoResult("undone", entry, before, dict(report.rows_per_dataset))
 
 
