@@ -16,6 +16,7 @@ import duckdb
 
 from dashboard import quality
 from dashboard.catalog import Dataset, load_catalogue
+from dashboard.ingest import journal
 from dashboard.ingest.common import Problem
 from dashboard.publish import PublishedLayer, publish_frame
 from dashboard.settings import Settings, public_path
@@ -175,6 +176,7 @@ def _fsync_directory(directory: Path) -> None:
         os.close(fd)
 
 
+@journal.exclusive  # one writer at a time; checks the journal before replaying it
 def build_database(settings: Settings, *, target: Path | None = None) -> BuildReport:
     """Build a new database file, validate it and atomically replace the old one.
 
@@ -230,11 +232,7 @@ def build_database(settings: Settings, *, target: Path | None = None) -> BuildRe
         for path in (public_building, building):
             with path.open("rb+") as handle:
                 os.fsync(handle.fileno())
-        # The public file first: an anonymous request never meets a newer staff build's
-        # figures in an older public file's place, and each file is whole on its own.
-        os.replace(public_building, public_path(target))
-        os.replace(building, target)
-        _fsync_directory(target.parent)
+        install(building, target)
     finally:
         for path in (building, public_building):
             path.unlink(missing_ok=True)
@@ -316,9 +314,31 @@ def _first_line(error: Exception) -> str:
     return text.splitlines()[0] if text else type(error).__name__
 
 
+def install(built: Path, target: Path) -> None:
+    """Swap a built staff database and its published layer in place of `target`'s.
+
+    The public file first: each file is whole on its own, and the staff file naming the
+    newer build comes last.
+    """
+    os.replace(public_path(built), public_path(target))
+    os.replace(built, target)
+    _fsync_directory(target.parent)
+
+
+def discard(built: Path) -> None:
+    """Remove a built database that will not be installed, with its published layer."""
+    for path in (built, public_path(built)):
+        path.unlink(missing_ok=True)
+        Path(f"{path}.wal").unlink(missing_ok=True)
+
+
 def ensure_database(settings: Settings) -> None:
-    """Build the databases when either file (staff, published layer) does not exist yet."""
-    if not settings.db_path.exists() or not settings.public_db_path.exists():
+    """Build the databases when either file is missing or the journal has an import they lack."""
+    if (
+        not settings.db_path.exists()
+        or not settings.public_db_path.exists()
+        or journal.disagreements(settings)
+    ):
         build_database(settings)
 
 

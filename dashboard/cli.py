@@ -13,12 +13,23 @@ from dashboard.settings import get_settings
 Command = Callable[[argparse.Namespace], int]
 
 
+def _say_waiting() -> None:
+    """Told once when another writer holds the lock: this command waits for it."""
+    print(
+        "waiting for another import, undo, entry or build to finish...",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
 def _cmd_build(args: argparse.Namespace) -> int:
     from dashboard.build import BuildError, build_database
+    from dashboard.ingest import journal
 
     settings = get_settings()
     try:
-        report = build_database(settings)
+        with journal.lock(settings, on_wait=_say_waiting):
+            report = build_database(settings)
     except BuildError as error:
         print(f"build refused; the database in place is unchanged.\n{error}", file=sys.stderr)
         return 1
@@ -172,7 +183,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
                 print(f"\nfirst rows of {name}:")
                 print(frame.to_string(index=False, max_colwidth=40))
             return 0
-        result = importer.apply(plan, args.user)
+        result = importer.apply(plan, args.user, on_wait=_say_waiting)
     except importer.ImportRefused as error:
         _print_problems(error)
         return 1
@@ -221,7 +232,7 @@ def _cmd_imports_undo(args: argparse.Namespace) -> int:
     from dashboard.ingest import importer, journal
 
     try:
-        result = importer.undo(args.id, args.user, settings=get_settings())
+        result = importer.undo(args.id, args.user, settings=get_settings(), on_wait=_say_waiting)
     except journal.UnknownImport as error:
         print(str(error).strip("'\""), file=sys.stderr)
         return 2

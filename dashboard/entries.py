@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -232,6 +232,18 @@ def _rebuild(settings: Settings) -> None:
     build_database(settings)  # builds beside the old file and swaps it in atomically
 
 
+@contextmanager
+def _writer(
+    settings: Settings, on_wait: Callable[[], None] | None, timeout: float | None
+) -> Iterator[None]:
+    """The writers' lock; waiting longer than ``timeout`` is refused with a message key."""
+    try:
+        with journal.lock(settings, on_wait=on_wait, timeout=timeout):
+            yield
+    except journal.WriterBusy as error:
+        raise EntryRefused("writers.busy", seconds=f"{error.waited:g}") from None
+
+
 def record(
     settings: Settings,
     indicator_code: str,
@@ -240,8 +252,15 @@ def record(
     source: str,
     comment: str,
     user: str,
+    *,
+    on_wait: Callable[[], None] | None = None,
+    timeout: float | None = None,
 ) -> ResultEntry:
-    """Validate, journal and rebuild; on a failed build the entry is removed again."""
+    """Validate, journal and rebuild; on a failed build the entry is removed again.
+
+    ``on_wait`` is called once if another writer holds the lock; after ``timeout``
+    seconds of waiting (None: no limit) the entry is refused ("writers.busy").
+    """
     source = (source or "").strip()[:MAX_TEXT]
     comment = (comment or "").strip()[:MAX_TEXT]
     if not source:
@@ -249,7 +268,7 @@ def record(
     unit = indicator_unit(settings, indicator_code or "")
     number = parse_value(unit, value)
     year_ = parse_year(year)
-    with journal.lock(settings):
+    with _writer(settings, on_wait, timeout):
         old = current_value(settings, indicator_code, year_)
         with _connect(settings, write=True) as connection:
             assert connection is not None
@@ -269,9 +288,19 @@ def record(
     return next(e for e in read_entries(settings) if e.id == entry_id)
 
 
-def undo(settings: Settings, entry_id: int, user: str) -> ResultEntry:
-    """Stop replaying an entry and rebuild (the row stays, marked undone)."""
-    with journal.lock(settings):
+def undo(
+    settings: Settings,
+    entry_id: int,
+    user: str,
+    *,
+    on_wait: Callable[[], None] | None = None,
+    timeout: float | None = None,
+) -> ResultEntry:
+    """Stop replaying an entry and rebuild (the row stays, marked undone).
+
+    ``on_wait`` and ``timeout`` are those of :func:`record`.
+    """
+    with _writer(settings, on_wait, timeout):
         with _connect(settings, write=True) as connection:
             assert connection is not None
             changed = connection.execute(

@@ -20,7 +20,8 @@ import getpass
 import hashlib
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,7 +31,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from dashboard.build import BuildError, BuildReport, build_database
+from dashboard.build import BuildError, BuildReport, build_database, discard, install
 from dashboard.catalog import Dataset, load_catalogue
 from dashboard.ingest import (
     budget_execution,
@@ -380,20 +381,55 @@ def _fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
-def _swap_in(built: Path, target: Path) -> None:
-    os.replace(built, target)
-    _fsync_dir(target.parent)
-
-
 def _scratch_database(settings: Settings) -> Path:
     return settings.db_path.with_name(f".{settings.db_path.name}.journal-{os.getpid()}")
 
 
-def apply(preview_: ImportPreview, user: str | None = None) -> ImportResult:
+@contextmanager
+def _writer(
+    settings: Settings,
+    file: str,
+    on_wait: Callable[[], None] | None,
+    timeout: float | None,
+) -> Iterator[None]:
+    """The writers' lock; waiting longer than ``timeout`` is refused as ImportRefused."""
+    try:
+        with journal.lock(settings, on_wait=on_wait, timeout=timeout):
+            yield
+    except journal.WriterBusy as error:
+        raise ImportRefused(
+            [
+                Problem(
+                    file,
+                    None,
+                    "writers' lock",
+                    None,
+                    "no other import, undo, entry or build running (one still was after "
+                    f"{error.waited:g} s; try again when it has finished)",
+                )
+            ],
+            summary=str(error),
+        ) from None
+
+
+def apply(
+    preview_: ImportPreview,
+    user: str | None = None,
+    *,
+    on_wait: Callable[[], None] | None = None,
+    timeout: float | None = None,
+) -> ImportResult:
     """Keep the file in the journal and rebuild the database with its rows.
 
+    Args:
+        preview_: the checked file.
+        user: who imports (default: the login name).
+        on_wait: called once when another writer holds the lock.
+        timeout: seconds to wait for it at most (None: as long as it takes).
+
     Raises:
-        ImportRefused: the preview has problems, or the rebuild failed; nothing changed.
+        ImportRefused: the preview has problems, another writer ran longer than
+            ``timeout``, or the rebuild failed; nothing changed.
     """
     settings = preview_.settings
     user = user or default_user()
@@ -403,7 +439,7 @@ def apply(preview_: ImportPreview, user: str | None = None) -> ImportResult:
         return ImportResult("duplicate", preview_.duplicate_of)
     assert preview_.sha256 is not None and preview_.kind is not None
     catalogue = load_catalogue(settings.data_dir)
-    with journal.lock(settings):
+    with _writer(settings, preview_.display_name, on_wait, timeout):
         entries = journal.read_entries(settings)
         for entry in entries:
             if entry.active and entry.sha256 == preview_.sha256:
@@ -438,17 +474,18 @@ def apply(preview_: ImportPreview, user: str | None = None) -> ImportResult:
             journal.commit(settings, entry)
         except BuildError as error:
             staged.rollback()
-            scratch.unlink(missing_ok=True)
+            discard(scratch)
             raise ImportRefused(
                 error.problems,
                 summary=f"the database could not be rebuilt with {preview_.display_name}; "
                 "nothing was imported",
             ) from None
         except BaseException:
-            staged.rollback()
-            scratch.unlink(missing_ok=True)
+            if entry.id not in {e.id for e in journal.read_entries(settings)}:
+                staged.rollback()  # committed already (interrupted after): its files stay
+            discard(scratch)
             raise
-        _swap_in(scratch, settings.db_path)
+        install(scratch, settings.db_path)
     report = replace(report, db_path=settings.db_path)
     return ImportResult("imported", entry, changes, report)
 
@@ -465,16 +502,26 @@ def _row_counts(path: Path) -> dict[str, int]:
         con.close()
 
 
-def undo(wanted: str, user: str | None = None, *, settings: Settings | None = None) -> UndoResult:
+def undo(
+    wanted: str,
+    user: str | None = None,
+    *,
+    settings: Settings | None = None,
+    on_wait: Callable[[], None] | None = None,
+    timeout: float | None = None,
+) -> UndoResult:
     """Stop replaying an import and rebuild; its raw file stays in the journal.
+
+    ``on_wait`` and ``timeout`` are those of :func:`apply`.
 
     Raises:
         journal.UnknownImport: no import with that id.
-        ImportRefused: the rebuild failed; nothing changed.
+        ImportRefused: another writer ran longer than ``timeout``, or the rebuild
+            failed; nothing changed.
     """
     settings = settings or get_settings()
     user = user or default_user()
-    with journal.lock(settings):
+    with _writer(settings, wanted, on_wait, timeout):
         entry = journal.find(settings, wanted)
         if not entry.active:
             return UndoResult("already undone", entry)
@@ -485,14 +532,14 @@ def undo(wanted: str, user: str | None = None, *, settings: Settings | None = No
                 report = build_database(settings, target=scratch)
             entry = journal.mark_undone(settings, entry, user, _now())
         except BuildError as error:
-            scratch.unlink(missing_ok=True)
+            discard(scratch)
             raise ImportRefused(
                 error.problems, summary=f"the database could not be rebuilt without {entry.id}"
             ) from None
         except BaseException:
-            scratch.unlink(missing_ok=True)
+            discard(scratch)
             raise
-        _swap_in(scratch, settings.db_path)
+        install(scratch, settings.db_path)
     return UndoResult("undone", entry, before, dict(report.rows_per_dataset))
 
 

@@ -16,21 +16,33 @@ Reading never changes a file: the index is opened read-only (``mode=ro``) and ne
 created on read, parquet files are only read, and rows missing from ``rows/`` are
 re-derived in memory. Writing (:func:`stage`, :func:`commit`, :func:`mark_undone`) is
 done by :mod:`dashboard.ingest.importer` under :func:`lock`.
+
+One writer at a time: every writer (import, undo, staff entry and the build itself) holds
+:func:`lock` from its journal write to the swap of the rebuilt database. Files are
+written under temporary names and renamed into place; the index row is committed only
+after its files are in place. Whoever takes the lock first removes what an interrupted
+writer left (:func:`recover`), and every build checks that each active import can be
+replayed and, once replayed, that it brought the rows the index records.
 """
 
 from __future__ import annotations
 
 import fcntl
+import functools
 import json
+import logging
 import os
+import re
 import shutil
 import sqlite3
-from collections.abc import Iterator, Mapping, Sequence
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Concatenate, ParamSpec
 
 import pandas as pd
 import pyarrow as pa
@@ -41,6 +53,7 @@ from dashboard.ingest.common import Problem
 if TYPE_CHECKING:
     import duckdb
 
+    from dashboard.build import BuildReport
     from dashboard.catalog import Dataset
     from dashboard.settings import Settings
 
@@ -50,6 +63,10 @@ ROWS_DIR = "rows"
 LOCK_FILE = ".imports.lock"
 ACTIVE = "active"
 UNDONE = "undone"
+# The table of the built database that says which journal entries it replayed.
+REPLAYED_TABLE = "_journal"
+
+logger = logging.getLogger(__name__)
 
 IMPORTS_TABLE = """
 CREATE TABLE IF NOT EXISTS imports (
@@ -260,9 +277,12 @@ def contribute(
     """Replay the active imports in order: delete rows by the dataset's key, insert the new."""
     from dashboard.build import BuildError
 
-    for entry in replayed_entries(settings):
+    replayed = replayed_entries(settings)
+    brought: list[tuple[str, str, int]] = []
+    for entry in replayed:
         for dataset_name, count in entry.rows.items():
             if not count:
+                brought.append((entry.id, dataset_name, 0))
                 continue
             if dataset_name not in catalogue:
                 raise BuildError(
@@ -281,15 +301,49 @@ def contribute(
                 table = load_rows(settings, entry, dataset_name, catalogue)
             except JournalError as error:
                 raise BuildError(error.problems) from None
-            replace_rows(con, catalogue[dataset_name], table)
+            inserted = replace_rows(con, catalogue[dataset_name], table)
+            if inserted != count:
+                raise BuildError(
+                    [
+                        Problem(
+                            entry.original_name,
+                            None,
+                            f"import {entry.id}",
+                            f"{inserted} rows of {dataset_name} replayed",
+                            f"the {count} rows the journal records for it (the file or the "
+                            "mapping changed since: undo the import and import the file again)",
+                        )
+                    ]
+                )
+            brought.append((entry.id, dataset_name, inserted))
+    if [e.id for e in replayed_entries(settings)] != [e.id for e in replayed]:
+        raise BuildError(_unreplayed(settings, [e.id for e in replayed]))
+    con.execute(f"CREATE TABLE {REPLAYED_TABLE} (import_id VARCHAR, dataset VARCHAR, rows BIGINT)")
+    if brought:
+        con.executemany(f"INSERT INTO {REPLAYED_TABLE} VALUES (?, ?, ?)", brought)
+
+
+def _unreplayed(settings: Settings, replayed: Sequence[str]) -> list[Problem]:
+    """The imports whose state changed while a build replayed the journal (a lock bypassed)."""
+    now = [e.id for e in replayed_entries(settings)]
+    return [
+        Problem(
+            INDEX_FILE,
+            None,
+            f"import {import_id}",
+            "active now" if import_id in now else "no longer active",
+            "no change to the journal while a build runs (every writer holds the lock)",
+        )
+        for import_id in sorted(set(now) ^ set(replayed))
+    ]
 
 
 def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def replace_rows(con: duckdb.DuckDBPyConnection, dataset: Dataset, rows: pa.Table | Path) -> None:
-    """Delete the dataset's rows whose key the new rows have, then insert the new rows.
+def replace_rows(con: duckdb.DuckDBPyConnection, dataset: Dataset, rows: pa.Table | Path) -> int:
+    """Delete the dataset's rows whose key the new rows have, insert the new rows, count them.
 
     ``rows`` is an Arrow table or a parquet file (read by DuckDB directly: fast, and
     without holding a second copy in Python).
@@ -334,29 +388,288 @@ def replace_rows(con: duckdb.DuckDBPyConnection, dataset: Dataset, rows: pa.Tabl
         f"incoming_rows.{_quote(k)} IS NOT DISTINCT FROM {table}.{_quote(k)}" for k in dataset.key
     )
     con.execute(f"DELETE FROM {table} WHERE EXISTS (SELECT 1 FROM incoming_rows WHERE {match})")
-    con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming_rows")
+    inserted = con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM incoming_rows").fetchone()
     con.execute("DROP TABLE incoming_rows")
+    return int(inserted[0]) if inserted else 0
 
 
 # --- writing (the importer, under the lock) ---------------------------------------------------
 
 
+class WriterBusy(TimeoutError):
+    """Another writer held the lock for longer than the caller would wait."""
+
+    def __init__(self, waited: float):
+        self.waited = waited
+        super().__init__(
+            f"another import, undo, entry or build is still running (waited {waited:g} s); "
+            "nothing was changed: try again when it has finished"
+        )
+
+
+WAIT_POLL_SECONDS = 0.05
+
+
+class _Held(threading.local):
+    """How deep each thread holds each lock: a writer's own rebuild takes it again."""
+
+    def __init__(self) -> None:
+        self.depth: dict[str, int] = {}
+
+
+_held = _Held()
+
+
+def _acquire(fd: int, on_wait: Callable[[], None] | None, timeout: float | None) -> None:
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return
+    except BlockingIOError:
+        pass
+    if on_wait is not None:
+        on_wait()
+    if timeout is None:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        return
+    deadline = time.monotonic() + timeout
+    while True:
+        time.sleep(max(0.0, min(WAIT_POLL_SECONDS, deadline - time.monotonic())))
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                raise WriterBusy(timeout) from None
+
+
 @contextmanager
-def lock(settings: Settings) -> Iterator[None]:
-    """One writer at a time (the CLI and the web upload may run together).
+def lock(
+    settings: Settings,
+    *,
+    on_wait: Callable[[], None] | None = None,
+    timeout: float | None = None,
+) -> Iterator[None]:
+    """One writer at a time, across processes and threads; re-entrant within a thread.
 
     The lock is taken on the directory holding the imports directory, so that a refused
-    import leaves no file behind in the journal.
+    import leaves no file behind in the journal. Whoever takes it first removes what an
+    interrupted writer left (:func:`recover`).
+
+    Args:
+        settings: whose journal and database.
+        on_wait: called once when another writer holds the lock (to say "waiting").
+        timeout: seconds to wait at most, then :class:`WriterBusy`; None waits as long
+            as it takes.
     """
     parent = settings.imports_dir.parent
     parent.mkdir(parents=True, exist_ok=True)
+    key = str(parent.resolve())
+    if _held.depth.get(key):
+        _held.depth[key] += 1
+        try:
+            yield
+        finally:
+            _held.depth[key] -= 1
+        return
     fd = os.open(parent, os.O_RDONLY)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
+        _acquire(fd, on_wait, timeout)
+        _held.depth[key] = 1
+        try:
+            recover(settings)
+            yield
+        finally:
+            del _held.depth[key]
+            fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
-        fcntl.flock(fd, fcntl.LOCK_UN)
         os.close(fd)
+
+
+# A writer's temporary file or directory: .<name>.<partial|building|journal>-<pid>[.wal]
+_TEMPORARY = re.compile(r"^\.(?P<name>.+)\.(?:partial|building|journal)-(?P<pid>\d+)(?:\.wal)?$")
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink(missing_ok=True)
+
+
+def recover(settings: Settings) -> list[Path]:
+    """Remove what interrupted writers left; called under the lock, returns what it removed.
+
+    Left behind by a writer killed mid-way: temporary files and directories of a process
+    that no longer runs (partial raw files and rows, databases being built), and raw files
+    and rows that no index row refers to (written, but the import was never committed).
+    Nothing else is touched, so a journal in order is left byte-identical.
+    """
+    entries = read_entries(settings)
+    kept = {RAW_DIR: {e.sha256 for e in entries}, ROWS_DIR: {e.id for e in entries}}
+    candidates: list[tuple[Path, bool]] = []  # (path, whether it is named as temporary only)
+    for folder, names in kept.items():
+        directory = settings.imports_dir / folder
+        if directory.is_dir():
+            candidates += [(p, False) for p in directory.iterdir() if p.name not in names]
+    if settings.db_path.parent.is_dir():
+        candidates += [(p, True) for p in settings.db_path.parent.iterdir()]
+    removed = []
+    for path, temporary_only in candidates:
+        temporary = _TEMPORARY.match(path.name)
+        if temporary and _running(int(temporary["pid"])):
+            continue
+        if temporary or not temporary_only:
+            _remove(path)
+            removed.append(path)
+    if removed:
+        logger.warning(
+            "removed what an interrupted import or build left: %s",
+            ", ".join(str(p) for p in removed),
+        )
+    return removed
+
+
+# --- what every build checks -----------------------------------------------------------------
+
+
+def replayable_problems(settings: Settings) -> list[Problem]:
+    """Each import the build will replay whose rows are neither in rows/ nor re-derivable."""
+    problems = []
+    for entry in replayed_entries(settings):
+        if raw_path(settings, entry.sha256).is_file():
+            continue
+        lost = [
+            dataset
+            for dataset, count in entry.rows.items()
+            if count and not rows_path(settings, entry.id, dataset).is_file()
+        ]
+        if lost:
+            problems.append(
+                Problem(
+                    entry.original_name,
+                    None,
+                    f"import {entry.id}",
+                    entry.sha256,
+                    f"its raw file {raw_path(settings, entry.sha256)} or its rows of "
+                    + ", ".join(lost)
+                    + " (restore them from a backup, or undo the import)",
+                )
+            )
+    return problems
+
+
+def replayed_in(database: Path) -> dict[str, dict[str, int]] | None:
+    """The imports a built database replayed, with their rows per dataset; None if unknown."""
+    import duckdb
+
+    if not database.is_file():
+        return None
+    # Attached to a private in-memory instance: a connection to the file itself would be
+    # refused while this process's reader has it open with another configuration (and
+    # would refuse the reader's). The path comes from the settings, never from a user.
+    con = duckdb.connect(config={"threads": 1})
+    try:
+        literal = "'" + str(database).replace("'", "''") + "'"
+        con.execute(f"ATTACH {literal} AS built (READ_ONLY)")
+        records = con.execute(
+            f"SELECT import_id, dataset, rows FROM built.{REPLAYED_TABLE}"
+        ).fetchall()
+    except duckdb.Error:
+        return None  # built before the table existed, or not readable: the reader says so
+    finally:
+        con.close()
+    replayed: dict[str, dict[str, int]] = {}
+    for import_id, dataset, rows in records:
+        replayed.setdefault(import_id, {})[dataset] = int(rows)
+    return replayed
+
+
+def disagreements(settings: Settings) -> list[Problem]:
+    """Where the database in place and the journal disagree: imports missing, extra or partial.
+
+    A writer interrupted between its journal commit and its database swap leaves the
+    database without an import the journal holds; the next build brings it in.
+    """
+    database = settings.db_path
+    expected = [e for e in read_entries(settings) if e.active]
+    found = replayed_in(database)
+    if found is None:
+        return []
+    problems = []
+    for entry in expected:
+        if found.get(entry.id, {}) != entry.rows:
+            problems.append(
+                Problem(
+                    database.name,
+                    None,
+                    f"import {entry.id}",
+                    entry.original_name,
+                    "its rows ("
+                    + (", ".join(f"{d} {n}" for d, n in entry.rows.items()) or "none")
+                    + "), found "
+                    + (
+                        ", ".join(f"{d} {n}" for d, n in found[entry.id].items())
+                        if entry.id in found
+                        else "none"
+                    ),
+                )
+            )
+    for import_id in sorted(set(found) - {e.id for e in expected}):
+        problems.append(
+            Problem(
+                database.name,
+                None,
+                f"import {import_id}",
+                None,
+                "no rows of an import the journal does not hold as active",
+            )
+        )
+    return problems
+
+
+P = ParamSpec("P")
+
+
+def exclusive(
+    build: Callable[Concatenate[Settings, P], BuildReport],
+) -> Callable[Concatenate[Settings, P], BuildReport]:
+    """Make a build a writer: it holds the lock and checks the journal first.
+
+    Before: the database in place is compared with the journal (a difference, left by an
+    interrupted writer, is logged: this build repairs it) and every import to replay must
+    have its rows, else a BuildError names it. While replaying, :func:`contribute` checks
+    that each import brought the rows the index records.
+    """
+
+    @functools.wraps(build)
+    def locked(settings: Settings, /, *args: P.args, **kwargs: P.kwargs) -> BuildReport:
+        from dashboard.build import BuildError
+
+        with lock(settings):
+            for problem in disagreements(settings):
+                logger.warning(
+                    "the database in place disagrees with the journal (a writer was "
+                    "interrupted); this build repairs it: %s",
+                    problem,
+                )
+            problems = replayable_problems(settings)
+            if problems:
+                raise BuildError(problems)
+            return build(settings, *args, **kwargs)
+
+    return locked
 
 
 def _fsync_dir(directory: Path) -> None:
