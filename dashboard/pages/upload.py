@@ -23,6 +23,7 @@ from dash import Input, Output, State, callback, ctx, dcc, html
 
 from dashboard import auth, entries
 from dashboard.build import BuildError
+from dashboard.db import get_database
 from dashboard.i18n import format_number, normalise_language, t
 from dashboard.ingest import importer
 from dashboard.settings import get_settings
@@ -61,24 +62,24 @@ def discard(token: Any) -> None:
         shutil.rmtree(path.parent, ignore_errors=True)
 
 
-def _indicator_options() -> list[dict[str, str]]:
-    import duckdb
+ENTERED_UNITS = ("count", "binary")  # what entries.parse_value accepts
 
-    settings = get_settings()
-    try:
-        con = duckdb.connect(str(settings.db_path), read_only=True)
-    except duckdb.Error:
-        return []
-    try:
-        rows = con.execute(
-            "SELECT indicator_code, unit, indicator_text FROM plan_indicators"
-            " WHERE unit IN ('count', 'binary') ORDER BY priority, position, indicator_code"
-        ).fetchall()
-    finally:
-        con.close()
+
+def indicator_options(lang: str) -> list[dict[str, str]]:
+    """The plan indicators a result can be entered for (counts and yes/no), in plan order."""
+    indicators = get_database(get_settings()).query("plan_indicator_list")
+    indicators = indicators[indicators["unit"].isin(ENTERED_UNITS)]
     return [
-        {"label": f"{code} ({unit}) – {str(text)[:90]}", "value": str(code)}
-        for code, unit, text in rows
+        {
+            "label": f"{code} ({t(f'entry.unit.{unit}', lang)}) – {str(text)[:90]}",
+            "value": str(code),
+        }
+        for code, unit, text in zip(
+            indicators["indicator_code"],
+            indicators["unit"],
+            indicators["indicator_text"],
+            strict=True,
+        )
     ]
 
 
@@ -124,7 +125,7 @@ def layout(lang: str | None = None, **_query: Any) -> html.Div:
                     dbc.Col(
                         [
                             dbc.Label(t("entry.indicator", lang), html_for="ngarkimi-indicator"),
-                            dcc.Dropdown(id="ngarkimi-indicator", options=_indicator_options()),
+                            dcc.Dropdown(id="ngarkimi-indicator", options=indicator_options(lang)),
                         ],
                         md=6,
                     ),

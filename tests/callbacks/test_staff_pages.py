@@ -15,11 +15,11 @@ import sys
 import time
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from dashboard import entries
 from dashboard.build import build_database
+from dashboard.db import get_database
 from dashboard.ingest import importer
 from dashboard.ingest.common import Problem
 from tests.unit.ingest.cli_tools import snapshot
@@ -56,25 +56,15 @@ def workspace(app, tmp_path, settings, monkeypatch):
 
 
 def reported(settings, code: str, year: int) -> list[tuple]:
-    con = duckdb.connect(str(settings.db_path), read_only=True)
-    try:
-        return con.execute(
-            "SELECT value, source FROM plan_indicator_values"
-            " WHERE indicator_code = ? AND year = ? AND kind = 'reported'",
-            [code, year],
-        ).fetchall()
-    finally:
-        con.close()
+    found = get_database(settings).query_uncached(
+        "plan_indicator_reported_value", {"indicator_code": code, "year": year, "kind": "reported"}
+    )
+    return list(found[["value", "source"]].itertuples(index=False, name=None))
 
 
 def an_indicator(settings, unit: str) -> str:
-    con = duckdb.connect(str(settings.db_path), read_only=True)
-    try:
-        return con.execute(
-            "SELECT min(indicator_code) FROM plan_indicators WHERE unit = ?", [unit]
-        ).fetchone()[0]
-    finally:
-        con.close()
+    indicators = get_database(settings).query_uncached("plan_indicator_list")
+    return min(indicators.loc[indicators["unit"] == unit, "indicator_code"])
 
 
 @pytest.fixture(scope="module")
@@ -342,13 +332,8 @@ def test_an_entry_and_its_undo_survive_rebuilds(workspace, client_for, csrf_toke
         [(value, source)] = reported(workspace, code, year)
         assert value == 42 and source.startswith("Hyrje nga stafi: editor, ")
         assert source.endswith(f": {SCRIPT}")
-    con = duckdb.connect(str(workspace.db_path), read_only=True)
-    try:  # the indicators page's query says who entered the value and when
-        shown = con.execute(
-            (ROOT / "queries" / "plan_indicator_values_by_year.sql").read_text(encoding="utf-8")
-        ).df()
-    finally:
-        con.close()
+    # the indicators page's query says who entered the value and when
+    shown = get_database(workspace).query_uncached("plan_indicator_values_by_year")
     mine = shown[(shown["indicator_code"] == code) & (shown["year"] == year)]
     mine = mine[mine["kind"] == "reported"].iloc[0]
     assert mine["reported_by"] == "editor" and mine["value"] == 42 and bool(mine["observed"])
