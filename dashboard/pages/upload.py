@@ -19,13 +19,13 @@ from typing import Any
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import Input, Output, State, callback, ctx, dcc, html
+from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 
 from dashboard import auth, entries
 from dashboard.build import BuildError
 from dashboard.db import get_database
 from dashboard.i18n import format_number, normalise_language, t
-from dashboard.ingest import importer
+from dashboard.ingest import importer, journal
 from dashboard.settings import get_settings
 
 dash.register_page(__name__, path="/ngarkimi", name="upload", title="Ngarkimi – stafi")
@@ -34,6 +34,9 @@ auth.require_role_for_outputs("ngarkimi-", "editor")
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 TOKEN = re.compile(r"^[0-9a-f]{32}$")
 PREVIEW_ROWS = 5
+IMPORT_UNDO = "ngarkimi-import-undo"  # pattern-matching id type of an import's undo button
+ENTRY_UNDO = "ngarkimi-entry-undo"  # ... and of a result entry's
+KIND_KEYS = ("px", "pxweb-csv", "jsonstat", "qps", "budget")  # upload.kind.<kind> exists
 
 
 def upload_limit() -> int:
@@ -117,6 +120,9 @@ def layout(lang: str | None = None, **_query: Any) -> html.Div:
                 className="my-3",
             ),
             html.Div(id="ngarkimi-result", role="status"),
+            html.H2(t("upload.history", lang), className="h4 mt-4"),
+            html.Div(id="ngarkimi-import-result", role="status"),
+            html.Div(id="ngarkimi-imports", children=imports_table(lang)),
             html.Hr(),
             html.H2(t("entry.title", lang)),
             html.P(t("entry.lead", lang)),
@@ -159,16 +165,6 @@ def layout(lang: str | None = None, **_query: Any) -> html.Div:
             ),
             html.Div(id="ngarkimi-entry-result", role="status"),
             html.H3(t("entry.history", lang), className="h5 mt-3"),
-            dbc.InputGroup(
-                [
-                    dbc.Input(
-                        id="ngarkimi-undo-id", type="number", placeholder=t("entry.undo_id", lang)
-                    ),
-                    dbc.Button(t("entry.undo", lang), id="ngarkimi-undo", n_clicks=0),
-                ],
-                className="mb-2",
-                style={"maxWidth": "24rem"},
-            ),
             html.Div(id="ngarkimi-history", children=history_table(lang)),
         ],
         className="container py-3",
@@ -230,7 +226,9 @@ def preview_view(preview: importer.ImportPreview, lang: str) -> html.Div:
             color="info",
         )
     parts: list[Any] = [
-        html.P(t("upload.ready", lang, file=preview.display_name, kind=preview.kind or ""))
+        html.P(
+            t("upload.ready", lang, file=preview.display_name, kind=kind_label(preview.kind, lang))
+        )
     ]
     first = preview.first_rows(PREVIEW_ROWS)
     for name, change in preview.changes.items():
@@ -366,6 +364,138 @@ def handle_upload(contents, _apply, _cancel, filename, staged, lang):
     return preview_view(preview, lang), token, None
 
 
+# --- import history ------------------------------------------------------------------------
+
+
+def kind_label(kind: str | None, lang: str) -> str:
+    """The name of an export kind in the user's language (a kind added later shows itself)."""
+    return t(f"upload.kind.{kind}", lang) if kind in KIND_KEYS else str(kind or "")
+
+
+def when_text(iso_time: str | None) -> str:
+    """A journal time (UTC, ISO 8601) as "2026-12-02 01:40 UTC"."""
+    return f"{iso_time[:10]} {iso_time[11:16]} UTC" if iso_time else "—"
+
+
+def _undo_button(kind: str, index: str | int, label: str, described: str) -> html.Button:
+    return html.Button(
+        label,
+        id={"type": kind, "index": index},
+        n_clicks=0,
+        type="button",
+        className="btn btn-sm btn-outline-danger",
+        title=described,
+        **{"aria-label": described},
+    )
+
+
+def imports_table(lang: str) -> Any:
+    """The import journal, newest first: when, who, file, kind, rows, status, undo."""
+    rows = list(reversed(journal.read_entries(get_settings())))
+    if not rows:
+        return html.P(t("upload.no_history", lang), className="text-muted")
+    header = html.Thead(
+        html.Tr(
+            [
+                html.Th(t(key, lang))
+                for key in (
+                    "upload.col.when",
+                    "upload.col.who",
+                    "upload.col.file",
+                    "upload.col.kind",
+                    "upload.col.rows",
+                    "upload.col.status",
+                    "upload.col.action",
+                )
+            ]
+        )
+    )
+    body = html.Tbody(
+        [
+            html.Tr(
+                [
+                    html.Td(when_text(entry.imported_at), className="text-nowrap"),
+                    html.Td(entry.user),
+                    html.Td(entry.original_name, className="text-break"),
+                    html.Td(kind_label(entry.kind, lang)),
+                    html.Td(
+                        [
+                            html.Div(f"{name}: {format_number(count, lang)}")
+                            for name, count in entry.rows.items()
+                        ]
+                    ),
+                    html.Td(
+                        t("upload.status.active", lang)
+                        if entry.active
+                        else t(
+                            "upload.status.undone",
+                            lang,
+                            who=entry.undone_by or "—",
+                            when=when_text(entry.undone_at),
+                        )
+                    ),
+                    html.Td(
+                        _undo_button(
+                            IMPORT_UNDO,
+                            entry.id,
+                            t("upload.undo", lang),
+                            t("upload.undo_label", lang, file=entry.original_name, id=entry.id),
+                        )
+                        if entry.active
+                        else ""
+                    ),
+                ],
+                id=f"ngarkimi-import-{entry.id}",
+            )
+            for entry in rows
+        ]
+    )
+    return dbc.Table([header, body], size="sm", striped=True, responsive=True)
+
+
+def _clicked() -> bool:
+    """Whether the callback fired because a button was really clicked (not just rendered)."""
+    return bool(ctx.triggered and ctx.triggered[0].get("value"))
+
+
+@callback(
+    Output("ngarkimi-imports", "children"),
+    Output("ngarkimi-import-result", "children"),
+    Input("ngarkimi-result", "children"),
+    Input({"type": IMPORT_UNDO, "index": ALL}, "n_clicks"),
+    State("ngarkimi-lang", "data"),
+    prevent_initial_call=True,
+)
+def handle_import_history(_applied, _undo_clicks, lang):
+    """Refresh the journal after an import; undo the import whose button was clicked."""
+    lang = normalise_language(lang)
+    trigger = ctx.triggered_id
+    if not isinstance(trigger, dict) or trigger.get("type") != IMPORT_UNDO:
+        return imports_table(lang), dash.no_update
+    if not _clicked():
+        return dash.no_update, dash.no_update
+    user = auth.current_username() or "unknown"
+    wanted = str(trigger.get("index", ""))[:40]
+    try:
+        result = importer.undo(wanted, user, settings=get_settings())
+    except journal.UnknownImport:
+        message = dbc.Alert(t("upload.undo_unknown", lang, id=wanted), color="danger")
+        return imports_table(lang), message
+    except importer.ImportRefused:
+        message = dbc.Alert(t("upload.undo_failed", lang, id=wanted), color="danger")
+        return imports_table(lang), message
+    entry = result.entry
+    if result.status == "undone":
+        auth.record_event(
+            user, "import.undone", entry.original_name, {"id": entry.id, "rows": entry.rows}
+        )
+        key = "upload.undone"
+    else:
+        key = "upload.already_undone"
+    message = dbc.Alert(t(key, lang, file=entry.original_name, id=entry.id), color="success")
+    return imports_table(lang), message
+
+
 # --- result entry -------------------------------------------------------------------------
 
 
@@ -392,6 +522,7 @@ def history_table(lang: str, indicator_code: str | None = None) -> Any:
                     "entry.col.who",
                     "entry.col.when",
                     "entry.col.status",
+                    "entry.col.action",
                 )
             ]
         )
@@ -409,15 +540,35 @@ def history_table(lang: str, indicator_code: str | None = None) -> Any:
                     html.Td(entry.source),
                     html.Td(entry.comment),
                     html.Td(entry.user),
-                    html.Td(entry.entered_at),
+                    html.Td(when_text(entry.entered_at), className="text-nowrap"),
                     html.Td(
                         t("entry.status.active", lang)
                         if entry.active
                         else t(
-                            "entry.status.undone", lang, who=entry.undone_by, when=entry.undone_at
+                            "entry.status.undone",
+                            lang,
+                            who=entry.undone_by or "—",
+                            when=when_text(entry.undone_at),
                         )
                     ),
-                ]
+                    html.Td(
+                        _undo_button(
+                            ENTRY_UNDO,
+                            entry.id,
+                            t("entry.undo", lang),
+                            t(
+                                "entry.undo_label",
+                                lang,
+                                id=entry.id,
+                                code=entry.indicator_code,
+                                year=entry.year,
+                            ),
+                        )
+                        if entry.active
+                        else ""
+                    ),
+                ],
+                id=f"ngarkimi-entry-{entry.id}",
             )
             for entry in rows
         ]
@@ -429,23 +580,26 @@ def history_table(lang: str, indicator_code: str | None = None) -> Any:
     Output("ngarkimi-entry-result", "children"),
     Output("ngarkimi-history", "children"),
     Input("ngarkimi-save", "n_clicks"),
-    Input("ngarkimi-undo", "n_clicks"),
+    Input({"type": ENTRY_UNDO, "index": ALL}, "n_clicks"),
     State("ngarkimi-indicator", "value"),
     State("ngarkimi-year", "value"),
     State("ngarkimi-value", "value"),
     State("ngarkimi-source", "value"),
     State("ngarkimi-comment", "value"),
-    State("ngarkimi-undo-id", "value"),
     State("ngarkimi-lang", "data"),
     prevent_initial_call=True,
 )
-def handle_entry(_save, _undo, indicator, year, value, source, comment, undo_id, lang):
-    """Save a reported value, or undo an entry; both journal and rebuild."""
+def handle_entry(_save, _undo_clicks, indicator, year, value, source, comment, lang):
+    """Save a reported value, or undo the entry whose button was clicked; both rebuild."""
     lang = normalise_language(lang)
     settings = get_settings()
     user = auth.current_username() or "unknown"
+    trigger = ctx.triggered_id
+    if not _clicked():
+        return dash.no_update, dash.no_update
     try:
-        if ctx.triggered_id == "ngarkimi-undo":
+        if isinstance(trigger, dict) and trigger.get("type") == ENTRY_UNDO:
+            undo_id = trigger.get("index")
             try:
                 entry_id = int(undo_id)
             except (TypeError, ValueError):

@@ -113,14 +113,26 @@ def upload_call(client, csrf_token, changed, contents=None, filename=None, stage
     return post(client, csrf_token, UPLOAD_OUTPUT, inputs, state, changed)
 
 
-def entry_call(client, csrf_token, changed, **values):
+def undo_button(kind: str, index) -> dict:
+    """The pattern-matching id of a history row's undo button, as dash-renderer sends it."""
+    return {"index": index, "type": f"ngarkimi-{kind}-undo"}
+
+
+def button_prop(button_id: dict) -> str:
+    """The changed-property id of a pattern-matching button's click."""
+    return json.dumps(button_id, sort_keys=True, separators=(",", ":")) + ".n_clicks"
+
+
+def entry_call(client, csrf_token, changed, undo=None, **values):
+    """Save (changed="ngarkimi-save.n_clicks") or click the undo button of entry `undo`."""
+    buttons = [undo_button("entry", undo)] if undo is not None else []
     inputs = [
         {"id": "ngarkimi-save", "property": "n_clicks", "value": 1},
-        {"id": "ngarkimi-undo", "property": "n_clicks", "value": 1},
+        [{"id": button, "property": "n_clicks", "value": 1} for button in buttons],
     ]
     state = [
         {"id": f"ngarkimi-{name}", "property": "value", "value": values.get(name)}
-        for name in ("indicator", "year", "value", "source", "comment", "undo-id")
+        for name in ("indicator", "year", "value", "source", "comment")
     ] + [{"id": "ngarkimi-lang", "property": "data", "value": "en"}]
     return post(client, csrf_token, ENTRY_OUTPUT, inputs, state, changed)
 
@@ -227,6 +239,102 @@ def test_a_good_upload_previews_then_applies_and_is_audited(workspace, client_fo
     rows = audit_page().audit_rows()
     assert any(r.action == "import.accepted" and r.target == "popullsia.json" for r in rows)
     assert any(r.action == "journal.import" and r.actor == "editor" for r in rows)
+
+
+HISTORY_OUTPUT = "..ngarkimi-imports.children...ngarkimi-import-result.children.."
+QPS_TEMPLATE = ROOT / "tests" / "fixtures" / "qps" / "qps_template_filled_synthetic_2024.xlsx"
+
+
+def history_call(client, csrf_token, undo=None):
+    """Refresh the import history (as after an apply), or click the undo of import `undo`."""
+    buttons = [undo_button("import", undo)] if undo is not None else []
+    inputs = [
+        {"id": "ngarkimi-result", "property": "children", "value": None},
+        [{"id": button, "property": "n_clicks", "value": 1} for button in buttons],
+    ]
+    state = [{"id": "ngarkimi-lang", "property": "data", "value": "en"}]
+    changed = button_prop(buttons[0]) if buttons else "ngarkimi-result.children"
+    return post(client, csrf_token, HISTORY_OUTPUT, inputs, state, changed)
+
+
+def row_counts(settings) -> dict[str, int]:
+    counts = get_database(settings).query_uncached("dataset_row_counts")
+    return dict(zip(counts["name"], counts["row_count"], strict=True))
+
+
+def test_an_xlsx_upload_is_recognised_by_content_and_keeps_its_name(
+    workspace, client_for, csrf_token
+):
+    client = client_for("editor")
+    response = upload_call(
+        client,
+        csrf_token,
+        "ngarkimi-file.contents",
+        contents=data_url(QPS_TEMPLATE.read_bytes()),
+        filename="Shablloni QPS.xlsx",
+    )
+    result = response.get_json()["response"]
+    token = result["ngarkimi-staged"]["data"]
+    assert upload_page().staged_file(token).name == "upload"  # no extension to go by
+    shown = " ".join(texts(result["ngarkimi-preview"]["children"]))
+    assert "Shablloni QPS.xlsx (QPS sheet) is valid" in shown
+    assert "service_counts: 8 rows added" in shown
+    applied = upload_call(client, csrf_token, "ngarkimi-apply.n_clicks", staged=token)
+    message = " ".join(texts(applied.get_json()["response"]["ngarkimi-result"]["children"]))
+    assert "Shablloni QPS.xlsx was imported" in message
+    [entry] = importer.list_imports(workspace)
+    assert entry.kind == "qps" and entry.original_name == "Shablloni QPS.xlsx"
+
+
+def test_the_import_history_lists_imports_and_undoes_one_in_the_page(
+    workspace, client_for, csrf_token
+):
+    before = row_counts(workspace)
+    client = client_for("editor")
+    staged = upload_call(
+        client,
+        csrf_token,
+        "ngarkimi-file.contents",
+        contents=data_url(GOOD_FILE.read_bytes()),
+        filename="popullsia.json",
+    ).get_json()["response"]["ngarkimi-staged"]["data"]
+    upload_call(client, csrf_token, "ngarkimi-apply.n_clicks", staged=staged)
+    [entry] = importer.list_imports(workspace)
+    assert row_counts(workspace) != before
+    listed = history_call(client, csrf_token).get_json()["response"]
+    shown = " ".join(texts(listed["ngarkimi-imports"]["children"]))
+    for expected in (
+        "popullsia.json",
+        "editor",
+        "JSON-stat",
+        "population_by_age_sex: 72",
+        "active",
+    ):
+        assert expected in shown
+    assert entry.imported_at[:10] in shown
+    # A viewer may see no history and undo nothing.
+    assert history_call(client_for("viewer"), csrf_token, undo=entry.id).status_code == 403
+    undone = history_call(client, csrf_token, undo=entry.id).get_json()["response"]
+    message = " ".join(texts(undone["ngarkimi-import-result"]["children"]))
+    assert f"Import {entry.id} (popullsia.json) was undone" in message
+    assert "undone by editor" in " ".join(texts(undone["ngarkimi-imports"]["children"]))
+    [entry] = importer.list_imports(workspace)
+    assert not entry.active and entry.undone_by == "editor"
+    assert row_counts(workspace) == before
+    unknown = history_call(client, csrf_token, undo="9999-deadbeef").get_json()["response"]
+    assert "There is no import" in " ".join(texts(unknown["ngarkimi-import-result"]["children"]))
+
+
+def test_every_message_key_of_the_upload_page_exists():
+    from dashboard.i18n import LANGUAGES, messages
+    from tests.unit.test_i18n import _literal_keys
+
+    keys = _literal_keys(ROOT / "dashboard" / "pages" / "upload.py")
+    kinds = {f"upload.kind.{kind}" for kind in upload_page().KIND_KEYS}
+    units = {f"entry.unit.{unit}" for unit in upload_page().ENTERED_UNITS}
+    assert len(keys) > 30
+    for lang in LANGUAGES:
+        assert not (keys | kinds | units) - set(messages(lang)), lang
 
 
 def test_a_budget_execution_sheet_uploads_like_any_export(workspace, client_for, csrf_token):
@@ -364,7 +472,9 @@ def test_an_entry_and_its_undo_survive_rebuilds(workspace, client_for, csrf_toke
         source="x",
     )
     assert viewer.status_code == 403
-    undone = entry_call(client, csrf_token, "ngarkimi-undo.n_clicks", **{"undo-id": entry.id})
+    undone = entry_call(
+        client, csrf_token, button_prop(undo_button("entry", entry.id)), undo=entry.id
+    )
     assert undone.status_code == 200
     for _ in range(2):
         build_database(workspace)
