@@ -107,7 +107,11 @@ def layout(lang: str | None = None, **_query: Any) -> html.Div:
             html.Div(
                 [
                     dbc.Button(
-                        t("upload.apply", lang), id="ngarkimi-apply", color="primary", n_clicks=0
+                        t("upload.apply", lang),
+                        id="ngarkimi-apply",
+                        color="primary",
+                        n_clicks=0,
+                        disabled=True,
                     ),
                     dbc.Button(
                         t("upload.cancel", lang),
@@ -364,6 +368,14 @@ def handle_upload(contents, _apply, _cancel, filename, staged, lang):
     return preview_view(preview, lang), token, None
 
 
+# Apply is offered only while a previewed file waits (in the browser: no request).
+dash.clientside_callback(
+    "function (staged) { return !staged; }",
+    Output("ngarkimi-apply", "disabled"),
+    Input("ngarkimi-staged", "data"),
+)
+
+
 # --- import history ------------------------------------------------------------------------
 
 
@@ -389,68 +401,73 @@ def _undo_button(kind: str, index: str | int, label: str, described: str) -> htm
     )
 
 
-def imports_table(lang: str) -> Any:
-    """The import journal, newest first: when, who, file, kind, rows, status, undo."""
-    rows = list(reversed(journal.read_entries(get_settings())))
-    if not rows:
-        return html.P(t("upload.no_history", lang), className="text-muted")
-    header = html.Thead(
-        html.Tr(
-            [
-                html.Th(t(key, lang))
-                for key in (
-                    "upload.col.when",
-                    "upload.col.who",
-                    "upload.col.file",
-                    "upload.col.kind",
-                    "upload.col.rows",
-                    "upload.col.status",
-                    "upload.col.action",
-                )
-            ]
-        )
-    )
-    body = html.Tbody(
+def _history_item(
+    item_id: str, title: list[Any], details: list[str], button: Any, active: bool
+) -> dbc.ListGroupItem:
+    """One row of a history list: what, then who/when/status, with its undo button."""
+    return dbc.ListGroupItem(
         [
-            html.Tr(
+            html.Div(
+                [html.Div(title, className="text-break"), button],
+                className="d-flex justify-content-between align-items-start gap-2",
+            ),
+            *[html.Div(text, className="small text-muted text-break") for text in details],
+        ],
+        id=item_id,
+        className="" if active else "bg-light",
+    )
+
+
+def imports_table(lang: str) -> Any:
+    """The import journal, newest first: file, kind, rows, who, when, status, undo."""
+    imports = list(reversed(journal.read_entries(get_settings())))
+    if not imports:
+        return html.P(t("upload.no_history", lang), className="text-muted")
+    items = []
+    for entry in imports:
+        status = (
+            t("upload.status.active", lang)
+            if entry.active
+            else t(
+                "upload.status.undone",
+                lang,
+                who=entry.undone_by or "—",
+                when=when_text(entry.undone_at),
+            )
+        )
+        rows = "; ".join(
+            f"{name}: {format_number(count, lang)}" for name, count in entry.rows.items()
+        )
+        button = (
+            _undo_button(
+                IMPORT_UNDO,
+                entry.id,
+                t("upload.undo", lang),
+                t("upload.undo_label", lang, file=entry.original_name, id=entry.id),
+            )
+            if entry.active
+            else None
+        )
+        items.append(
+            _history_item(
+                f"ngarkimi-import-{entry.id}",
+                [html.Strong(entry.original_name), f" · {kind_label(entry.kind, lang)}"],
                 [
-                    html.Td(when_text(entry.imported_at), className="text-nowrap"),
-                    html.Td(entry.user),
-                    html.Td(entry.original_name, className="text-break"),
-                    html.Td(kind_label(entry.kind, lang)),
-                    html.Td(
-                        [
-                            html.Div(f"{name}: {format_number(count, lang)}")
-                            for name, count in entry.rows.items()
-                        ]
-                    ),
-                    html.Td(
-                        t("upload.status.active", lang)
-                        if entry.active
-                        else t(
-                            "upload.status.undone",
-                            lang,
-                            who=entry.undone_by or "—",
-                            when=when_text(entry.undone_at),
-                        )
-                    ),
-                    html.Td(
-                        _undo_button(
-                            IMPORT_UNDO,
-                            entry.id,
-                            t("upload.undo", lang),
-                            t("upload.undo_label", lang, file=entry.original_name, id=entry.id),
-                        )
-                        if entry.active
-                        else ""
+                    t("upload.rows", lang, rows=rows),
+                    t(
+                        "upload.by",
+                        lang,
+                        who=entry.user,
+                        when=when_text(entry.imported_at),
+                        id=entry.id,
+                        status=status,
                     ),
                 ],
-                id=f"ngarkimi-import-{entry.id}",
+                button,
+                entry.active,
             )
-            for entry in rows
-        ]
-    )
-    return dbc.Table([header, body], size="sm", striped=True, responsive=True)
+        )
+    return dbc.ListGroup(items, className="mb-3")
 
 
 def _clicked() -> bool:
@@ -504,76 +521,62 @@ def _value_text(value: float | None, lang: str) -> str:
 
 
 def history_table(lang: str, indicator_code: str | None = None) -> Any:
-    """The entries (newest first): id, indicator, year, old → new, who, when, status."""
+    """The result entries, newest first: indicator, year, old → new, source, who, when, undo."""
     rows = list(reversed(entries.read_entries(get_settings(), indicator_code)))
     if not rows:
         return html.P(t("entry.no_history", lang), className="text-muted")
-    header = html.Thead(
-        html.Tr(
-            [
-                html.Th(t(key, lang))
-                for key in (
-                    "entry.col.id",
-                    "entry.indicator",
-                    "entry.year",
-                    "entry.col.change",
-                    "entry.source",
-                    "entry.comment",
-                    "entry.col.who",
-                    "entry.col.when",
-                    "entry.col.status",
-                    "entry.col.action",
-                )
-            ]
-        )
-    )
-    body = html.Tbody(
-        [
-            html.Tr(
-                [
-                    html.Td(str(entry.id)),
-                    html.Td(entry.indicator_code),
-                    html.Td(str(entry.year)),
-                    html.Td(
-                        f"{_value_text(entry.old_value, lang)} → {_value_text(entry.value, lang)}"
-                    ),
-                    html.Td(entry.source),
-                    html.Td(entry.comment),
-                    html.Td(entry.user),
-                    html.Td(when_text(entry.entered_at), className="text-nowrap"),
-                    html.Td(
-                        t("entry.status.active", lang)
-                        if entry.active
-                        else t(
-                            "entry.status.undone",
-                            lang,
-                            who=entry.undone_by or "—",
-                            when=when_text(entry.undone_at),
-                        )
-                    ),
-                    html.Td(
-                        _undo_button(
-                            ENTRY_UNDO,
-                            entry.id,
-                            t("entry.undo", lang),
-                            t(
-                                "entry.undo_label",
-                                lang,
-                                id=entry.id,
-                                code=entry.indicator_code,
-                                year=entry.year,
-                            ),
-                        )
-                        if entry.active
-                        else ""
-                    ),
-                ],
-                id=f"ngarkimi-entry-{entry.id}",
+    items = []
+    for entry in rows:
+        status = (
+            t("entry.status.active", lang)
+            if entry.active
+            else t(
+                "entry.status.undone",
+                lang,
+                who=entry.undone_by or "—",
+                when=when_text(entry.undone_at),
             )
-            for entry in rows
-        ]
-    )
-    return dbc.Table([header, body], size="sm", striped=True, responsive=True)
+        )
+        button = (
+            _undo_button(
+                ENTRY_UNDO,
+                entry.id,
+                t("entry.undo", lang),
+                t(
+                    "entry.undo_label",
+                    lang,
+                    id=entry.id,
+                    code=entry.indicator_code,
+                    year=entry.year,
+                ),
+            )
+            if entry.active
+            else None
+        )
+        change = f"{_value_text(entry.old_value, lang)} → {_value_text(entry.value, lang)}"
+        details = [t("entry.from_source", lang, source=entry.source)]
+        if entry.comment:
+            details.append(t("entry.with_comment", lang, comment=entry.comment))
+        details.append(
+            t(
+                "entry.by",
+                lang,
+                id=entry.id,
+                who=entry.user,
+                when=when_text(entry.entered_at),
+                status=status,
+            )
+        )
+        items.append(
+            _history_item(
+                f"ngarkimi-entry-{entry.id}",
+                [html.Strong(f"{entry.indicator_code}, {entry.year}"), f": {change}"],
+                details,
+                button,
+                entry.active,
+            )
+        )
+    return dbc.ListGroup(items, className="mb-3")
 
 
 @callback(
