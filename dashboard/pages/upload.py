@@ -200,7 +200,12 @@ def problems_list(preview: importer.ImportPreview, lang: str) -> html.Div:
     return dbc.Alert(
         [
             html.P(
-                t("upload.refused", lang, count=preview.problem_count, file=preview.display_name)
+                t(
+                    "upload.refused_one" if preview.problem_count == 1 else "upload.refused",
+                    lang,
+                    count=preview.problem_count,
+                    file=preview.display_name,
+                )
             ),
             html.Ul(items, className="mb-0"),
             *more,
