@@ -279,6 +279,16 @@ def discard_stale() -> int:
     return removed
 
 
+def original_name(filename: Any) -> str:
+    """The name the user's file had (the browser gives no folders), without control characters.
+
+    It is only ever shown and journaled; the staged copy is named "upload" whatever it is,
+    so the importer tells the kind by the content alone.
+    """
+    name = "".join(char for char in str(filename or "") if char.isprintable()).strip()
+    return name[:200] or "upload"
+
+
 def stage_upload(contents: str, filename: str | None) -> tuple[str | None, str | None]:
     """Decode an upload into the staging area: (token, error key)."""
     discard_stale()
@@ -293,7 +303,7 @@ def stage_upload(contents: str, filename: str | None) -> tuple[str | None, str |
     folder = staging_dir() / token
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "upload").write_bytes(data)
-    (folder / "name").write_text((filename or "upload")[:200], encoding="utf-8")
+    (folder / "name").write_text(original_name(filename), encoding="utf-8")
     return token, None
 
 

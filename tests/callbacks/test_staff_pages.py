@@ -490,3 +490,17 @@ def test_the_audit_page_lists_newest_first(workspace):
     rows = audit_page().audit_rows()
     times = [row.time for row in rows]
     assert times == sorted(times, reverse=True) and rows[0].action == "journal.entry"
+
+
+@pytest.mark.parametrize(
+    ("given", "kept"),
+    [
+        ("Popullsia 2024.xlsx", "Popullsia 2024.xlsx"),
+        ("<b>x</b>.px", "<b>x</b>.px"),  # shown as text, never as HTML
+        ("a\nb\x00.csv", "ab.csv"),
+        ("", "upload"),
+        (None, "upload"),
+    ],
+)
+def test_the_original_name_is_kept_without_control_characters(given, kept):
+    assert upload_page().original_name(given) == kept
