@@ -217,6 +217,11 @@ def text(driver, css: str) -> str:
     return driver.find_element(By.CSS_SELECTOR, css).text
 
 
+def content(driver, css: str) -> str:
+    """The text of an element, shown or inside a collapsed section (the Indicators page)."""
+    return driver.execute_script("return document.querySelector(arguments[0]).textContent", css)
+
+
 def imports(journey: Journey) -> list:
     from dashboard.ingest import journal
 
@@ -319,19 +324,30 @@ def test_a_result_is_entered_and_undone_in_the_page(journey, browser, artifacts_
     choice.click()
     browser.find_element(By.TAG_NAME, "body").send_keys(Keys.ESCAPE)
     browser.find_element(By.ID, "ngarkimi-year").send_keys("2025")
-    browser.find_element(By.ID, "ngarkimi-value").send_keys("42")
+    browser.find_element(By.ID, "ngarkimi-value").send_keys("4321")
     browser.find_element(By.ID, "ngarkimi-source").send_keys("Raporti vjetor i DMS 2025")
     click(browser, "#ngarkimi-save")
-    wait_for_text(browser, "#ngarkimi-entry-result", f"{code}, 2025 = 42", timeout=120)
+    wait_for_text(browser, "#ngarkimi-entry-result", f"{code}, 2025 = 4,321", timeout=120)
     wait_for_text(browser, "#ngarkimi-entry-1", "Source: Raporti vjetor i DMS 2025")
     assert f"{EDITOR}," in text(browser, "#ngarkimi-entry-1")
     shots(browser, artifacts_dir, "entry-en")
+    # The value is on the Indicators page, in its indicator's row ...
+    row = f"#indicator-row-{code.replace('.', '-')}"
+    browser.get(f"{journey.url}/treguesit?lang=en")
+    wait_for(browser, row, timeout=30)
+    assert "Reported: 4,321" in content(browser, row)
+    # ... until the entry is undone in the upload page.
+    open_upload_page(browser, journey.url, "en")
     click(browser, "#ngarkimi-entry-1 button")
     wait_for_text(browser, "#ngarkimi-entry-result", "Entry 1 was undone", timeout=120)
     wait_for_text(browser, "#ngarkimi-entry-1", f"undone by {EDITOR}")
     assert not browser.find_elements(By.CSS_SELECTOR, "#ngarkimi-entry-1 button")
+    browser.get(f"{journey.url}/treguesit?lang=en")
+    wait_for(browser, row, timeout=30)
+    shown = content(browser, row)
+    assert shown.startswith(code) and "Reported: 4,321" not in shown
     from dashboard import entries
 
     [entry] = entries.read_entries(journey.settings)
-    assert entry.indicator_code == code and entry.value == 42 and not entry.active
+    assert entry.indicator_code == code and entry.value == 4321 and not entry.active
     assert console_errors(browser) == []
