@@ -19,12 +19,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import duckdb
-
 from dashboard.build import BuildError, build_database
+from dashboard.db import get_database
 from dashboard.ingest import journal
 
 if TYPE_CHECKING:
+    import duckdb
+
     from dashboard.catalog import Dataset
     from dashboard.settings import Settings
 
@@ -167,31 +168,21 @@ def contribute(
 # --- validation ---------------------------------------------------------------------------
 
 
-def _read_database(settings: Settings, sql: str, params: list[object]) -> list[tuple]:
-    con = duckdb.connect(str(settings.db_path), read_only=True)
-    try:
-        return con.execute(sql, params).fetchall()
-    finally:
-        con.close()
-
-
 def indicator_unit(settings: Settings, indicator_code: str) -> str | None:
     """The unit of a plan indicator (count, binary, text), or None when there is none."""
-    rows = _read_database(
-        settings, "SELECT unit FROM plan_indicators WHERE indicator_code = ?", [indicator_code]
-    )
-    return str(rows[0][0]) if rows else None
+    found = get_database(settings).query("plan_indicator_unit", {"indicator_code": indicator_code})
+    return None if found.empty else str(found["unit"].iloc[0])
 
 
 def current_value(settings: Settings, indicator_code: str, year: int) -> float | None:
     """The reported value the database holds for an indicator and year."""
-    rows = _read_database(
-        settings,
-        "SELECT value FROM plan_indicator_values WHERE indicator_code = ? AND year = ?"
-        " AND kind = ?",
-        [indicator_code, year, KIND],
+    found = get_database(settings).query(
+        "plan_indicator_reported_value",
+        {"indicator_code": indicator_code, "year": year, "kind": KIND},
     )
-    return None if not rows or rows[0][0] is None else float(rows[0][0])
+    if found.empty or found["value"].isna().iloc[0]:
+        return None
+    return float(found["value"].iloc[0])
 
 
 def parse_value(unit: str | None, text: str | float | int | None) -> float:

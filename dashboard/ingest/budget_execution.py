@@ -325,14 +325,15 @@ def looks_like_budget(path: Path) -> bool:
         if magic.startswith(b"PK\x03\x04"):
             import openpyxl
 
-            workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-            try:
-                for sheet in workbook.worksheets:
-                    for values in sheet.iter_rows(max_row=HEAD_ROWS, values_only=True):
-                        if _is_header([_cell_text(v) for v in values]):
-                            return True
-            finally:
-                workbook.close()
+            with path.open("rb") as handle:  # by handle: openpyxl goes by the name otherwise
+                workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+                try:
+                    for sheet in workbook.worksheets:
+                        for values in sheet.iter_rows(max_row=HEAD_ROWS, values_only=True):
+                            if _is_header([_cell_text(v) for v in values]):
+                                return True
+                finally:
+                    workbook.close()
             return False
         return any(
             _is_header(qps.split_line(line, delimiter))

@@ -26,13 +26,13 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
 from dashboard.build import BuildError, BuildReport, build_database, discard, install
 from dashboard.catalog import Dataset, load_catalogue
+from dashboard.db import get_database
 from dashboard.ingest import (
     budget_execution,
     common,
@@ -245,9 +245,9 @@ def _diff(
     }
     if not settings.db_path.is_file():
         return changes, False
-    con = duckdb.connect(
-        str(settings.db_path), read_only=True, config={"threads": settings.duckdb_threads}
-    )
+    # The process's own read-only connection (a second one with another configuration
+    # would be refused by DuckDB once a page has opened the file).
+    con = get_database(settings).connection().cursor()
     try:
         tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
         for name, frame in rows.items():
@@ -490,16 +490,13 @@ def apply(
     return ImportResult("imported", entry, changes, report)
 
 
-def _row_counts(path: Path) -> dict[str, int]:
-    if not path.is_file():
+def _row_counts(settings: Settings) -> dict[str, int]:
+    if not settings.db_path.is_file():
         return {}
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        return dict(con.execute("SELECT name, row_count FROM _datasets").fetchall())
-    except duckdb.Error:
-        return {}
-    finally:
-        con.close()
+    counts = get_database(settings).query_uncached("dataset_row_counts")
+    return {
+        str(name): int(rows) for name, rows in zip(counts["name"], counts["row_count"], strict=True)
+    }
 
 
 def undo(
@@ -525,7 +522,7 @@ def undo(
         entry = journal.find(settings, wanted)
         if not entry.active:
             return UndoResult("already undone", entry)
-        before = _row_counts(settings.db_path)
+        before = _row_counts(settings)
         scratch = _scratch_database(settings)
         try:
             with journal.overlay(undone=[entry.id]):

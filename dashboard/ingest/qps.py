@@ -227,9 +227,12 @@ def read_xlsx(
                 )
             ]
         )
+    # openpyxl refuses a path without an .xlsx name (a staged upload has none), not a handle.
+    handle = path.open("rb")
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a damaged workbook
+        handle.close()
         raise IngestError(
             [
                 Problem(
@@ -280,6 +283,7 @@ def read_xlsx(
             yield Sheet(worksheet.title, rows, numbers, merged)
     finally:
         workbook.close()
+        handle.close()
 
 
 _MERGE_RE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')

@@ -1,6 +1,9 @@
-"""Tell which kind of export a file is, by its first bytes rather than its name.
+"""Tell which kind of export a file is, by its content, never by its name.
 
-Only the first :data:`HEAD_BYTES` are read, so any file is answered in milliseconds.
+An XLSX workbook is a ZIP archive with ``xl/workbook.xml``; a PC-Axis file starts with
+keywords (``CHARSET=``, ``MATRIX=``); JSON-stat with ``{``; anything else with separators
+is CSV. Only the first :data:`HEAD_BYTES` are read (and a ZIP's directory), so any file is
+answered in milliseconds.
 Files bigger than :data:`dashboard.ingest.common.MAX_BYTES` are refused here already.
 """
 
@@ -8,6 +11,8 @@ from __future__ import annotations
 
 import codecs
 import re
+import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 from dashboard.ingest import common
@@ -16,6 +21,7 @@ from dashboard.ingest.common import IngestError, Problem
 HEAD_BYTES = 64 * 1024
 KINDS = ("px", "pxweb-csv", "jsonstat", "xlsx")
 EXPECTED = "a PC-Axis (.px), PxWeb CSV, JSON-stat or XLSX export"
+WORKBOOK_PART = "xl/workbook.xml"
 
 _PX_START = re.compile(r'[A-Z][A-Z0-9_-]*(?:\[[^\]\r\n]*\])?(?:\(\s*"[^"\r\n]*"[^)\r\n]*\))?\s*=')
 _CONTROL_BYTES = frozenset(range(0x20)) - {0x09, 0x0A, 0x0D, 0x1A}
@@ -43,7 +49,7 @@ def detect_kind(path: Path, *, display_name: str | None = None) -> str:
         raise IngestError([Problem(file, None, None, None, f"a readable file ({error})")]) from None
     if not head.strip():
         raise IngestError([Problem(file, None, None, None, "a file with content (it is empty)")])
-    kind, reason = _kind(head)
+    kind, reason = _kind(path, head)
     if kind is None:
         raise IngestError(
             [Problem(file, None, None, _preview(head), reason)],
@@ -52,34 +58,69 @@ def detect_kind(path: Path, *, display_name: str | None = None) -> str:
     return kind
 
 
-def _kind(head: bytes) -> tuple[str | None, str]:
-    """Classify the first bytes; return the kind, or None and what was expected."""
+def is_workbook(path: Path) -> bool:
+    """Whether a file is an XLSX workbook: a ZIP archive holding xl/workbook.xml."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return WORKBOOK_PART in archive.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return False
+
+
+def _looks_like_json(text: str) -> bool:
+    return text.startswith(("{", "["))
+
+
+def _looks_like_px(text: str) -> bool:
+    return _PX_START.match(text) is not None
+
+
+def _looks_like_csv(text: str) -> bool:
+    first_lines = [line for line in text.split("\n")[:6] if line.strip()][:3]
+    return any('"' in line or any(d in line for d in (",", ";", "\t")) for line in first_lines)
+
+
+# Text exports, tried in order on the decoded start of the file (CSV last: it takes
+# anything with a separator). A new text format adds its test here.
+TEXT_KINDS: tuple[tuple[str, Callable[[str], bool]], ...] = (
+    ("jsonstat", _looks_like_json),
+    ("px", _looks_like_px),
+    ("pxweb-csv", _looks_like_csv),
+)
+
+
+def _kind(path: Path, head: bytes) -> tuple[str | None, str]:
+    """Classify a file by its content; return the kind, or None and what was expected."""
     if head.startswith(b"PK\x03\x04"):
-        if b"[Content_Types].xml" in head or b"xl/" in head:
+        if is_workbook(path):
             return "xlsx", ""
         return None, f"{EXPECTED}; this is a ZIP archive that is not a workbook"
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        return None, f"{EXPECTED}; this is an old Excel .xls file: save it as .xlsx"
-    if head.startswith(b"%PDF"):
-        return None, f"{EXPECTED}; this is a PDF document"
-    utf16 = common.binary_problem(head, "")
-    if utf16 is not None and "UTF-16" in utf16.expected:
-        return None, f"{EXPECTED}; this is UTF-16 text: save it again as UTF-8"
-    if any(byte in _CONTROL_BYTES for byte in head):
-        return None, f"{EXPECTED}; this is a binary file"
+    refusal = _refusal(head)
+    if refusal is not None:
+        return None, f"{EXPECTED}; {refusal}"
     if head.startswith(codecs.BOM_UTF8):
         head = head[3:]
     text = head.decode("latin-1").lstrip()
-    if text.startswith(("{", "[")):
-        return "jsonstat", ""
     if text.startswith("<"):
         return None, f"{EXPECTED}; this is a web page or XML (did the download fail?)"
-    if _PX_START.match(text):
-        return "px", ""
-    first_lines = [line for line in text.split("\n")[:6] if line.strip()][:3]
-    if any('"' in line or any(d in line for d in (",", ";", "\t")) for line in first_lines):
-        return "pxweb-csv", ""
+    for kind, looks_like in TEXT_KINDS:
+        if looks_like(text):
+            return kind, ""
     return None, EXPECTED
+
+
+def _refusal(head: bytes) -> str | None:
+    """Say what a file is when it is a known kind of file that is no export."""
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "this is an old Excel .xls file: save it as .xlsx"
+    if head.startswith(b"%PDF"):
+        return "this is a PDF document"
+    utf16 = common.binary_problem(head, "")
+    if utf16 is not None and "UTF-16" in utf16.expected:
+        return "this is UTF-16 text: save it again as UTF-8"
+    if any(byte in _CONTROL_BYTES for byte in head):
+        return "this is a binary file"
+    return None
 
 
 def _preview(head: bytes) -> str:

@@ -19,12 +19,13 @@ from typing import Any
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import Input, Output, State, callback, ctx, dcc, html
+from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 
 from dashboard import auth, entries
 from dashboard.build import BuildError
+from dashboard.db import get_database
 from dashboard.i18n import format_number, normalise_language, t
-from dashboard.ingest import importer
+from dashboard.ingest import importer, journal
 from dashboard.settings import get_settings
 
 dash.register_page(__name__, path="/ngarkimi", name="upload", title="Ngarkimi – stafi")
@@ -33,6 +34,9 @@ auth.require_role_for_outputs("ngarkimi-", "editor")
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 TOKEN = re.compile(r"^[0-9a-f]{32}$")
 PREVIEW_ROWS = 5
+IMPORT_UNDO = "ngarkimi-import-undo"  # pattern-matching id type of an import's undo button
+ENTRY_UNDO = "ngarkimi-entry-undo"  # ... and of a result entry's
+KIND_KEYS = ("px", "pxweb-csv", "jsonstat", "qps", "budget")  # upload.kind.<kind> exists
 
 
 def upload_limit() -> int:
@@ -61,24 +65,24 @@ def discard(token: Any) -> None:
         shutil.rmtree(path.parent, ignore_errors=True)
 
 
-def _indicator_options() -> list[dict[str, str]]:
-    import duckdb
+ENTERED_UNITS = ("count", "binary")  # what entries.parse_value accepts
 
-    settings = get_settings()
-    try:
-        con = duckdb.connect(str(settings.db_path), read_only=True)
-    except duckdb.Error:
-        return []
-    try:
-        rows = con.execute(
-            "SELECT indicator_code, unit, indicator_text FROM plan_indicators"
-            " WHERE unit IN ('count', 'binary') ORDER BY priority, position, indicator_code"
-        ).fetchall()
-    finally:
-        con.close()
+
+def indicator_options(lang: str) -> list[dict[str, str]]:
+    """The plan indicators a result can be entered for (counts and yes/no), in plan order."""
+    indicators = get_database(get_settings()).query("plan_indicator_list")
+    indicators = indicators[indicators["unit"].isin(ENTERED_UNITS)]
     return [
-        {"label": f"{code} ({unit}) – {str(text)[:90]}", "value": str(code)}
-        for code, unit, text in rows
+        {
+            "label": f"{code} ({t(f'entry.unit.{unit}', lang)}) – {str(text)[:90]}",
+            "value": str(code),
+        }
+        for code, unit, text in zip(
+            indicators["indicator_code"],
+            indicators["unit"],
+            indicators["indicator_text"],
+            strict=True,
+        )
     ]
 
 
@@ -103,7 +107,11 @@ def layout(lang: str | None = None, **_query: Any) -> html.Div:
             html.Div(
                 [
                     dbc.Button(
-                        t("upload.apply", lang), id="ngarkimi-apply", color="primary", n_clicks=0
+                        t("upload.apply", lang),
+                        id="ngarkimi-apply",
+                        color="primary",
+                        n_clicks=0,
+                        disabled=True,
                     ),
                     dbc.Button(
                         t("upload.cancel", lang),
@@ -116,6 +124,9 @@ def layout(lang: str | None = None, **_query: Any) -> html.Div:
                 className="my-3",
             ),
             html.Div(id="ngarkimi-result", role="status"),
+            html.H2(t("upload.history", lang), className="h4 mt-4"),
+            html.Div(id="ngarkimi-import-result", role="status"),
+            html.Div(id="ngarkimi-imports", children=imports_table(lang)),
             html.Hr(),
             html.H2(t("entry.title", lang)),
             html.P(t("entry.lead", lang)),
@@ -124,7 +135,7 @@ def layout(lang: str | None = None, **_query: Any) -> html.Div:
                     dbc.Col(
                         [
                             dbc.Label(t("entry.indicator", lang), html_for="ngarkimi-indicator"),
-                            dcc.Dropdown(id="ngarkimi-indicator", options=_indicator_options()),
+                            dcc.Dropdown(id="ngarkimi-indicator", options=indicator_options(lang)),
                         ],
                         md=6,
                     ),
@@ -158,16 +169,6 @@ def layout(lang: str | None = None, **_query: Any) -> html.Div:
             ),
             html.Div(id="ngarkimi-entry-result", role="status"),
             html.H3(t("entry.history", lang), className="h5 mt-3"),
-            dbc.InputGroup(
-                [
-                    dbc.Input(
-                        id="ngarkimi-undo-id", type="number", placeholder=t("entry.undo_id", lang)
-                    ),
-                    dbc.Button(t("entry.undo", lang), id="ngarkimi-undo", n_clicks=0),
-                ],
-                className="mb-2",
-                style={"maxWidth": "24rem"},
-            ),
             html.Div(id="ngarkimi-history", children=history_table(lang)),
         ],
         className="container py-3",
@@ -199,7 +200,12 @@ def problems_list(preview: importer.ImportPreview, lang: str) -> html.Div:
     return dbc.Alert(
         [
             html.P(
-                t("upload.refused", lang, count=preview.problem_count, file=preview.display_name)
+                t(
+                    "upload.refused_one" if preview.problem_count == 1 else "upload.refused",
+                    lang,
+                    count=preview.problem_count,
+                    file=preview.display_name,
+                )
             ),
             html.Ul(items, className="mb-0"),
             *more,
@@ -229,7 +235,9 @@ def preview_view(preview: importer.ImportPreview, lang: str) -> html.Div:
             color="info",
         )
     parts: list[Any] = [
-        html.P(t("upload.ready", lang, file=preview.display_name, kind=preview.kind or ""))
+        html.P(
+            t("upload.ready", lang, file=preview.display_name, kind=kind_label(preview.kind, lang))
+        )
     ]
     first = preview.first_rows(PREVIEW_ROWS)
     for name, change in preview.changes.items():
@@ -271,6 +279,16 @@ def discard_stale() -> int:
     return removed
 
 
+def original_name(filename: Any) -> str:
+    """The name the user's file had (the browser gives no folders), without control characters.
+
+    It is only ever shown and journaled; the staged copy is named "upload" whatever it is,
+    so the importer tells the kind by the content alone.
+    """
+    name = "".join(char for char in str(filename or "") if char.isprintable()).strip()
+    return name[:200] or "upload"
+
+
 def stage_upload(contents: str, filename: str | None) -> tuple[str | None, str | None]:
     """Decode an upload into the staging area: (token, error key)."""
     discard_stale()
@@ -285,7 +303,7 @@ def stage_upload(contents: str, filename: str | None) -> tuple[str | None, str |
     folder = staging_dir() / token
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "upload").write_bytes(data)
-    (folder / "name").write_text((filename or "upload")[:200], encoding="utf-8")
+    (folder / "name").write_text(original_name(filename), encoding="utf-8")
     return token, None
 
 
@@ -365,6 +383,151 @@ def handle_upload(contents, _apply, _cancel, filename, staged, lang):
     return preview_view(preview, lang), token, None
 
 
+# Apply is offered only while a previewed file waits (in the browser: no request).
+dash.clientside_callback(
+    "function (staged) { return !staged; }",
+    Output("ngarkimi-apply", "disabled"),
+    Input("ngarkimi-staged", "data"),
+)
+
+
+# --- import history ------------------------------------------------------------------------
+
+
+def kind_label(kind: str | None, lang: str) -> str:
+    """The name of an export kind in the user's language (a kind added later shows itself)."""
+    return t(f"upload.kind.{kind}", lang) if kind in KIND_KEYS else str(kind or "")
+
+
+def when_text(iso_time: str | None) -> str:
+    """A journal time (UTC, ISO 8601) as "2026-12-02 01:40 UTC"."""
+    return f"{iso_time[:10]} {iso_time[11:16]} UTC" if iso_time else "—"
+
+
+def _undo_button(kind: str, index: str | int, label: str, described: str) -> html.Button:
+    return html.Button(
+        label,
+        id={"type": kind, "index": index},
+        n_clicks=0,
+        type="button",
+        className="btn btn-sm btn-outline-danger",
+        title=described,
+        **{"aria-label": described},
+    )
+
+
+def _history_item(
+    item_id: str, title: list[Any], details: list[str], button: Any, active: bool
+) -> dbc.ListGroupItem:
+    """One row of a history list: what, then who/when/status, with its undo button."""
+    return dbc.ListGroupItem(
+        [
+            html.Div(
+                [html.Div(title, className="text-break"), button],
+                className="d-flex justify-content-between align-items-start gap-2",
+            ),
+            *[html.Div(text, className="small text-muted text-break") for text in details],
+        ],
+        id=item_id,
+        className="" if active else "bg-light",
+    )
+
+
+def imports_table(lang: str) -> Any:
+    """The import journal, newest first: file, kind, rows, who, when, status, undo."""
+    imports = list(reversed(journal.read_entries(get_settings())))
+    if not imports:
+        return html.P(t("upload.no_history", lang), className="text-muted")
+    items = []
+    for entry in imports:
+        status = (
+            t("upload.status.active", lang)
+            if entry.active
+            else t(
+                "upload.status.undone",
+                lang,
+                who=entry.undone_by or "—",
+                when=when_text(entry.undone_at),
+            )
+        )
+        rows = "; ".join(
+            f"{name}: {format_number(count, lang)}" for name, count in entry.rows.items()
+        )
+        button = (
+            _undo_button(
+                IMPORT_UNDO,
+                entry.id,
+                t("upload.undo", lang),
+                t("upload.undo_label", lang, file=entry.original_name, id=entry.id),
+            )
+            if entry.active
+            else None
+        )
+        items.append(
+            _history_item(
+                f"ngarkimi-import-{entry.id}",
+                [html.Strong(entry.original_name), f" · {kind_label(entry.kind, lang)}"],
+                [
+                    t("upload.rows", lang, rows=rows),
+                    t(
+                        "upload.by",
+                        lang,
+                        who=entry.user,
+                        when=when_text(entry.imported_at),
+                        id=entry.id,
+                        status=status,
+                    ),
+                ],
+                button,
+                entry.active,
+            )
+        )
+    return dbc.ListGroup(items, className="mb-3")
+
+
+def _clicked() -> bool:
+    """Whether the callback fired because a button was really clicked (not just rendered)."""
+    return bool(ctx.triggered and ctx.triggered[0].get("value"))
+
+
+@callback(
+    Output("ngarkimi-imports", "children"),
+    Output("ngarkimi-import-result", "children"),
+    Input("ngarkimi-result", "children"),
+    Input({"type": IMPORT_UNDO, "index": ALL}, "n_clicks"),
+    State("ngarkimi-lang", "data"),
+    prevent_initial_call=True,
+)
+def handle_import_history(_applied, _undo_clicks, lang):
+    """Refresh the journal after an import; undo the import whose button was clicked."""
+    lang = normalise_language(lang)
+    trigger = ctx.triggered_id
+    if not isinstance(trigger, dict) or trigger.get("type") != IMPORT_UNDO:
+        return imports_table(lang), dash.no_update
+    if not _clicked():
+        return dash.no_update, dash.no_update
+    user = auth.current_username() or "unknown"
+    wanted = str(trigger.get("index", ""))[:40]
+    try:
+        result = importer.undo(wanted, user, settings=get_settings())
+    except journal.UnknownImport:
+        message = dbc.Alert(t("upload.undo_unknown", lang, id=wanted), color="danger")
+        return imports_table(lang), message
+    except importer.ImportRefused:
+        message = dbc.Alert(t("upload.undo_failed", lang, id=wanted), color="danger")
+        return imports_table(lang), message
+    entry = result.entry
+    if result.status == "undone":
+        auth.record_event(
+            user, "import.undone", entry.original_name, {"id": entry.id, "rows": entry.rows}
+        )
+        key = "upload.undone"
+    else:
+        key = "upload.already_undone"
+    message = dbc.Alert(t(key, lang, file=entry.original_name, id=entry.id), color="success")
+    return imports_table(lang), message
+
+
 # --- result entry -------------------------------------------------------------------------
 
 
@@ -373,78 +536,88 @@ def _value_text(value: float | None, lang: str) -> str:
 
 
 def history_table(lang: str, indicator_code: str | None = None) -> Any:
-    """The entries (newest first): id, indicator, year, old → new, who, when, status."""
+    """The result entries, newest first: indicator, year, old → new, source, who, when, undo."""
     rows = list(reversed(entries.read_entries(get_settings(), indicator_code)))
     if not rows:
         return html.P(t("entry.no_history", lang), className="text-muted")
-    header = html.Thead(
-        html.Tr(
-            [
-                html.Th(t(key, lang))
-                for key in (
-                    "entry.col.id",
-                    "entry.indicator",
-                    "entry.year",
-                    "entry.col.change",
-                    "entry.source",
-                    "entry.comment",
-                    "entry.col.who",
-                    "entry.col.when",
-                    "entry.col.status",
-                )
-            ]
-        )
-    )
-    body = html.Tbody(
-        [
-            html.Tr(
-                [
-                    html.Td(str(entry.id)),
-                    html.Td(entry.indicator_code),
-                    html.Td(str(entry.year)),
-                    html.Td(
-                        f"{_value_text(entry.old_value, lang)} → {_value_text(entry.value, lang)}"
-                    ),
-                    html.Td(entry.source),
-                    html.Td(entry.comment),
-                    html.Td(entry.user),
-                    html.Td(entry.entered_at),
-                    html.Td(
-                        t("entry.status.active", lang)
-                        if entry.active
-                        else t(
-                            "entry.status.undone", lang, who=entry.undone_by, when=entry.undone_at
-                        )
-                    ),
-                ]
+    items = []
+    for entry in rows:
+        status = (
+            t("entry.status.active", lang)
+            if entry.active
+            else t(
+                "entry.status.undone",
+                lang,
+                who=entry.undone_by or "—",
+                when=when_text(entry.undone_at),
             )
-            for entry in rows
-        ]
-    )
-    return dbc.Table([header, body], size="sm", striped=True, responsive=True)
+        )
+        button = (
+            _undo_button(
+                ENTRY_UNDO,
+                entry.id,
+                t("entry.undo", lang),
+                t(
+                    "entry.undo_label",
+                    lang,
+                    id=entry.id,
+                    code=entry.indicator_code,
+                    year=entry.year,
+                ),
+            )
+            if entry.active
+            else None
+        )
+        change = f"{_value_text(entry.old_value, lang)} → {_value_text(entry.value, lang)}"
+        details = [t("entry.from_source", lang, source=entry.source)]
+        if entry.comment:
+            details.append(t("entry.with_comment", lang, comment=entry.comment))
+        details.append(
+            t(
+                "entry.by",
+                lang,
+                id=entry.id,
+                who=entry.user,
+                when=when_text(entry.entered_at),
+                status=status,
+            )
+        )
+        items.append(
+            _history_item(
+                f"ngarkimi-entry-{entry.id}",
+                [html.Strong(f"{entry.indicator_code}, {entry.year}"), f": {change}"],
+                details,
+                button,
+                entry.active,
+            )
+        )
+    return dbc.ListGroup(items, className="mb-3")
 
 
 @callback(
     Output("ngarkimi-entry-result", "children"),
     Output("ngarkimi-history", "children"),
     Input("ngarkimi-save", "n_clicks"),
-    Input("ngarkimi-undo", "n_clicks"),
+    Input({"type": ENTRY_UNDO, "index": ALL}, "n_clicks"),
     State("ngarkimi-indicator", "value"),
     State("ngarkimi-year", "value"),
     State("ngarkimi-value", "value"),
     State("ngarkimi-source", "value"),
     State("ngarkimi-comment", "value"),
-    State("ngarkimi-undo-id", "value"),
     State("ngarkimi-lang", "data"),
     prevent_initial_call=True,
 )
-def handle_entry(_save, _undo, indicator, year, value, source, comment, undo_id, lang):
-    """Save a reported value, or undo an entry; both journal and rebuild."""
+def handle_entry(_save, _undo_clicks, indicator, year, value, source, comment, lang):
+    """Save a reported value, or undo the entry whose button was clicked; both rebuild."""
     lang = normalise_language(lang)
     settings = get_settings()
     user = auth.current_username() or "unknown"
+    trigger = ctx.triggered_id
+    if not _clicked():
+        return dash.no_update, dash.no_update
     try:
-        if ctx.triggered_id == "ngarkimi-undo":
+        if isinstance(trigger, dict) and trigger.get("type") == ENTRY_UNDO:
+            undo_id = trigger.get("index")
             try:
                 entry_id = int(undo_id)
             except (TypeError, ValueError):

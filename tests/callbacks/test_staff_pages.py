@@ -15,11 +15,11 @@ import sys
 import time
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from dashboard import entries
 from dashboard.build import build_database
+from dashboard.db import get_database
 from dashboard.ingest import importer
 from dashboard.ingest.common import Problem
 from tests.unit.ingest.cli_tools import snapshot
@@ -56,25 +56,15 @@ def workspace(app, tmp_path, settings, monkeypatch):
 
 
 def reported(settings, code: str, year: int) -> list[tuple]:
-    con = duckdb.connect(str(settings.db_path), read_only=True)
-    try:
-        return con.execute(
-            "SELECT value, source FROM plan_indicator_values"
-            " WHERE indicator_code = ? AND year = ? AND kind = 'reported'",
-            [code, year],
-        ).fetchall()
-    finally:
-        con.close()
+    found = get_database(settings).query_uncached(
+        "plan_indicator_reported_value", {"indicator_code": code, "year": year, "kind": "reported"}
+    )
+    return list(found[["value", "source"]].itertuples(index=False, name=None))
 
 
 def an_indicator(settings, unit: str) -> str:
-    con = duckdb.connect(str(settings.db_path), read_only=True)
-    try:
-        return con.execute(
-            "SELECT min(indicator_code) FROM plan_indicators WHERE unit = ?", [unit]
-        ).fetchone()[0]
-    finally:
-        con.close()
+    indicators = get_database(settings).query_uncached("plan_indicator_list")
+    return min(indicators.loc[indicators["unit"] == unit, "indicator_code"])
 
 
 @pytest.fixture(scope="module")
@@ -123,14 +113,26 @@ def upload_call(client, csrf_token, changed, contents=None, filename=None, stage
     return post(client, csrf_token, UPLOAD_OUTPUT, inputs, state, changed)
 
 
-def entry_call(client, csrf_token, changed, **values):
+def undo_button(kind: str, index) -> dict:
+    """The pattern-matching id of a history row's undo button, as dash-renderer sends it."""
+    return {"index": index, "type": f"ngarkimi-{kind}-undo"}
+
+
+def button_prop(button_id: dict) -> str:
+    """The changed-property id of a pattern-matching button's click."""
+    return json.dumps(button_id, sort_keys=True, separators=(",", ":")) + ".n_clicks"
+
+
+def entry_call(client, csrf_token, changed, undo=None, **values):
+    """Save (changed="ngarkimi-save.n_clicks") or click the undo button of entry `undo`."""
+    buttons = [undo_button("entry", undo)] if undo is not None else []
     inputs = [
         {"id": "ngarkimi-save", "property": "n_clicks", "value": 1},
-        {"id": "ngarkimi-undo", "property": "n_clicks", "value": 1},
+        [{"id": button, "property": "n_clicks", "value": 1} for button in buttons],
     ]
     state = [
         {"id": f"ngarkimi-{name}", "property": "value", "value": values.get(name)}
-        for name in ("indicator", "year", "value", "source", "comment", "undo-id")
+        for name in ("indicator", "year", "value", "source", "comment")
     ] + [{"id": "ngarkimi-lang", "property": "data", "value": "en"}]
     return post(client, csrf_token, ENTRY_OUTPUT, inputs, state, changed)
 
@@ -239,6 +241,102 @@ def test_a_good_upload_previews_then_applies_and_is_audited(workspace, client_fo
     assert any(r.action == "journal.import" and r.actor == "editor" for r in rows)
 
 
+HISTORY_OUTPUT = "..ngarkimi-imports.children...ngarkimi-import-result.children.."
+QPS_TEMPLATE = ROOT / "tests" / "fixtures" / "qps" / "qps_template_filled_synthetic_2024.xlsx"
+
+
+def history_call(client, csrf_token, undo=None):
+    """Refresh the import history (as after an apply), or click the undo of import `undo`."""
+    buttons = [undo_button("import", undo)] if undo is not None else []
+    inputs = [
+        {"id": "ngarkimi-result", "property": "children", "value": None},
+        [{"id": button, "property": "n_clicks", "value": 1} for button in buttons],
+    ]
+    state = [{"id": "ngarkimi-lang", "property": "data", "value": "en"}]
+    changed = button_prop(buttons[0]) if buttons else "ngarkimi-result.children"
+    return post(client, csrf_token, HISTORY_OUTPUT, inputs, state, changed)
+
+
+def row_counts(settings) -> dict[str, int]:
+    counts = get_database(settings).query_uncached("dataset_row_counts")
+    return dict(zip(counts["name"], counts["row_count"], strict=True))
+
+
+def test_an_xlsx_upload_is_recognised_by_content_and_keeps_its_name(
+    workspace, client_for, csrf_token
+):
+    client = client_for("editor")
+    response = upload_call(
+        client,
+        csrf_token,
+        "ngarkimi-file.contents",
+        contents=data_url(QPS_TEMPLATE.read_bytes()),
+        filename="Shablloni QPS.xlsx",
+    )
+    result = response.get_json()["response"]
+    token = result["ngarkimi-staged"]["data"]
+    assert upload_page().staged_file(token).name == "upload"  # no extension to go by
+    shown = " ".join(texts(result["ngarkimi-preview"]["children"]))
+    assert "Shablloni QPS.xlsx (QPS sheet) is valid" in shown
+    assert "service_counts: 8 rows added" in shown
+    applied = upload_call(client, csrf_token, "ngarkimi-apply.n_clicks", staged=token)
+    message = " ".join(texts(applied.get_json()["response"]["ngarkimi-result"]["children"]))
+    assert "Shablloni QPS.xlsx was imported" in message
+    [entry] = importer.list_imports(workspace)
+    assert entry.kind == "qps" and entry.original_name == "Shablloni QPS.xlsx"
+
+
+def test_the_import_history_lists_imports_and_undoes_one_in_the_page(
+    workspace, client_for, csrf_token
+):
+    before = row_counts(workspace)
+    client = client_for("editor")
+    staged = upload_call(
+        client,
+        csrf_token,
+        "ngarkimi-file.contents",
+        contents=data_url(GOOD_FILE.read_bytes()),
+        filename="popullsia.json",
+    ).get_json()["response"]["ngarkimi-staged"]["data"]
+    upload_call(client, csrf_token, "ngarkimi-apply.n_clicks", staged=staged)
+    [entry] = importer.list_imports(workspace)
+    assert row_counts(workspace) != before
+    listed = history_call(client, csrf_token).get_json()["response"]
+    shown = " ".join(texts(listed["ngarkimi-imports"]["children"]))
+    for expected in (
+        "popullsia.json",
+        "editor",
+        "JSON-stat",
+        "population_by_age_sex: 72",
+        "active",
+    ):
+        assert expected in shown
+    assert entry.imported_at[:10] in shown
+    # A viewer may see no history and undo nothing.
+    assert history_call(client_for("viewer"), csrf_token, undo=entry.id).status_code == 403
+    undone = history_call(client, csrf_token, undo=entry.id).get_json()["response"]
+    message = " ".join(texts(undone["ngarkimi-import-result"]["children"]))
+    assert f"Import {entry.id} (popullsia.json) was undone" in message
+    assert "undone by editor" in " ".join(texts(undone["ngarkimi-imports"]["children"]))
+    [entry] = importer.list_imports(workspace)
+    assert not entry.active and entry.undone_by == "editor"
+    assert row_counts(workspace) == before
+    unknown = history_call(client, csrf_token, undo="9999-deadbeef").get_json()["response"]
+    assert "There is no import" in " ".join(texts(unknown["ngarkimi-import-result"]["children"]))
+
+
+def test_every_message_key_of_the_upload_page_exists():
+    from dashboard.i18n import LANGUAGES, messages
+    from tests.unit.test_i18n import _literal_keys
+
+    keys = _literal_keys(ROOT / "dashboard" / "pages" / "upload.py")
+    kinds = {f"upload.kind.{kind}" for kind in upload_page().KIND_KEYS}
+    units = {f"entry.unit.{unit}" for unit in upload_page().ENTERED_UNITS}
+    assert len(keys) > 30
+    for lang in LANGUAGES:
+        assert not (keys | kinds | units) - set(messages(lang)), lang
+
+
 def test_a_budget_execution_sheet_uploads_like_any_export(workspace, client_for, csrf_token):
     sheet = Path(__file__).parent.parent / "fixtures" / "budget"
     sheet = sheet / "budget_execution_synthetic_2026_cp1252.csv"
@@ -342,13 +440,8 @@ def test_an_entry_and_its_undo_survive_rebuilds(workspace, client_for, csrf_toke
         [(value, source)] = reported(workspace, code, year)
         assert value == 42 and source.startswith("Hyrje nga stafi: editor, ")
         assert source.endswith(f": {SCRIPT}")
-    con = duckdb.connect(str(workspace.db_path), read_only=True)
-    try:  # the indicators page's query says who entered the value and when
-        shown = con.execute(
-            (ROOT / "queries" / "plan_indicator_values_by_year.sql").read_text(encoding="utf-8")
-        ).df()
-    finally:
-        con.close()
+    # the indicators page's query says who entered the value and when
+    shown = get_database(workspace).query_uncached("plan_indicator_values_by_year")
     mine = shown[(shown["indicator_code"] == code) & (shown["year"] == year)]
     mine = mine[mine["kind"] == "reported"].iloc[0]
     assert mine["reported_by"] == "editor" and mine["value"] == 42 and bool(mine["observed"])
@@ -379,7 +472,9 @@ def test_an_entry_and_its_undo_survive_rebuilds(workspace, client_for, csrf_toke
         source="x",
     )
     assert viewer.status_code == 403
-    undone = entry_call(client, csrf_token, "ngarkimi-undo.n_clicks", **{"undo-id": entry.id})
+    undone = entry_call(
+        client, csrf_token, button_prop(undo_button("entry", entry.id)), undo=entry.id
+    )
     assert undone.status_code == 200
     for _ in range(2):
         build_database(workspace)
@@ -395,3 +490,17 @@ def test_the_audit_page_lists_newest_first(workspace):
     rows = audit_page().audit_rows()
     times = [row.time for row in rows]
     assert times == sorted(times, reverse=True) and rows[0].action == "journal.entry"
+
+
+@pytest.mark.parametrize(
+    ("given", "kept"),
+    [
+        ("Popullsia 2024.xlsx", "Popullsia 2024.xlsx"),
+        ("<b>x</b>.px", "<b>x</b>.px"),  # shown as text, never as HTML
+        ("a\nb\x00.csv", "ab.csv"),
+        ("", "upload"),
+        (None, "upload"),
+    ],
+)
+def test_the_original_name_is_kept_without_control_characters(given, kept):
+    assert upload_page().original_name(given) == kept

@@ -6,14 +6,13 @@ import csv
 import io
 from pathlib import Path
 
-import duckdb
 import openpyxl
 import pandas as pd
 import pytest
 
 from dashboard.build import build_database
 from dashboard.catalog import load_catalogue
-from dashboard.db import Database
+from dashboard.db import get_database
 from dashboard.ingest import budget_execution, importer, journal
 from dashboard.ingest.common import IngestError
 from tests.unit.ingest.cli_tools import run, snapshot
@@ -188,11 +187,11 @@ def test_a_qps_sheet_is_still_a_qps_sheet(tmp_path):
 
 
 def execution(settings) -> pd.DataFrame:
-    return Database(settings).query("budget_execution_by_line")
+    return get_database(settings).query("budget_execution_by_line")
 
 
 def test_the_built_database_has_an_empty_execution_table(workspace):
-    con = duckdb.connect(str(workspace.db_path), read_only=True)
+    con = get_database(workspace).connection().cursor()
     try:
         assert con.execute("SELECT count(*) FROM budget_execution").fetchall() == [(0,)]
     finally:

@@ -9,13 +9,13 @@ import random
 import time
 from pathlib import Path
 
-import duckdb
 import openpyxl
 import pandas as pd
 import pytest
 
 from dashboard import cli
 from dashboard.build import BuildError, build_database
+from dashboard.db import get_database
 from dashboard.ingest import common, importer, journal
 from tests.unit.ingest.cli_tools import run, snapshot
 
@@ -28,7 +28,7 @@ HEADER = "year,month,client_category_code,service_code,sex,age_group,count"
 
 
 def rows(settings, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(settings.db_path), read_only=True)
+    con = get_database(settings).connection().cursor()
     try:
         return con.execute(sql).fetchall()
     finally:
@@ -36,7 +36,7 @@ def rows(settings, sql: str) -> list[tuple]:
 
 
 def every_table(settings) -> dict[str, list[tuple]]:
-    con = duckdb.connect(str(settings.db_path), read_only=True)
+    con = get_database(settings).connection().cursor()
     try:
         names = [
             r[0]

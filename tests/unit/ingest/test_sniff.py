@@ -1,6 +1,7 @@
 import random
 import shutil
 import time
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -116,3 +117,21 @@ def test_display_name_is_used(tmp_path):
     path.write_bytes(b"\x00\x01\x02\x03")
     with pytest.raises(IngestError, match="not a recognised export: Tabela.csv"):
         sniff.detect_kind(path, display_name="Tabela.csv")
+
+
+def test_a_workbook_is_recognised_without_an_extension(tmp_path):
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["Kodi i kategorisë", "Numri"])
+    path = tmp_path / "upload"  # as the web page stages it: the user's name is kept apart
+    workbook.save(path)
+    assert sniff.detect_kind(path) == "xlsx"
+
+
+def test_a_zip_that_is_not_a_workbook_is_refused(tmp_path):
+    # A Word document is a ZIP with [Content_Types].xml too, but no xl/workbook.xml.
+    path = tmp_path / "raport.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<document/>")
+    with pytest.raises(IngestError, match="ZIP archive that is not a workbook"):
+        sniff.detect_kind(path)
