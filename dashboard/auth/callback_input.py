@@ -21,10 +21,19 @@ import typing
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from dash.exceptions import UnsupportedRelativePath
+
 logger = logging.getLogger(__name__)
 
-# What a failing callback raises when it is handed a value of the wrong type.
-INPUT_ERRORS = (TypeError, AttributeError, ValueError, KeyError, IndexError)
+# What a failing callback (or Dash, for a path) raises when handed a value of a wrong type.
+INPUT_ERRORS = (
+    TypeError,
+    AttributeError,
+    ValueError,
+    KeyError,
+    IndexError,
+    UnsupportedRelativePath,
+)
 
 
 def _is_id(value: object) -> bool:
@@ -142,12 +151,13 @@ def _id_key(component_id: object) -> str:
     )
 
 
-_types_by_app: dict[int, dict[str, type]] = {}  # per process; classes never change
+_layouts_by_app: dict[int, dict[str, Any]] = {}  # per process; built on the first bad call
+_TEXT_INPUT_TYPES_EXCEPT = ("number", "range")
 
 
-def _component_types(dash_app: Any) -> dict[str, type]:
-    """Component class of every id in the app's layout and its pages (collected once)."""
-    found = _types_by_app.get(id(dash_app))
+def _layout_components(dash_app: Any) -> dict[str, Any]:
+    """Every component with an id in the app's layout and its pages, laid out empty."""
+    found = _layouts_by_app.get(id(dash_app))
     if found is not None:
         return found
     import dash
@@ -163,9 +173,78 @@ def _component_types(dash_app: Any) -> dict[str, type]:
     for component in _components(layouts):
         component_id = getattr(component, "id", None)
         if component_id is not None:
-            found.setdefault(_id_key(component_id), type(component))
-    _types_by_app[id(dash_app)] = found
+            found.setdefault(_id_key(component_id), component)
+    _layouts_by_app[id(dash_app)] = found
     return found
+
+
+def _all_component_classes() -> list[type]:
+    from dash.development.base_component import Component
+
+    classes, pending = [], [Component]
+    while pending:
+        for subclass in pending.pop().__subclasses__():
+            classes.append(subclass)
+            pending.append(subclass)
+    return classes
+
+
+_annotations_by_prop: dict[str, list[object]] = {}
+
+
+def _any_component_annotations(prop: str) -> list[object]:
+    """The type hints every known component class gives a property of this name."""
+    found = _annotations_by_prop.get(prop)
+    if found is None:
+        found = []
+        for component_class in _all_component_classes():
+            parameter = inspect.signature(component_class.__init__).parameters.get(prop)
+            if parameter is not None and parameter.kind is parameter.POSITIONAL_OR_KEYWORD:
+                found.append(parameter.annotation)
+        _annotations_by_prop[prop] = found
+    return found
+
+
+def _annotation(component_class: type, prop: str) -> object:
+    parameter = inspect.signature(component_class.__init__).parameters.get(prop)
+    return inspect.Parameter.empty if parameter is None else parameter.annotation
+
+
+def _option_kinds(options: object) -> set[type]:
+    """The Python types of the values a choice component offers (empty when unknown)."""
+    if isinstance(options, dict):
+        values: list[object] = list(options)
+    elif isinstance(options, list):
+        values = [option.get("value") if isinstance(option, dict) else option for option in options]
+    else:
+        return set()
+    kinds = {type(item) for item in values}
+    if kinds & {int, float}:
+        kinds |= {int, float}  # JSON does not keep 2 and 2.0 apart
+    return kinds if kinds <= {str, int, float, bool} else set()
+
+
+def value_fits(component: Any, prop: str, value: object) -> bool:
+    """Whether this component (from the layout) could send this value for this property."""
+    from dash import dcc
+
+    if value is None:
+        return True
+    name = type(component).__name__
+    if isinstance(component, dcc.Location) and prop in ("pathname", "search", "hash"):
+        start = {"pathname": "/", "search": "?", "hash": "#"}[prop]
+        return isinstance(value, str) and (value == "" and prop != "pathname" or value[:1] == start)
+    if prop == "value" and getattr(component, "options", None) is not None:
+        if getattr(component, "multi", False) and not isinstance(value, list):
+            return False
+        kinds = _option_kinds(component.options)
+        values = value if isinstance(value, list) else [value]
+        if kinds and not all(type(item) in kinds for item in values):
+            return False
+    if name == "Input" and prop == "value":
+        if getattr(component, "type", None) not in _TEXT_INPUT_TYPES_EXCEPT:
+            return isinstance(value, str)
+    return fits(value, _annotation(type(component), prop))
 
 
 def _values(body: dict[str, Any]) -> Iterator[tuple[object, str, object]]:
@@ -176,13 +255,15 @@ def _values(body: dict[str, Any]) -> Iterator[tuple[object, str, object]]:
 
 def misfit_values(dash_app: Any, body: dict[str, Any]) -> list[str]:
     """The `id.property` of each value that does not fit its component's declared type."""
-    types = _component_types(dash_app)
+    components = _layout_components(dash_app)
     misfits = []
     for component_id, prop, value in _values(body):
-        component = types.get(_id_key(component_id))
-        if component is None:
-            continue
-        parameter = inspect.signature(component.__init__).parameters.get(prop)
-        if parameter is not None and not fits(value, parameter.annotation):
+        component = components.get(_id_key(component_id))
+        if component is not None:
+            good = value_fits(component, prop, value)
+        else:  # made by a callback: judged by what any component sends for this property
+            annotations = _any_component_annotations(prop)
+            good = not annotations or any(fits(value, hint) for hint in annotations)
+        if not good:
             misfits.append(f"{_id_key(component_id)}.{prop}")
     return misfits

@@ -247,7 +247,7 @@ def authorize() -> Any:
         if not isinstance(body, dict) or not isinstance(body.get("output"), str):
             return _json_error(400, "not a Dash callback request")
         definition = current_app.extensions["dms_dash_app"].callback_map.get(body["output"])
-        if definition is None:
+        if definition is None or "callback" not in definition:  # none, or run in the browser
             return _json_error(404, "no such callback")
         problem = callback_input.body_problem(body, definition)
         if problem is not None:
