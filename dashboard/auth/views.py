@@ -242,24 +242,27 @@ def authorize() -> Any:
         return None
     path = normalise_path(request.path)
     needed = route_role(request.method, request.path)
+    refusal: Response | None = None  # for a caller who may run the callback at all
     if path == CALLBACK_ROUTE and request.method == "POST":
         body = request.get_json(silent=True)
         if not isinstance(body, dict) or not isinstance(body.get("output"), str):
             return _json_error(400, "not a Dash callback request")
         definition = current_app.extensions["dms_dash_app"].callback_map.get(body["output"])
-        if definition is None or "callback" not in definition:  # none, or run in the browser
+        if definition is None:
             return _json_error(404, "no such callback")
-        problem = callback_input.body_problem(body, definition)
-        if problem is not None:
-            return _json_error(400, f"malformed callback request: {problem}")
         needed = highest([needed, callback_role(definition, body)])
-        if role_level(needed) >= role_level("editor"):
+        problem = callback_input.body_problem(body, definition)
+        if "callback" not in definition:  # a clientside callback: it runs in the browser
+            refusal = _json_error(404, "no such server callback")
+        elif problem is not None:
+            refusal = _json_error(400, f"malformed callback request: {problem}")
+        elif role_level(needed) >= role_level("editor"):
             g.dms_audit_callback = body["output"]
     from dashboard.auth import current_role, current_username
 
     role = current_role()
     if has_role(role, needed):
-        return None
+        return refusal
     if role == "public":
         if _wants_json(request.path):
             return _json_error(401, "login required")
