@@ -56,6 +56,7 @@ logger = logging.getLogger(__name__)
 # Unknown names are counted the same way. No limit is per account alone: then anybody
 # could lock a colleague out by guessing wrong on purpose.
 LOGIN_RATE_LIMIT = "10 per minute;60 per hour"
+ANY_ACCOUNT = "*"  # the account of attempts refused per address, before any name is read
 JSON_PREFIXES = ("/_dash-", "/api/", "/charts/")
 
 auth_pages = Blueprint("auth", __name__, template_folder="templates")
@@ -211,9 +212,8 @@ def _throttled(lang: str, wait: timedelta, username: str = "") -> Any:
 @auth_pages.errorhandler(RateLimitExceeded)
 def _too_many(error: RateLimitExceeded) -> Any:
     typed = request.form.get("username", "")[:200]
-    get_store().login_refused(
-        passwords.normalise_username(typed), _client_address(), "rate_limited"
-    )
+    # The limit is per address, so are its counts: a flood of made-up names is one row.
+    get_store().login_refused(ANY_ACCOUNT, _client_address(), "rate_limited")
     current = limiter.current_limit
     wait = current.reset_at - time.time() if current is not None else error.limit.limit.get_expiry()
     return _throttled(_lang(), timedelta(seconds=wait), username=typed)
