@@ -278,7 +278,11 @@ def _bad_callback_input(app: Any, error: Exception) -> Response | None:
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         return None
-    misfits = misfit_values(app, body)
+    try:
+        misfits = misfit_values(app, body)
+    except Exception:  # noqa: BLE001 - judging the request must never hide the first error
+        logger.exception("could not judge the values of a failed callback request")
+        return None
     if not misfits:
         return None
     logger.warning(

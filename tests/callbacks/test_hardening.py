@@ -98,6 +98,19 @@ def test_login_attempt_counts_only_grow(app, account, frozen_clock):
         db.execute("DELETE FROM login_attempts")
 
 
+def test_a_state_store_of_the_first_version_gains_the_login_tables(tmp_path):
+    import sqlite3
+
+    store_module.StateStore(tmp_path).list_users()
+    with sqlite3.connect(tmp_path / store_module.STATE_FILE) as db:
+        db.execute("DROP TABLE login_attempts")
+        db.execute("DROP TABLE login_throttle")
+        db.execute("PRAGMA user_version = 1")
+    upgraded = store_module.StateStore(tmp_path)
+    assert upgraded.login_failed("someone", "10.60.1.1", "password") == timedelta(0)
+    assert [row.attempts for row in upgraded.login_attempts()] == [1]
+
+
 def test_an_anonymous_flood_does_not_push_real_events_off_the_audit_page(
     app, account, frozen_clock
 ):
