@@ -101,6 +101,8 @@ def body_problem(body: dict[str, Any], definition: dict[str, Any]) -> str | None
 
 # --- values against the types components declare ------------------------------------------
 
+_NUMBERS = (int, float, complex, typing.SupportsFloat, typing.SupportsInt, typing.SupportsComplex)
+
 
 def fits(value: object, annotation: object) -> bool:
     """Whether a JSON value fits a component property's type hint (unknown types fit)."""
@@ -118,9 +120,7 @@ def fits(value: object, annotation: object) -> bool:
         return isinstance(value, str)
     if annotation is bool:
         return isinstance(value, bool)
-    if annotation in (int, float, complex, typing.SupportsFloat, typing.SupportsInt):
-        return isinstance(value, int | float) and not isinstance(value, bool)
-    if annotation is typing.SupportsComplex:
+    if annotation in _NUMBERS:  # Dash's NumberType is SupportsFloat | SupportsInt | ...
         return isinstance(value, int | float) and not isinstance(value, bool)
     if annotation is dict or origin is dict or typing.is_typeddict(annotation):
         return isinstance(value, dict)
