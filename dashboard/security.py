@@ -51,15 +51,28 @@ HSTS = "max-age=31536000; includeSubDomains"
 csrf = CSRFProtect()
 
 
-# Text a spreadsheet would run as a formula (or a DDE command) when a CSV is opened.
-_FORMULA_START = re.compile(r"^(?:[=+@\t\r]|-[^\d\s.])")
+# Text a spreadsheet may run as a formula (or a DDE command) when a CSV is opened: any
+# cell starting with one of these (OWASP, "CSV injection"), "-1+2" and "-2*A1" included.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Left as they are: a plain number written as text ("-3.5", "+7") is read as that number,
+# and the ASK symbol "-" (nothing) is no formula.
+_HARMLESS = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?|-")
+
+
+def formula_risk(value: object) -> bool:
+    """Whether a cell is text that a spreadsheet would treat as a formula."""
+    return (
+        isinstance(value, str)
+        and value.startswith(_FORMULA_START)
+        and _HARMLESS.fullmatch(value) is None
+    )
 
 
 def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
     """Text cells that a spreadsheet would run as a formula get a leading apostrophe.
 
-    For CSV downloads: a file name or comment like '=HYPERLINK(...)' stays text in Excel.
-    Numbers, and text such as '-' (an ASK symbol) or '-3.5', are left as they are.
+    For CSV downloads: a file name or comment like '=HYPERLINK(...)' or '-1+2' stays text
+    in Excel. Numbers, and text such as '-' (an ASK symbol) or '-3.5', are left as they are.
     """
     text_columns = [
         column
@@ -67,12 +80,7 @@ def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
         if pd.api.types.is_object_dtype(frame[column])
         or pd.api.types.is_string_dtype(frame[column])
     ]
-    risky = {
-        column: frame[column].map(
-            lambda value: isinstance(value, str) and bool(_FORMULA_START.match(value))
-        )
-        for column in text_columns
-    }
+    risky = {column: frame[column].map(formula_risk) for column in text_columns}
     if not any(flags.any() for flags in risky.values()):
         return frame
     safe = frame.copy()
@@ -241,6 +249,9 @@ def secure(app: Any, settings: Settings | None = None) -> None:
     @server.errorhandler(Exception)
     def _unexpected(error: Exception) -> Any:
         # Never a traceback for the caller; the server log keeps it.
+        bad_input = _bad_callback_input(app, error)
+        if bad_input is not None:
+            return bad_input
         logger.exception("unexpected error on %s %s", request.method, request.path)
         if _is_json_route() or request.method in UNSAFE_METHODS:
             return _json_error(500, "internal error")
@@ -252,6 +263,35 @@ def secure(app: Any, settings: Settings | None = None) -> None:
             message="Gabim i brendshëm / Internal error",
         )
         return body, 500
+
+
+def _bad_callback_input(app: Any, error: Exception) -> Response | None:
+    """400 when a callback failed on a value its component would never send.
+
+    See dashboard/auth/callback_input.py; None for every other error.
+    """
+    from dashboard.auth.callback_input import INPUT_ERRORS, misfit_values
+    from dashboard.auth.policy import CALLBACK_ROUTE, normalise_path
+
+    if normalise_path(request.path) != CALLBACK_ROUTE or not isinstance(error, INPUT_ERRORS):
+        return None
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return None
+    try:
+        misfits = misfit_values(app, body)
+    except Exception:  # noqa: BLE001 - judging the request must never hide the first error
+        logger.exception("could not judge the values of a failed callback request")
+        return None
+    if not misfits:
+        return None
+    logger.warning(
+        "callback %s failed on values of the wrong type (%s): %r",
+        body.get("output"),
+        ", ".join(misfits),
+        error,
+    )
+    return _json_error(400, f"wrong type of value for {', '.join(misfits)}")
 
 
 def _t(key: str, lang: str, **values: object) -> str:

@@ -25,6 +25,23 @@ def _int(name: str, default: int) -> int:
         raise ValueError(f"{name} must be a whole number, got {value!r}") from error
 
 
+ENVIRONMENTS = ("development", "test", "production")
+
+
+def _environment() -> str:
+    """DMS_ENV, any capitalisation; an unknown value refuses to start.
+
+    A typo must never quietly turn the production safeguards off.
+    """
+    value = os.environ.get("DMS_ENV", "").strip().lower() or "development"
+    if value not in ENVIRONMENTS:
+        raise ValueError(
+            f"DMS_ENV must be one of {', '.join(ENVIRONMENTS)} (any capitalisation),"
+            f" got {os.environ['DMS_ENV']!r}"
+        )
+    return value
+
+
 def _bool(name: str, default: bool) -> bool:
     value = os.environ.get(name, "").strip().lower()
     if value == "":
@@ -56,7 +73,7 @@ class Settings:
     proxy_count: int = 0  # reverse proxies in front whose X-Forwarded-* headers are trusted
     session_hours: int = 8  # absolute lifetime of a staff session
     session_idle_minutes: int = 30  # a staff session unused this long expires
-    ratelimit_storage_uri: str = "memory://"  # shared store (redis://...) for several machines
+    ratelimit_storage_uri: str = ""  # "" = a file in state_dir for every worker; redis://...
     disclosure_threshold: int = 5  # counts of people 1..threshold-1 are suppressed publicly
     max_request_mb: int = 32  # largest request body (uploads come base64 in a callback)
     demo_scale: str = "default"  # DMS_DEMO_SCALE: generated service counts, default|national
@@ -84,7 +101,7 @@ def public_path(db_path: Path) -> Path:
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     """Read the settings from the environment once per process."""
-    environment = os.environ.get("DMS_ENV", "development")
+    environment = _environment()
     return Settings(
         db_path=_path("DMS_DB_PATH", PROJECT_ROOT / "var" / "dms.duckdb"),
         imports_dir=_path("DMS_IMPORTS_DIR", PROJECT_ROOT / "var" / "imports"),
@@ -101,7 +118,7 @@ def get_settings() -> Settings:
         proxy_count=_int("DMS_PROXY_COUNT", 0),
         session_hours=_int("DMS_SESSION_HOURS", 8),
         session_idle_minutes=_int("DMS_SESSION_IDLE_MINUTES", 30),
-        ratelimit_storage_uri=os.environ.get("DMS_RATELIMIT_STORAGE_URI", "memory://"),
+        ratelimit_storage_uri=os.environ.get("DMS_RATELIMIT_STORAGE_URI", ""),
         disclosure_threshold=_int("DMS_DISCLOSURE_THRESHOLD", 5),
         max_request_mb=_int("DMS_MAX_REQUEST_MB", 32),
         demo_scale=os.environ.get("DMS_DEMO_SCALE", "default"),

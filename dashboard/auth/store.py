@@ -1,9 +1,15 @@
-"""The state database (SQLite in DMS_STATE_DIR): staff users, their sessions, the audit log.
+"""The state database (SQLite in DMS_STATE_DIR): staff users, sessions, the audit log, logins.
 
 It is separate from the DuckDB file the workers read: that one is rebuilt and swapped,
 this one is written by requests (logins) and by the command line, from several
 processes at once, so it runs in WAL mode with a busy timeout. The audit log is
 append-only: triggers refuse any UPDATE or DELETE of its rows.
+
+Failed logins are not audit events: anyone can send them by the thousand, and they would
+bury the staff's own events. They are counted instead, one row per account, address,
+kind and 15-minute window (`login_attempts`, whose counters only grow), and the delay a
+pair of account and address must wait after repeated failures lives in `login_throttle`,
+so every worker process sees the same counts.
 """
 
 from __future__ import annotations
@@ -21,8 +27,17 @@ from typing import Any
 
 STATE_FILE = "state.sqlite3"
 STAFF_ROLES = ("viewer", "editor", "admin")
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 MAX_TEXT = 2000  # longest audit target/detail kept; longer text is cut, never refused
+LOGIN_KINDS = ("failed", "throttled", "rate_limited")
+ATTEMPT_WINDOW = timedelta(minutes=15)  # failed logins are counted per window of this length
+# Growing delays per account and address: a few free mistakes, then 2 s, 4 s, 8 s ... up
+# to 15 minutes; forgotten after an hour without a failure or after a successful login.
+# Another address is never slowed down, so nobody can lock a colleague out.
+FREE_FAILURES = 3
+FIRST_DELAY = timedelta(seconds=2)
+LONGEST_DELAY = timedelta(minutes=15)
+FORGET_AFTER = timedelta(hours=1)
 
 _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS users (
@@ -55,6 +70,33 @@ CREATE TRIGGER IF NOT EXISTS audit_events_no_update BEFORE UPDATE ON audit_event
 BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
 CREATE TRIGGER IF NOT EXISTS audit_events_no_delete BEFORE DELETE ON audit_events
 BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
+CREATE TABLE IF NOT EXISTS login_attempts (
+    window_start TEXT NOT NULL,
+    account TEXT NOT NULL,
+    address TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN {LOGIN_KINDS!r}),
+    attempts INTEGER NOT NULL CHECK (attempts > 0),
+    first_at TEXT NOT NULL,
+    last_at TEXT NOT NULL,
+    reasons TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (window_start, account, address, kind)
+);
+CREATE INDEX IF NOT EXISTS login_attempts_by_time ON login_attempts (last_at);
+CREATE TRIGGER IF NOT EXISTS login_attempts_only_grow BEFORE UPDATE ON login_attempts
+WHEN NEW.attempts < OLD.attempts OR NEW.window_start <> OLD.window_start
+    OR NEW.account <> OLD.account OR NEW.address <> OLD.address OR NEW.kind <> OLD.kind
+    OR NEW.first_at <> OLD.first_at
+BEGIN SELECT RAISE(ABORT, 'login attempt counts only grow'); END;
+CREATE TRIGGER IF NOT EXISTS login_attempts_no_delete BEFORE DELETE ON login_attempts
+BEGIN SELECT RAISE(ABORT, 'login attempt counts are kept'); END;
+CREATE TABLE IF NOT EXISTS login_throttle (
+    account TEXT NOT NULL,
+    address TEXT NOT NULL,
+    failures INTEGER NOT NULL,
+    last_failure TEXT NOT NULL,
+    blocked_until TEXT NOT NULL,
+    PRIMARY KEY (account, address)
+);
 """
 
 
@@ -82,6 +124,34 @@ class User:
     active: bool
     created_at: str
     password_changed_at: str
+
+
+@dataclass(frozen=True)
+class LoginAttempts:
+    """Failed (or refused) logins of one account from one address in one window."""
+
+    window_start: str
+    account: str
+    address: str
+    kind: str  # one of LOGIN_KINDS
+    attempts: int
+    first_at: str
+    last_at: str
+    reasons: str  # the distinct reasons, comma-separated ("password", "unknown user", ...)
+
+
+def window_start(moment: datetime) -> datetime:
+    """The start of the counting window a moment falls in."""
+    size = int(ATTEMPT_WINDOW.total_seconds())
+    return datetime.fromtimestamp(int(moment.timestamp()) // size * size, UTC)
+
+
+def failure_delay(failures: int) -> timedelta:
+    """How long an account and address wait after so many failures in a row."""
+    if failures <= FREE_FAILURES:
+        return timedelta(0)
+    doublings = min(failures - FREE_FAILURES - 1, 20)
+    return min(FIRST_DELAY * 2**doublings, LONGEST_DELAY)
 
 
 @dataclass(frozen=True)
@@ -286,14 +356,104 @@ class StateStore:
             ).fetchall()
         return [AuditEvent(**dict(row)) for row in rows]
 
-    def count_events_since(self, action: str, target: str, since: datetime) -> int:
-        """How many events of an action about a target happened since a moment."""
+    # --- failed logins: counted per window, and the delay per account and address ----
+
+    def login_wait(self, account: str, address: str) -> timedelta:
+        """How long this account must still wait before a login from this address."""
         with self.connect() as db:
             row = db.execute(
-                "SELECT count(*) FROM audit_events WHERE action = ? AND target = ? AND time >= ?",
-                (action, target, iso(since)),
+                "SELECT blocked_until FROM login_throttle WHERE account = ? AND address = ?",
+                (account[:200], address[:100]),
             ).fetchone()
-        return int(row[0])
+        if row is None:
+            return timedelta(0)
+        return max(datetime.fromisoformat(row["blocked_until"]) - now(), timedelta(0))
+
+    def login_failed(self, account: str, address: str, reason: str) -> timedelta:
+        """Count a failed login; returns the delay it now costs this account and address."""
+        moment = now()
+        account, address = account[:200], address[:100]
+        with self.connect(write=True) as db:
+            row = db.execute(
+                "SELECT failures, last_failure FROM login_throttle"
+                " WHERE account = ? AND address = ?",
+                (account, address),
+            ).fetchone()
+            recent = row is not None and (
+                moment - datetime.fromisoformat(row["last_failure"]) < FORGET_AFTER
+            )
+            failures = int(row["failures"]) + 1 if recent else 1
+            delay = failure_delay(failures)
+            db.execute(
+                "INSERT INTO login_throttle (account, address, failures, last_failure,"
+                " blocked_until) VALUES (?, ?, ?, ?, ?) ON CONFLICT (account, address)"
+                " DO UPDATE SET failures = excluded.failures,"
+                " last_failure = excluded.last_failure, blocked_until = excluded.blocked_until",
+                (account, address, failures, iso(moment), iso(moment + delay)),
+            )
+            _count_attempt(db, moment, account, address, "failed", reason)
+        return delay
+
+    def login_refused(self, account: str, address: str, kind: str) -> None:
+        """Count a login refused before its password was looked at (throttled, rate limited)."""
+        with self.connect(write=True) as db:
+            _count_attempt(db, now(), account[:200], address[:100], kind, "")
+
+    def login_succeeded(self, account: str, address: str) -> None:
+        """A successful login forgets the failures of this account from this address."""
+        with self.connect(write=True) as db:
+            db.execute(
+                "DELETE FROM login_throttle WHERE account = ? AND address = ?",
+                (account[:200], address[:100]),
+            )
+
+    def login_attempts(
+        self, limit: int = 200, account: str | None = None, kind: str | None = None
+    ) -> list[LoginAttempts]:
+        """The latest counted login failures first, optionally of one account or kind."""
+        clauses, params = [], []
+        if account is not None:
+            clauses.append("account = ?")
+            params.append(account)
+        if kind is not None:
+            clauses.append("kind = ?")
+            params.append(kind)
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        with self.connect() as db:
+            rows = db.execute(
+                f"SELECT * FROM login_attempts {where} ORDER BY last_at DESC, rowid DESC LIMIT ?",
+                (*params, int(limit)),
+            ).fetchall()
+        return [LoginAttempts(**dict(row)) for row in rows]
+
+
+def _count_attempt(
+    db: sqlite3.Connection, moment: datetime, account: str, address: str, kind: str, reason: str
+) -> None:
+    """One more attempt in the row of this window, account, address and kind."""
+    if kind not in LOGIN_KINDS:
+        raise ValueError(f"unknown kind of login attempt {kind!r}")
+    key = (iso(window_start(moment)), account, address, kind)
+    row = db.execute(
+        "SELECT reasons FROM login_attempts"
+        " WHERE window_start = ? AND account = ? AND address = ? AND kind = ?",
+        key,
+    ).fetchone()
+    if row is None:
+        db.execute(
+            "INSERT INTO login_attempts (window_start, account, address, kind, attempts,"
+            " first_at, last_at, reasons) VALUES (?, ?, ?, ?, 1, ?, ?, ?)",
+            (*key, iso(moment), iso(moment), reason),
+        )
+        return
+    reasons = [part for part in row["reasons"].split(", ") if part]
+    if reason and reason not in reasons:
+        reasons.append(reason)
+    db.execute(
+        "UPDATE login_attempts SET attempts = attempts + 1, last_at = ?, reasons = ?"
+        " WHERE window_start = ? AND account = ? AND address = ? AND kind = ?",
+        (iso(moment), ", ".join(sorted(reasons)), *key),
+    )
 
 
 def _revoke_all(db: sqlite3.Connection, username: str) -> None:

@@ -9,7 +9,9 @@ change end it on the server, and it expires after `session_hours` (absolute) or
 from __future__ import annotations
 
 import logging
+import math
 import secrets
+import time
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -31,7 +33,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFError
 
-from dashboard.auth import passwords
+from dashboard.auth import callback_input, passwords, ratelimit
 from dashboard.auth.policy import (
     CALLBACK_ROUTE,
     LOGIN_PATH,
@@ -43,17 +45,18 @@ from dashboard.auth.policy import (
     role_level,
     route_role,
 )
-from dashboard.auth.store import User, get_store, now
+from dashboard.auth.store import User, get_store
 from dashboard.i18n import normalise_language, t
 from dashboard.settings import get_settings
 
 logger = logging.getLogger(__name__)
 
-# Per address (flask-limiter) and per account name (the audit log, shared by every
-# worker): failed logins beyond these wait. Unknown names are counted the same way.
+# Per address (flask-limiter, its counters shared by every worker: see ratelimit.py), and
+# per account and address (growing delays in the state store, see store.failure_delay).
+# Unknown names are counted the same way. No limit is per account alone: then anybody
+# could lock a colleague out by guessing wrong on purpose.
 LOGIN_RATE_LIMIT = "10 per minute;60 per hour"
-ACCOUNT_FAILURES = 5
-ACCOUNT_WINDOW = timedelta(minutes=15)
+ANY_ACCOUNT = "*"  # the account of attempts refused per address, before any name is read
 JSON_PREFIXES = ("/_dash-", "/api/", "/charts/")
 
 auth_pages = Blueprint("auth", __name__, template_folder="templates")
@@ -112,12 +115,14 @@ def _client_address() -> str:
     return request.remote_addr or "unknown"
 
 
-def _render_login(lang: str, *, error: str | None, username: str = "", status: int = 200):
+def _render_login(
+    lang: str, *, error: str | None, username: str = "", status: int = 200, **values: object
+):
     body = render_template(
         "auth/login.html",
         lang=lang,
         t=t,
-        error=t(error, lang) if error else None,
+        error=t(error, lang, **values) if error else None,
         username=username,
         next_path=safe_next(request.values.get("next")),
         action=LOGIN_PATH,
@@ -141,12 +146,13 @@ def login_submit() -> Any:
     typed = request.form.get("username", "")[:200]
     password = request.form.get("password", "")[:1024]
     name = passwords.normalise_username(typed)
+    address = _client_address()
     store = get_store()
-    recent = store.count_events_since("auth.login_failed", name, now() - ACCOUNT_WINDOW)
-    if recent >= ACCOUNT_FAILURES:
+    wait = store.login_wait(name, address)
+    if wait > timedelta(0):
         passwords.verify_password(None, password)  # the same work as any other answer
-        store.record_event("anonymous", "auth.login_throttled", name, {"ip": _client_address()})
-        return _render_login(lang, error="auth.throttled", username=typed, status=429)
+        store.login_refused(name, address, "throttled")
+        return _throttled(lang, wait, username=typed)
 
     valid_name = bool(passwords.USERNAME_PATTERN.match(name))
     stored = store.password_hash(name) if valid_name else None
@@ -154,9 +160,7 @@ def login_submit() -> Any:
     user = store.get_user(name) if matches else None
     if not matches or user is None or not user.active:
         reason = "unknown user" if stored is None else ("disabled" if matches else "password")
-        store.record_event(
-            "anonymous", "auth.login_failed", name, {"ip": _client_address(), "reason": reason}
-        )
+        store.login_failed(name, address, reason)
         return _render_login(lang, error="auth.failed", username=typed)
 
     assert stored is not None
@@ -168,7 +172,8 @@ def login_submit() -> Any:
     session.clear()  # a new session on login: nothing from before (fixation) survives
     session.permanent = True
     login_user(StaffUser(user, token))
-    store.record_event(name, "auth.login", name, {"ip": _client_address(), "role": user.role})
+    store.login_succeeded(name, address)
+    store.record_event(name, "auth.login", name, {"ip": address, "role": user.role})
     return redirect(safe_next(request.form.get("next")))
 
 
@@ -195,12 +200,23 @@ def logout_submit() -> Any:
     return redirect(_with_lang("/", lang))
 
 
-@auth_pages.errorhandler(RateLimitExceeded)
-def _too_many(_error: RateLimitExceeded) -> Any:
-    get_store().record_event(
-        "anonymous", "auth.login_rate_limited", _client_address(), {"path": request.path}
+def _throttled(lang: str, wait: timedelta, username: str = "") -> Any:
+    """429 with the wait in words and in Retry-After."""
+    seconds = max(1, math.ceil(wait.total_seconds()))
+    body, status = _render_login(
+        lang, error="auth.throttled_for", username=username, status=429, seconds=seconds
     )
-    return _render_login(_lang(), error="auth.throttled", status=429)
+    return body, status, {"Retry-After": str(seconds)}
+
+
+@auth_pages.errorhandler(RateLimitExceeded)
+def _too_many(error: RateLimitExceeded) -> Any:
+    typed = request.form.get("username", "")[:200]
+    # The limit is per address, so are its counts: a flood of made-up names is one row.
+    get_store().login_refused(ANY_ACCOUNT, _client_address(), "rate_limited")
+    current = limiter.current_limit
+    wait = current.reset_at - time.time() if current is not None else error.limit.limit.get_expiry()
+    return _throttled(_lang(), timedelta(seconds=wait), username=typed)
 
 
 @auth_pages.errorhandler(CSRFError)
@@ -226,6 +242,7 @@ def authorize() -> Any:
         return None
     path = normalise_path(request.path)
     needed = route_role(request.method, request.path)
+    refusal: Response | None = None  # for a caller who may run the callback at all
     if path == CALLBACK_ROUTE and request.method == "POST":
         body = request.get_json(silent=True)
         if not isinstance(body, dict) or not isinstance(body.get("output"), str):
@@ -234,13 +251,18 @@ def authorize() -> Any:
         if definition is None:
             return _json_error(404, "no such callback")
         needed = highest([needed, callback_role(definition, body)])
-        if role_level(needed) >= role_level("editor"):
+        problem = callback_input.body_problem(body, definition)
+        if "callback" not in definition:  # a clientside callback: it runs in the browser
+            refusal = _json_error(404, "no such server callback")
+        elif problem is not None:
+            refusal = _json_error(400, f"malformed callback request: {problem}")
+        elif role_level(needed) >= role_level("editor"):
             g.dms_audit_callback = body["output"]
     from dashboard.auth import current_role, current_username
 
     role = current_role()
     if has_role(role, needed):
-        return None
+        return refusal
     if role == "public":
         if _wants_json(request.path):
             return _json_error(401, "login required")
@@ -279,7 +301,10 @@ def init_app(dash_app: Any) -> None:
     passwords.warm_up()
     login_manager.session_protection = "basic"
     login_manager.init_app(server)
-    server.config.setdefault("RATELIMIT_STORAGE_URI", settings.ratelimit_storage_uri)
+    server.config.setdefault(
+        "RATELIMIT_STORAGE_URI",
+        settings.ratelimit_storage_uri or ratelimit.storage_uri(settings.state_dir),
+    )
     limiter.init_app(server)
     server.register_blueprint(auth_pages)
     # After Dash's own set-up hooks (they register the pages router callback), before

@@ -1,7 +1,10 @@
 """Staff page /auditimi (admins): every import, entry, undo and user change, newest first.
 
 Merges the auth store's audit events with the import journal and the entries journal, so
-a change made from the command line (which writes only the journal) shows too.
+a change made from the command line (which writes only the journal) shows too. Failed
+logins come from their own counts (one row per account, address and window) and are
+fetched with their own limit: however many strangers guess, the staff's events stay.
+`?kind=staff` or `?kind=logins` shows one kind only.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ dash.register_page(__name__, path="/auditimi", name="audit", title="Auditimi –
 auth.require_role_for_outputs("auditimi-", "admin")
 
 LIMIT = 500
+KINDS = ("all", "staff", "logins")  # "staff": audit log and journals; "logins": failures
 
 
 class AuditRow(NamedTuple):
@@ -32,10 +36,40 @@ class AuditRow(NamedTuple):
     action: str
     target: str
     detail: str
-    origin: str  # "audit", "imports" or "entries"
+    origin: str  # "audit", "imports", "entries" or "logins"
 
 
-def audit_rows(limit: int = LIMIT) -> list[AuditRow]:
+def normalise_kind(kind: object) -> str:
+    """One of KINDS; anything else shows everything."""
+    return kind if isinstance(kind, str) and kind in KINDS else "all"
+
+
+def audit_rows(limit: int = LIMIT, kind: str = "all") -> list[AuditRow]:
+    """The rows of a kind, newest first; each kind keeps its own `limit` latest rows."""
+    rows = staff_rows(limit) if kind in ("all", "staff") else []
+    if kind in ("all", "logins"):
+        rows += login_rows(limit)
+    rows.sort(key=lambda row: row.time, reverse=True)
+    return rows
+
+
+def login_rows(limit: int = LIMIT) -> list[AuditRow]:
+    """Failed and refused logins, one row per account, address, kind and window."""
+    return [
+        AuditRow(
+            attempts.last_at,
+            "anonymous",
+            f"auth.login_{attempts.kind}",
+            attempts.account,
+            f"{attempts.attempts} × {attempts.address}, {attempts.first_at} – {attempts.last_at}"
+            + (f"; {attempts.reasons}" if attempts.reasons else ""),
+            "logins",
+        )
+        for attempts in get_store().login_attempts(limit=limit)
+    ]
+
+
+def staff_rows(limit: int = LIMIT) -> list[AuditRow]:
     """Events from the audit log and both journals, newest first."""
     settings = get_settings()
     rows = [
@@ -92,10 +126,10 @@ def audit_rows(limit: int = LIMIT) -> list[AuditRow]:
     return rows[:limit]
 
 
-def audit_table(lang: str, action_filter: str | None = None) -> Any:
-    """The audit rows as a table of plain text."""
-    rows = audit_rows()
-    if action_filter:
+def audit_table(lang: str, action_filter: str | None = None, kind: str = "all") -> Any:
+    """The audit rows of a kind as a table of plain text."""
+    rows = audit_rows(kind=normalise_kind(kind))
+    if isinstance(action_filter, str) and action_filter:
         rows = [row for row in rows if action_filter.lower() in row.action.lower()]
     if not rows:
         return html.P(t("audit.empty", lang), className="text-muted")
@@ -118,23 +152,40 @@ def audit_table(lang: str, action_filter: str | None = None) -> Any:
     return dbc.Table([header, body], size="sm", striped=True, responsive=True)
 
 
-def layout(lang: str | None = None, **_query: Any) -> html.Div:
-    """The audit log, newest first, with a filter on the action."""
+def layout(lang: str | None = None, kind: str | None = None, **_query: Any) -> html.Div:
+    """The audit log, newest first, with a choice of kind and a filter on the action."""
     lang = normalise_language(lang)
+    kind = normalise_kind(kind)
     return html.Div(
         [
             dcc.Store(id="auditimi-lang", data=lang),
             html.H1(t("audit.title", lang)),
             html.P(t("audit.lead", lang)),
-            dbc.Input(
-                id="auditimi-filter",
-                type="search",
-                placeholder=t("audit.filter", lang),
-                className="mb-2",
-                style={"maxWidth": "24rem"},
-                debounce=True,
+            html.Div(
+                [
+                    html.Label(
+                        t("audit.kind", lang), htmlFor="auditimi-kind", className="visually-hidden"
+                    ),
+                    dbc.Select(
+                        id="auditimi-kind",
+                        options=[
+                            {"label": t(f"audit.kind_{option}", lang), "value": option}
+                            for option in KINDS
+                        ],
+                        value=kind,
+                        style={"maxWidth": "18rem"},
+                    ),
+                    dbc.Input(
+                        id="auditimi-filter",
+                        type="search",
+                        placeholder=t("audit.filter", lang),
+                        style={"maxWidth": "24rem"},
+                        debounce=True,
+                    ),
+                ],
+                className="d-flex flex-wrap gap-2 mb-2",
             ),
-            html.Div(id="auditimi-table", children=audit_table(lang)),
+            html.Div(id="auditimi-table", children=audit_table(lang, kind=kind)),
         ],
         className="container py-3",
     )
@@ -143,9 +194,10 @@ def layout(lang: str | None = None, **_query: Any) -> html.Div:
 @callback(
     Output("auditimi-table", "children"),
     Input("auditimi-filter", "value"),
+    Input("auditimi-kind", "value"),
     State("auditimi-lang", "data"),
     prevent_initial_call=True,
 )
-def filter_audit(action_filter, lang):
-    """Show only the events whose action contains the text."""
-    return audit_table(normalise_language(lang), action_filter)
+def filter_audit(action_filter, kind, lang):
+    """Show only the events of a kind whose action contains the text."""
+    return audit_table(normalise_language(lang), action_filter, normalise_kind(kind))

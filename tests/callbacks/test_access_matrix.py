@@ -102,6 +102,8 @@ def callback_cases(app) -> list[tuple[str, str]]:
     """Every server-side callback: (its output key, the role it should need)."""
     cases = []
     for key, definition in app.callback_map.items():
+        if "callback" not in definition:  # clientside: runs in the browser, never here
+            continue
         components = [policy.component_key(c) for c in policy.callback_components(definition)]
         needed = policy.highest(
             role

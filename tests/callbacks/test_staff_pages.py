@@ -174,7 +174,10 @@ def test_the_upload_callback_needs_an_editor(client_for, csrf_token):
 
 def test_the_audit_callback_needs_an_admin(client_for, csrf_token):
     output = "auditimi-table.children"
-    inputs = [{"id": "auditimi-filter", "property": "value", "value": "import"}]
+    inputs = [
+        {"id": "auditimi-filter", "property": "value", "value": "import"},
+        {"id": "auditimi-kind", "property": "value", "value": "all"},
+    ]
     state = [{"id": "auditimi-lang", "property": "data", "value": "en"}]
     codes = [
         post(
