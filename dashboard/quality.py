@@ -41,8 +41,8 @@ class Finding:
 
     @property
     def finding_id(self) -> str:
-        """A stable id (rule, dataset, key, source): staff marks survive rebuilds."""
-        text = "\x1f".join((self.check, self.dataset, self.key, self.source))
+        """A stable id (rule, dataset, key, source, the other side): marks survive rebuilds."""
+        text = "\x1f".join((self.check, self.dataset, self.key, self.source, self.expected))
         return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
 
 
@@ -250,6 +250,17 @@ def check_printed_totals(tables: Tables, catalogue: dict[str, Dataset]) -> list[
                 message=f"{what}: the document prints {fmt(printed)}, the rows give "
                 f"{fmt(round(actual, 2))}{gap}",
                 source=total["source"],
+                rule_class=f"printed_total_{aggregate}",
+                params={
+                    "printed": printed,
+                    "rows": round(actual, 2),
+                    "column": "" if _is_missing(total["column_name"]) else total["column_name"],
+                    "denominator": ""
+                    if _is_missing(total["denominator"])
+                    else str(total["denominator"]),
+                    "condition": condition,
+                    "unknown": unknown_rows,
+                },
             )
         )
     return findings
@@ -286,6 +297,14 @@ def check_ratios(tables: Tables, catalogue: dict[str, Dataset]) -> list[Finding]
                     f"{config['numerator']} / {config['denominator']} = {fmt(float(numerator))} / "
                     f"{fmt(float(denominator))} = {computed:.1f}",
                     source=row["source"],
+                    params={
+                        "row": _row_key(row, dataset.key),
+                        "label": config["label"],
+                        "printed": float(printed),
+                        "numerator": float(numerator),
+                        "denominator": float(denominator),
+                        "computed": round(computed, 1),
+                    },
                 )
             )
     return findings
@@ -328,6 +347,13 @@ def check_percentages(tables: Tables, catalogue: dict[str, Dataset]) -> list[Fin
                         f"{round(consensus):,}, of which {fmt(float(percent[index]))}% is about "
                         f"{round(expected_value):,}",
                         source=str(group_value),
+                        params={
+                            "value": float(value[index]),
+                            "percent": float(percent[index]),
+                            "implied": round(float(implied[index])),
+                            "consensus": round(consensus),
+                            "expected": round(expected_value),
+                        },
                     )
                 )
             share_sum = float(percent.sum())
@@ -342,6 +368,7 @@ def check_percentages(tables: Tables, catalogue: dict[str, Dataset]) -> list[Fin
                         severity="warning",
                         message=f"the printed percentages add up to {share_sum:.2f}%",
                         source=str(group_value),
+                        params={"sum": round(share_sum, 2)},
                     )
                 )
     return findings
@@ -401,6 +428,15 @@ def check_same_measure(tables: Tables, catalogue: dict[str, Dataset]) -> list[Fi
                     f"«{first['source']}» ({first['dataset']}), {fmt(other['value'])} in "
                     f"«{other['source']}» ({other['dataset']})",
                     source=other["source"],
+                    params={
+                        "measure": measure,
+                        "scope": scope,
+                        "period": str(period),
+                        "value": first["value"],
+                        "other": other["value"],
+                        "source": str(first["source"]),
+                        "other_source": str(other["source"]),
+                    },
                 )
             )
     return findings
@@ -444,6 +480,14 @@ def check_parts_of_measure(tables: Tables, catalogue: dict[str, Dataset]) -> lis
                         f"{config['column']} for {period}, but {sources} state "
                         f"{fmt(stated_value)}",
                         source=part_source,
+                        params={
+                            "rows": len(group),
+                            "parts": parts_sum,
+                            "column": config["column"],
+                            "period": period,
+                            "stated": stated_value,
+                            "sources": sources,
+                        },
                     )
                 )
     return findings
@@ -494,6 +538,17 @@ def check_categories(tables: Tables, catalogue: dict[str, Dataset]) -> list[Find
                         f"for {total['period']} is {fmt(float(total['value']))} "
                         f"(«{total['source']}»)",
                         source=parts["source"].iloc[0],
+                        rule_class="categories_vs_total" + ("" if period_known else "_undated"),
+                        params={
+                            "categories": [
+                                [str(c), float(v)]
+                                for c, v in zip(parts[config["column"]], values, strict=True)
+                            ],
+                            "parts": parts_sum,
+                            "total": float(total["value"]),
+                            "period": str(total["period"]),
+                            "source": str(total["source"]),
+                        },
                     )
                 )
     return findings
@@ -526,6 +581,7 @@ def check_missing(tables: Tables, catalogue: dict[str, Dataset]) -> list[Finding
                         severity="info",
                         message=f"{column} is not given" + (f" ({printed})" if printed else ""),
                         source=row["source"],
+                        params={"column": column, "printed": f" ({printed})" if printed else ""},
                     )
                 )
     return findings
@@ -570,6 +626,8 @@ def check_dated_after_document(tables: Tables, catalogue: dict[str, Dataset]) ->
                     f"{document_day}: "
                     + ("planned, not observed" if after else f"{year} was not over yet"),
                     source=source,
+                    rule_class="reported_planned" if after else "reported_year_not_over",
+                    params={"count": len(group), "year": int(year), "date": str(document_day)},
                 )
             )
     return findings
@@ -635,6 +693,21 @@ def check_same_text(tables: Tables, catalogue: dict[str, Dataset]) -> list[Findi
                         f"{codes[0]} and as {other_code} with different {config['value']} "
                         f"in {len(differing)} place(s)",
                         source=str(other["source"].iloc[0]),
+                        params={
+                            "label": str(first[config["text"]].iloc[0])[:100],
+                            "code": str(codes[0]),
+                            "other_code": str(other_code),
+                            "field": config["value"],
+                            "pairs": [
+                                [w, float(a), float(b)]
+                                for w, a, b in zip(
+                                    where,
+                                    differing["_value"],
+                                    differing["_value_other"],
+                                    strict=True,
+                                )
+                            ],
+                        },
                     )
                 )
     return findings
@@ -670,6 +743,14 @@ def check_across_sources(tables: Tables, catalogue: dict[str, Dataset]) -> list[
                         f"{fmt(float(values[group.index[0]]))} in «{first['source']}», "
                         f"{fmt(float(values[index]))} in «{row['source']}»",
                         source=row["source"],
+                        params={
+                            "row": _row_key(row, key),
+                            "field": config["value"],
+                            "value": float(values[group.index[0]]),
+                            "other": float(values[index]),
+                            "source": str(first["source"]),
+                            "other_source": str(row["source"]),
+                        },
                     )
                 )
     return findings
@@ -886,7 +967,8 @@ def check_range_gaps(tables: Tables, catalogue: dict[str, Dataset]) -> list[Find
                             params={
                                 "low": low,
                                 "high": high,
-                                "classes": listed,
+                                "label": config.get("label", "classes"),
+                                "classes": [[a, b] for a, b in sorted(ranges)],
                                 "sum": round(share_sum, 2),
                             },
                         )
@@ -917,6 +999,7 @@ def check_dated_later(tables: Tables, catalogue: dict[str, Dataset]) -> list[Fin
                     source=row["source"],
                     rule_class="dated_after_table",
                     params={
+                        "measure": row["measure"],
                         "value": row["value"],
                         "period": str(row["period"]),
                         "table": table_year,
@@ -943,6 +1026,7 @@ def check_dated_later(tables: Tables, catalogue: dict[str, Dataset]) -> list[Fin
                     source=later["source"],
                     rule_class="same_figure_two_years",
                     params={
+                        "measure": measure,
                         "value": value,
                         "period": str(later["period"]),
                         "other_period": str(earliest["period"]),
@@ -984,6 +1068,7 @@ def check_undated(tables: Tables, catalogue: dict[str, Dataset]) -> list[Finding
                     source=row["source"],
                     rule_class="undated_repeats",
                     params={
+                        "measure": row["measure"],
                         "value": row["value"],
                         "other_period": str(match["period"]),
                         "other_source": str(match["source"]),
@@ -1007,7 +1092,16 @@ def check_undated(tables: Tables, catalogue: dict[str, Dataset]) -> list[Finding
                 f"matches none of the dated figures: {listed}",
                 source=row["source"],
                 rule_class="undated_differs",
-                params={"value": row["value"], "others": listed},
+                params={
+                    "measure": row["measure"],
+                    "value": row["value"],
+                    "listed": [
+                        [float(v), str(p), str(src)]
+                        for v, p, src in zip(
+                            same["value"], same["period"], same["source"], strict=True
+                        )
+                    ],
+                },
             )
         )
     return findings
@@ -1040,7 +1134,18 @@ def check_many_places(tables: Tables, catalogue: dict[str, Dataset]) -> list[Fin
                 message=f"{measure} of {scope} is stated in {len(places)} places: {listed}",
                 source=str(places["source"].iloc[-1]),
                 rule_class="many_places_differ" if distinct > 1 else "many_places_agree",
-                params={"places": len(places), "figures": distinct, "listed": listed},
+                params={
+                    "places": len(places),
+                    "figures": distinct,
+                    "measure": measure,
+                    "scope": scope,
+                    "listed": [
+                        [float(v), None if _is_missing(p) else str(p), str(src)]
+                        for v, p, src in zip(
+                            places["value"], places["period"], places["source"], strict=True
+                        )
+                    ],
+                },
             )
         )
     return findings
@@ -1160,3 +1265,50 @@ def write_findings(con: duckdb.DuckDBPyConnection, catalogue: dict[str, Dataset]
     con.execute("CREATE OR REPLACE TABLE data_quality AS SELECT * FROM findings_frame")
     con.unregister("findings_frame")
     return len(findings)
+
+
+# --- the public summary --------------------------------------------------------------------
+
+MARK_VALUES: tuple[str, ...] = ("accepted", "corrected", "open")
+
+
+def contradiction_summary(findings: pd.DataFrame, marks: pd.DataFrame | None = None) -> dict:
+    """What the documents contradict and what staff decided, in counts only.
+
+    A pure function of the findings table (check, severity, source, finding_id) and the
+    marks in force (target = finding id, value): it reads no figure of any dataset, so
+    it can run on the published database as it is.
+    """
+    marked = (
+        dict(zip(marks["target"], marks["value"], strict=True))
+        if marks is not None and not marks.empty
+        else {}
+    )
+    frame = findings.assign(
+        mark=findings["finding_id"].map(lambda i: marked.get(i)),
+        document=findings["source"].map(lambda s: document_of(str(s))),
+    )
+    severities = frame["severity"].value_counts()
+    mark_counts = frame["mark"].value_counts()
+    documents = []
+    for document, group in frame.groupby("document", sort=False):
+        documents.append(
+            {
+                "document": document,
+                "findings": len(group),
+                "errors": int((group["severity"] == "error").sum()),
+                "decided": int(group["mark"].isin(["accepted", "corrected"]).sum()),
+            }
+        )
+    documents.sort(key=lambda d: (-d["errors"], -d["findings"], d["document"]))
+    reviewed = int(frame["mark"].notna().sum())
+    return {
+        "findings": len(frame),
+        "errors": int(severities.get("error", 0)),
+        "warnings": int(severities.get("warning", 0)),
+        "info": int(severities.get("info", 0)),
+        "reviewed": reviewed,
+        **{mark: int(mark_counts.get(mark, 0)) for mark in MARK_VALUES},
+        "unreviewed": len(frame) - reviewed,
+        "documents": documents,
+    }

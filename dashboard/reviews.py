@@ -161,15 +161,15 @@ def validate(kind: str, target: str, value: str, note: str) -> tuple[str, str, s
     value = (value or "").strip()
     note = (note or "").strip()
     if kind not in KINDS:
-        raise DecisionRefused("review.error.kind", value=kind[:40])
+        raise DecisionRefused("quality.error.kind", value=kind[:40])
     if not target or len(target) > MAX_TARGET:
-        raise DecisionRefused("review.error.target")
+        raise DecisionRefused("quality.error.target")
     if value not in KINDS[kind]:
         raise DecisionRefused(
-            "review.error.value", value=value[:40], expected=", ".join(KINDS[kind])
+            "quality.error.value", value=value[:40], expected=", ".join(KINDS[kind])
         )
     if not note:
-        raise DecisionRefused("review.error.note")
+        raise DecisionRefused("quality.error.note")
     return kind, target, value, note[:MAX_TEXT]
 
 
