@@ -25,6 +25,7 @@ from dashboard import auth, entries
 from dashboard.build import BuildError
 from dashboard.i18n import format_number, normalise_language, t
 from dashboard.ingest import importer
+from dashboard.pages._plan_decisions import decisions_form
 from dashboard.settings import get_settings
 
 dash.register_page(__name__, path="/ngarkimi", name="upload", title="Ngarkimi – stafi")
@@ -169,6 +170,7 @@ def layout(lang: str | None = None, **_query: Any) -> html.Div:
                 style={"maxWidth": "24rem"},
             ),
             html.Div(id="ngarkimi-history", children=history_table(lang)),
+            decisions_form(lang),
         ],
         className="container py-3",
     )

@@ -9,19 +9,19 @@ import pytest
 
 from dashboard.plan_status import (
     ACHIEVED,
-    PlanDecisions,
-    inferred_direction,
-    plan_period,
-    resolve_direction,
-    table_readings,
     AT_RISK,
     NO_DATA,
     OFF_TRACK,
     ON_TRACK,
+    PlanDecisions,
     indicator_status,
     indicator_statuses,
+    inferred_direction,
     is_observed,
+    plan_period,
     progress_toward,
+    resolve_direction,
+    table_readings,
 )
 
 DOCUMENT = date(2024, 11, 26)
