@@ -63,7 +63,7 @@ def _indicator_options(lang: str) -> list[dict[str, str]]:
 
 def disagreeing_tables() -> list[Any]:
     """The indicator tables whose years disagree with the plan or the other tables."""
-    database = get_database()
+    database = get_database(get_settings())
     indicators = database.query("plan_indicator_list")
     values = database.query("plan_indicator_values_by_year")
     return [table for table in table_readings(indicators, values) if table.disagrees]
@@ -211,7 +211,7 @@ def decisions_form(lang: str | None = None) -> html.Div:
 
 def _valid_targets(kind: str) -> set[str]:
     if kind == "direction":
-        indicators = get_database().query("plan_indicator_list")
+        indicators = get_database(get_settings()).query("plan_indicator_list")
         return set(indicators.loc[indicators["unit"].isin(["count", "binary"]), "indicator_code"])
     return {table.table for table in disagreeing_tables()}
 

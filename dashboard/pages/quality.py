@@ -335,7 +335,7 @@ def mark_form(findings: pd.DataFrame, lang: str) -> html.Div:
 
 
 def _data() -> tuple[pd.DataFrame, pd.DataFrame]:
-    database = get_database()
+    database = get_database(get_settings())
     findings = database.query("data_quality_findings")
     marks = _marks(database.query("staff_decisions_in_force"))
     return findings, marks
@@ -390,7 +390,9 @@ def save_mark(_save, finding_id, mark, note, lang):
     lang = normalise_language(lang)
     user = auth.current_username() or "unknown"
     try:
-        if finding_id not in set(get_database().query("data_quality_findings")["finding_id"]):
+        if finding_id not in set(
+            get_database(get_settings()).query("data_quality_findings")["finding_id"]
+        ):
             raise reviews.DecisionRefused("quality.error.target")
         decision = reviews.decide(
             get_settings(), "finding_mark", finding_id or "", mark or "", note or "", user
