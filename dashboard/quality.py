@@ -148,7 +148,21 @@ def labels_match(a: str, b: str) -> bool:
     return all(words_match(x, y) for x, y in zip(words_a, words_b, strict=True))
 
 
-def label_clusters(texts: list[str]) -> dict[str, int]:
+def label_qualifies(short: str, long: str) -> bool:
+    """The long label is the short one with a qualifier after it (same measure, said more).
+
+    "Numri i fëmijëve me aftësi të kufizuara" and "... të kufizuara që marrin shërbime
+    sociale": the short label's words (at least three) begin the long one.
+    """
+    words_short, words_long = label_words(short), label_words(long)
+    if len(words_short) < 3 or len(words_short) >= len(words_long):
+        return False
+    return all(
+        words_match(x, y) for x, y in zip(words_short, words_long[: len(words_short)], strict=True)
+    )
+
+
+def label_clusters(texts: list[str], qualified: bool = False) -> dict[str, int]:
     """Group labels that match (transitively): label -> cluster number."""
     unique = list(dict.fromkeys(texts))
     parent = list(range(len(unique)))
@@ -161,7 +175,11 @@ def label_clusters(texts: list[str]) -> dict[str, int]:
 
     for i, a in enumerate(unique):
         for j in range(i + 1, len(unique)):
-            if root(i) != root(j) and labels_match(a, unique[j]):
+            b = unique[j]
+            same = labels_match(a, b) or (
+                qualified and (label_qualifies(a, b) or label_qualifies(b, a))
+            )
+            if root(i) != root(j) and same:
                 parent[root(j)] = root(i)
     return {text: root(i) for i, text in enumerate(unique)}
 
@@ -644,7 +662,9 @@ def check_same_text(tables: Tables, catalogue: dict[str, Dataset]) -> list[Findi
         if "join" in config:
             labels = tables[config["join"]["dataset"]][[config["join"]["on"], config["text"]]]
             rows = rows.merge(labels, on=config["join"]["on"], how="left")
-        clusters = label_clusters(rows[config["text"]].astype(str).tolist())
+        clusters = label_clusters(
+            rows[config["text"]].astype(str).tolist(), qualified=bool(config.get("qualified"))
+        )
         rows["_label"] = [clusters[str(text)] for text in rows[config["text"]]]
         rows["_value"] = pd.to_numeric(rows[config["value"]], errors="coerce")
         by = config.get("by", [])
@@ -1151,6 +1171,53 @@ def check_many_places(tables: Tables, catalogue: dict[str, Dataset]) -> list[Fin
     return findings
 
 
+def check_many_labels(tables: Tables, catalogue: dict[str, Dataset]) -> list[Finding]:
+    """One measure printed under three or more labels that match (or qualify one another)."""
+    findings: list[Finding] = []
+    for name, dataset in catalogue.items():
+        config = dataset.checks.get("many_places")
+        if not config or name not in tables:
+            continue
+        rows = tables[name]
+        texts = rows[config["text"]].astype(str).tolist()
+        clusters = label_clusters(texts, qualified=True)
+        rows = rows.assign(_cluster=[clusters[text] for text in texts])
+        for _, group in rows.groupby("_cluster"):
+            if group[config["key"]].nunique() < 3:
+                continue
+            values = pd.to_numeric(group[config["value"]], errors="coerce")
+            listed = [
+                [float(v) if not _is_missing(v) else None, str(code), str(source)]
+                for v, code, source in zip(
+                    values, group[config["key"]], group["source"], strict=True
+                )
+            ]
+            distinct = values.dropna().nunique()
+            codes = ", ".join(str(c) for c in group[config["key"]])
+            findings.append(
+                Finding(
+                    check="many_places",
+                    dataset=name,
+                    key=f"{config['key']} {codes}",
+                    expected="one measure, one place",
+                    found=f"{len(group)} places",
+                    severity="warning" if distinct > 1 else "info",
+                    message=f"«{str(group[config['text']].iloc[0])[:100]}» is one measure "
+                    f"printed in {len(group)} places ({codes}); {config['value']}: "
+                    + "; ".join(f"{c} {fmt(v)}" for v, c, _ in listed),
+                    source=str(group["source"].iloc[-1]),
+                    rule_class="many_labels",
+                    params={
+                        "label": str(group[config["text"]].iloc[0])[:100],
+                        "places": len(group),
+                        "field": config["value"],
+                        "listed": listed,
+                    },
+                )
+            )
+    return findings
+
+
 def check_table_years(tables: Tables, catalogue: dict[str, Dataset]) -> list[Finding]:
     """Indicator tables whose years disagree with the plan's period or with the other tables."""
     findings: list[Finding] = []
@@ -1212,6 +1279,7 @@ RULES: tuple[Rule, ...] = (
     check_dated_later,
     check_undated,
     check_many_places,
+    check_many_labels,
     check_table_years,
     check_dated_after_document,
     check_missing,

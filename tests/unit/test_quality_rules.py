@@ -387,3 +387,45 @@ def test_finding_ids_are_stable_and_distinct():
     again = quality.Finding("a", "d", "k", "1", "3", "error", "other words", "S")
     other_side = quality.Finding("a", "d", "k", "5", "2", "error", "m", "S")
     assert one.finding_id == again.finding_id != other_side.finding_id
+
+
+def test_one_indicator_printed_under_three_labels():
+    frame = pd.DataFrame(
+        {
+            "code": ["1.1.a", "1.3.a", "4.3.c", "4.3.a"],
+            "text": [
+                "Numri i fëmijëve me aftësi të kufizuara që marrin shërbime sociale",
+                "Numri i fëmijëve me aftësi të kufizuara që marrin shërbime sociale",
+                "Numri i fëmijëve me aftësi të kufizuara",  # the same, without its qualifier
+                "Numri i fëmijëve të braktisur",
+            ],
+            "baseline": [182.0, 182.0, 182.0, 0.0],
+            "source": ["O1.1", "O1.3", "O4.3", "O4.3"],
+        }
+    )
+    spec = dataset(
+        "ind",
+        ["code"],
+        {"many_places": {"text": "text", "key": "code", "value": "baseline"}},
+        list(frame.columns),
+    )
+    [finding] = quality.check_many_labels({"ind": frame}, {"ind": spec})
+    assert finding.key == "code 1.1.a, 1.3.a, 4.3.c" and finding.severity == "info"
+    assert [code for _, code, _ in finding.params["listed"]] == ["1.1.a", "1.3.a", "4.3.c"]
+    assert quality.check_many_labels({"ind": frame.iloc[[0, 2, 3]]}, {"ind": spec}) == []
+
+
+@pytest.mark.parametrize(
+    ("short", "long", "expected"),
+    [
+        (
+            "Numri i fëmijëve me aftësi të kufizuara",
+            "Numri i fëmijëve me aftësi të kufizuara që marrin",
+            True,
+        ),
+        ("Numri i fëmijëve", "Numri i fëmijëve me aftësi të kufizuara", False),  # too short
+        ("Numri i fëmijëve të braktisur", "Numri i fëmijëve të keqtrajtuar në familje", False),
+    ],
+)
+def test_a_label_with_a_qualifier(short, long, expected):
+    assert quality.label_qualifies(short, long) is expected
