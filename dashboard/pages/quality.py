@@ -357,9 +357,8 @@ def layout(lang: str | None = None, **_query: str) -> html.Div:
             summary_box(findings, marks, lang),
             html.P(
                 t(
-                    "quality.counts",
+                    "home.quality_detail",
                     lang,
-                    findings=format_number(len(findings), lang),
                     errors=format_number(int(counts.get("error", 0)), lang),
                     warnings=format_number(int(counts.get("warning", 0)), lang),
                     info=format_number(int(counts.get("info", 0)), lang),
