@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from dashboard import quality
 from tests.unit.test_quality import dataset
 
+DATA = Path(__file__).resolve().parents[2] / "data"
 TOTAL_COLUMNS = [
     "dataset",
     "aggregate",
@@ -429,3 +431,29 @@ def test_one_indicator_printed_under_three_labels():
 )
 def test_a_label_with_a_qualifier(short, long, expected):
     assert quality.label_qualifies(short, long) is expected
+
+
+def test_labels_matched_in_the_plan_come_from_different_objectives(database):
+    """A table never prints one indicator twice: matches inside one objective are false."""
+    indicators = database.query("plan_indicator_list")
+    texts = indicators["indicator_text"].astype(str).tolist()
+    clusters = quality.label_clusters(texts, qualified=True)
+    grouped = indicators.assign(cluster=[clusters[text] for text in texts]).groupby("cluster")
+    matched = [group for _, group in grouped if len(group) > 1]
+    assert len(matched) >= 7  # 1.1.a-g are printed again under Obj 1.3
+    for group in matched:
+        assert group["objective_code"].is_unique, list(group["indicator_code"])
+
+
+def test_profile_figures_the_document_gives_no_year_have_none():
+    frame = pd.read_csv(DATA / "municipality_profile.csv", dtype={"period": "string"})
+    undated = {
+        "share_islam_pct",
+        "share_catholic_pct",
+        "share_women_pct",
+        "share_men_pct",
+        "share_age_0_24_pct",
+        "share_age_25_45_pct",
+        "share_age_over_50_pct",
+    }
+    assert frame.loc[frame["measure"].isin(undated), "period"].isna().all()
