@@ -247,6 +247,7 @@ CONTRIBUTORS: tuple[str, ...] = (
     "dashboard.ingest.journal",
     "dashboard.demo",
     "dashboard.entries",  # reported results entered by staff, last so they win
+    "dashboard.reviews",  # staff decisions: indicator directions, table readings, finding marks
 )
 
 

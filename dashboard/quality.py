@@ -9,15 +9,18 @@ the `checks` section of each dataset in data/datasets.toml.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 import duckdb
 import pandas as pd
 
+from dashboard import plan_status
 from dashboard.catalog import Dataset
 
 
@@ -33,6 +36,29 @@ class Finding:
     severity: str  # "error" (figures contradict), "warning" (likely a slip), "info" (a gap)
     message: str
     source: str
+    rule_class: str = ""  # the class of contradiction; the check's name when empty
+    params: dict = field(default_factory=dict)  # the figures, for the sentence in each language
+
+    @property
+    def finding_id(self) -> str:
+        """A stable id (rule, dataset, key, source, the other side): marks survive rebuilds."""
+        text = "\x1f".join((self.check, self.dataset, self.key, self.source, self.expected))
+        return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
+
+
+FINDING_COLUMNS: tuple[str, ...] = (
+    "check",
+    "dataset",
+    "key",
+    "expected",
+    "found",
+    "severity",
+    "message",
+    "source",
+    "finding_id",
+    "rule_class",
+    "params",
+)
 
 
 Tables = dict[str, pd.DataFrame]
@@ -76,6 +102,86 @@ def normalise_text(text: str) -> str:
     folded = unicodedata.normalize("NFKD", text.lower())
     letters = "".join(ch for ch in folded if not unicodedata.combining(ch))
     return re.sub(r"[^a-z0-9]+", " ", letters).strip()
+
+
+def label_words(text: str) -> list[str]:
+    """The words of a label that carry its meaning: folded, without one- and two-letter words."""
+    return [word for word in normalise_text(text).split() if len(word) > 2]
+
+
+def _edit_distance(a: str, b: str) -> int:
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, 1):
+        current = [i]
+        for j, char_b in enumerate(b, 1):
+            current.append(
+                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b))
+            )
+        previous = current
+    return previous[-1]
+
+
+def words_match(a: str, b: str) -> bool:
+    """Two words are one: equal, one inflected form of the other, or a small misspelling.
+
+    Inflection: a common stem of at least 5 letters, endings of at most 3 letters
+    ("martesat"/"martese", "substanca"/"substance"); spelling: one letter off in words
+    of 5 or more letters ("lemoshe"/"lemshe"), two in words of 9 or more.
+    """
+    if a == b:
+        return True
+    stem = 0
+    while stem < min(len(a), len(b)) and a[stem] == b[stem]:
+        stem += 1
+    if stem >= 5 and max(len(a), len(b)) - stem <= 3:
+        return True
+    shortest = min(len(a), len(b))
+    allowed = 2 if shortest >= 9 else 1 if shortest >= 5 else 0
+    return allowed > 0 and _edit_distance(a, b) <= allowed
+
+
+def labels_match(a: str, b: str) -> bool:
+    """The same label printed twice, tolerating diacritics, case, spacing, inflection, typos."""
+    words_a, words_b = label_words(a), label_words(b)
+    if not words_a or len(words_a) != len(words_b):
+        return False
+    return all(words_match(x, y) for x, y in zip(words_a, words_b, strict=True))
+
+
+def label_qualifies(short: str, long: str) -> bool:
+    """The long label is the short one with a qualifier after it (same measure, said more).
+
+    "Numri i fëmijëve me aftësi të kufizuara" and "... të kufizuara që marrin shërbime
+    sociale": the short label's words (at least three) begin the long one.
+    """
+    words_short, words_long = label_words(short), label_words(long)
+    if len(words_short) < 3 or len(words_short) >= len(words_long):
+        return False
+    return all(
+        words_match(x, y) for x, y in zip(words_short, words_long[: len(words_short)], strict=True)
+    )
+
+
+def label_clusters(texts: list[str], qualified: bool = False) -> dict[str, int]:
+    """Group labels that match (transitively): label -> cluster number."""
+    unique = list(dict.fromkeys(texts))
+    parent = list(range(len(unique)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, a in enumerate(unique):
+        for j in range(i + 1, len(unique)):
+            b = unique[j]
+            same = labels_match(a, b) or (
+                qualified and (label_qualifies(a, b) or label_qualifies(b, a))
+            )
+            if root(i) != root(j) and same:
+                parent[root(j)] = root(i)
+    return {text: root(i) for i, text in enumerate(unique)}
 
 
 def _best_covered_point(intervals: list[tuple[float, float]], fallback: float) -> float:
@@ -162,6 +268,17 @@ def check_printed_totals(tables: Tables, catalogue: dict[str, Dataset]) -> list[
                 message=f"{what}: the document prints {fmt(printed)}, the rows give "
                 f"{fmt(round(actual, 2))}{gap}",
                 source=total["source"],
+                rule_class=f"printed_total_{aggregate}",
+                params={
+                    "printed": printed,
+                    "rows": round(actual, 2),
+                    "column": "" if _is_missing(total["column_name"]) else total["column_name"],
+                    "denominator": ""
+                    if _is_missing(total["denominator"])
+                    else str(total["denominator"]),
+                    "condition": condition,
+                    "unknown": unknown_rows,
+                },
             )
         )
     return findings
@@ -198,6 +315,14 @@ def check_ratios(tables: Tables, catalogue: dict[str, Dataset]) -> list[Finding]
                     f"{config['numerator']} / {config['denominator']} = {fmt(float(numerator))} / "
                     f"{fmt(float(denominator))} = {computed:.1f}",
                     source=row["source"],
+                    params={
+                        "row": _row_key(row, dataset.key),
+                        "label": config["label"],
+                        "printed": float(printed),
+                        "numerator": float(numerator),
+                        "denominator": float(denominator),
+                        "computed": round(computed, 1),
+                    },
                 )
             )
     return findings
@@ -240,6 +365,13 @@ def check_percentages(tables: Tables, catalogue: dict[str, Dataset]) -> list[Fin
                         f"{round(consensus):,}, of which {fmt(float(percent[index]))}% is about "
                         f"{round(expected_value):,}",
                         source=str(group_value),
+                        params={
+                            "value": float(value[index]),
+                            "percent": float(percent[index]),
+                            "implied": round(float(implied[index])),
+                            "consensus": round(consensus),
+                            "expected": round(expected_value),
+                        },
                     )
                 )
             share_sum = float(percent.sum())
@@ -254,6 +386,7 @@ def check_percentages(tables: Tables, catalogue: dict[str, Dataset]) -> list[Fin
                         severity="warning",
                         message=f"the printed percentages add up to {share_sum:.2f}%",
                         source=str(group_value),
+                        params={"sum": round(share_sum, 2)},
                     )
                 )
     return findings
@@ -313,6 +446,15 @@ def check_same_measure(tables: Tables, catalogue: dict[str, Dataset]) -> list[Fi
                     f"«{first['source']}» ({first['dataset']}), {fmt(other['value'])} in "
                     f"«{other['source']}» ({other['dataset']})",
                     source=other["source"],
+                    params={
+                        "measure": measure,
+                        "scope": scope,
+                        "period": str(period),
+                        "value": first["value"],
+                        "other": other["value"],
+                        "source": str(first["source"]),
+                        "other_source": str(other["source"]),
+                    },
                 )
             )
     return findings
@@ -356,6 +498,14 @@ def check_parts_of_measure(tables: Tables, catalogue: dict[str, Dataset]) -> lis
                         f"{config['column']} for {period}, but {sources} state "
                         f"{fmt(stated_value)}",
                         source=part_source,
+                        params={
+                            "rows": len(group),
+                            "parts": parts_sum,
+                            "column": config["column"],
+                            "period": period,
+                            "stated": stated_value,
+                            "sources": sources,
+                        },
                     )
                 )
     return findings
@@ -406,6 +556,17 @@ def check_categories(tables: Tables, catalogue: dict[str, Dataset]) -> list[Find
                         f"for {total['period']} is {fmt(float(total['value']))} "
                         f"(«{total['source']}»)",
                         source=parts["source"].iloc[0],
+                        rule_class="categories_vs_total" + ("" if period_known else "_undated"),
+                        params={
+                            "categories": [
+                                [str(c), float(v)]
+                                for c, v in zip(parts[config["column"]], values, strict=True)
+                            ],
+                            "parts": parts_sum,
+                            "total": float(total["value"]),
+                            "period": str(total["period"]),
+                            "source": str(total["source"]),
+                        },
                     )
                 )
     return findings
@@ -438,6 +599,7 @@ def check_missing(tables: Tables, catalogue: dict[str, Dataset]) -> list[Finding
                         severity="info",
                         message=f"{column} is not given" + (f" ({printed})" if printed else ""),
                         source=row["source"],
+                        params={"column": column, "printed": f" ({printed})" if printed else ""},
                     )
                 )
     return findings
@@ -482,6 +644,8 @@ def check_dated_after_document(tables: Tables, catalogue: dict[str, Dataset]) ->
                     f"{document_day}: "
                     + ("planned, not observed" if after else f"{year} was not over yet"),
                     source=source,
+                    rule_class="reported_planned" if after else "reported_year_not_over",
+                    params={"count": len(group), "year": int(year), "date": str(document_day)},
                 )
             )
     return findings
@@ -498,7 +662,10 @@ def check_same_text(tables: Tables, catalogue: dict[str, Dataset]) -> list[Findi
         if "join" in config:
             labels = tables[config["join"]["dataset"]][[config["join"]["on"], config["text"]]]
             rows = rows.merge(labels, on=config["join"]["on"], how="left")
-        rows["_label"] = rows[config["text"]].map(lambda text: normalise_text(str(text)))
+        clusters = label_clusters(
+            rows[config["text"]].astype(str).tolist(), qualified=bool(config.get("qualified"))
+        )
+        rows["_label"] = [clusters[str(text)] for text in rows[config["text"]]]
         rows["_value"] = pd.to_numeric(rows[config["value"]], errors="coerce")
         by = config.get("by", [])
         for _, group in rows.groupby("_label"):
@@ -546,6 +713,21 @@ def check_same_text(tables: Tables, catalogue: dict[str, Dataset]) -> list[Findi
                         f"{codes[0]} and as {other_code} with different {config['value']} "
                         f"in {len(differing)} place(s)",
                         source=str(other["source"].iloc[0]),
+                        params={
+                            "label": str(first[config["text"]].iloc[0])[:100],
+                            "code": str(codes[0]),
+                            "other_code": str(other_code),
+                            "field": config["value"],
+                            "pairs": [
+                                [w, float(a), float(b)]
+                                for w, a, b in zip(
+                                    where,
+                                    differing["_value"],
+                                    differing["_value_other"],
+                                    strict=True,
+                                )
+                            ],
+                        },
                     )
                 )
     return findings
@@ -581,20 +763,524 @@ def check_across_sources(tables: Tables, catalogue: dict[str, Dataset]) -> list[
                         f"{fmt(float(values[group.index[0]]))} in «{first['source']}», "
                         f"{fmt(float(values[index]))} in «{row['source']}»",
                         source=row["source"],
+                        params={
+                            "row": _row_key(row, key),
+                            "field": config["value"],
+                            "value": float(values[group.index[0]]),
+                            "other": float(values[index]),
+                            "source": str(first["source"]),
+                            "other_source": str(row["source"]),
+                        },
                     )
                 )
     return findings
 
 
+def _year_of(period: object) -> int | None:
+    """The year a period names ("2023-Q1" -> 2023), or None when undated."""
+    if _is_missing(period):
+        return None
+    match = re.match(r"^\s*((?:19|20)\d{2})", str(period))
+    return int(match.group(1)) if match else None
+
+
+def _source_year(source: str) -> int | None:
+    """The year a source names for its table or census ("Tabela 1 (ASK 2011)" -> 2011)."""
+    match = re.search(r"\((?:[^()]*\D)?((?:19|20)\d{2})\)", source)
+    return int(match.group(1)) if match else None
+
+
+def check_total_row_itself(tables: Tables, catalogue: dict[str, Dataset]) -> list[Finding]:
+    """A printed total row against itself: its ratio vs its own sums, its count vs its parts."""
+    findings: list[Finding] = []
+    totals = tables.get("printed_totals")
+    if totals is None:
+        return findings
+    for (dataset_name, source), row_totals in totals.groupby(["dataset", "source"]):
+        no_filter = row_totals["filter_column"].isna()
+        sums = {
+            str(r["column_name"]): float(r["value"])
+            for _, r in row_totals[no_filter & (row_totals["aggregate"] == "sum")].iterrows()
+        }
+        for _, ratio in row_totals[no_filter & (row_totals["aggregate"] == "ratio")].iterrows():
+            numerator, denominator = (
+                sums.get(str(ratio["column_name"])),
+                sums.get(str(ratio["denominator"])),
+            )
+            if numerator is None or not denominator:
+                continue
+            computed = numerator / denominator
+            printed = float(ratio["value"])
+            if abs(computed - printed) <= _rounding_tolerance(printed):
+                continue
+            findings.append(
+                Finding(
+                    check="total_row_itself",
+                    dataset=dataset_name,
+                    key=f"ratio {ratio['column_name']} / {ratio['denominator']} [total row]",
+                    expected=fmt(round(computed, 1)),
+                    found=fmt(printed),
+                    severity="warning",
+                    message=f"the total row prints {ratio['column_name']} / "
+                    f"{ratio['denominator']} = {fmt(printed)}, but its own totals give "
+                    f"{fmt(numerator)} / {fmt(denominator)} = {computed:.1f}",
+                    source=source,
+                    rule_class="total_row_ratio",
+                    params={
+                        "printed": printed,
+                        "numerator": numerator,
+                        "denominator": denominator,
+                        "computed": round(computed, 1),
+                    },
+                )
+            )
+        counts = row_totals[row_totals["aggregate"] == "count"]
+        whole = counts[counts["filter_column"].isna()]
+        for filter_column, parts in counts[counts["filter_value"].notna()].groupby("filter_column"):
+            for _, total in whole.iterrows():
+                parts_sum = float(parts["value"].sum())
+                if parts_sum == float(total["value"]):
+                    continue
+                listed = " + ".join(
+                    f"{v} {fmt(float(n))}"
+                    for v, n in zip(parts["filter_value"], parts["value"], strict=True)
+                )
+                findings.append(
+                    Finding(
+                        check="total_row_itself",
+                        dataset=dataset_name,
+                        key=f"count by {filter_column} [total row]",
+                        expected=fmt(float(total["value"])),
+                        found=fmt(parts_sum),
+                        severity="warning",
+                        message=f"the total row prints {fmt(float(total['value']))} rows in "
+                        f"all, but its parts by {filter_column} give {listed} = {fmt(parts_sum)}",
+                        source=source,
+                        rule_class="total_row_parts",
+                        params={"printed": float(total["value"]), "parts": parts_sum},
+                    )
+                )
+    return findings
+
+
+RANGE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"(?:^|_)(\d+)_(\d+)(?:_|$)"), "between"),
+    (re.compile(r"(?:^|_)(?:over|plus|mbi)_(\d+)(?:_|$)"), "over"),
+    (re.compile(r"(?:^|_)(?:under|nen)_(\d+)(?:_|$)"), "under"),
+)
+
+
+def parse_range(code: str, whole_numbers: bool) -> tuple[float, float] | None:
+    """The range a measure code names: "share_age_25_45_pct" -> (25, 45), "over_50" -> (51, inf).
+
+    Whole numbers (ages) are counted in units: over 50 starts at 51, under 10 ends at 9;
+    otherwise (densities) ranges meet at their bounds.
+    """
+    for pattern, kind in RANGE_PATTERNS:
+        match = pattern.search(code)
+        if not match:
+            continue
+        if kind == "between":
+            return float(match.group(1)), float(match.group(2))
+        bound = float(match.group(1))
+        step = 1.0 if whole_numbers else 0.0
+        if kind == "over":
+            return bound + step, math.inf
+        return 0.0, bound - step
+    return None
+
+
+def range_gaps(
+    ranges: list[tuple[float, float]], whole_numbers: bool
+) -> list[tuple[str, float, float]]:
+    """Gaps and overlaps between ranges sorted by their start: (kind, from, to).
+
+    Whole-number classes (ages 0-4, 5-14) meet when the next starts one after the last
+    ended; other classes (densities 10-100, 100-500) meet at a shared bound.
+    """
+    problems = []
+    step = 1.0 if whole_numbers else 0.0
+    ordered = sorted(ranges)
+    for (_, end), (start, next_end) in zip(ordered, ordered[1:], strict=False):
+        if start > end + step:
+            problems.append(("gap", end + step, start - step))
+        elif start < end + step:
+            problems.append(("overlap", start, min(end, next_end)))
+    return problems
+
+
+def _whole_subset(members: list) -> list:
+    """The largest set of shares that adds up to 100 % (the classes that claim the whole)."""
+    from itertools import combinations
+
+    for size in range(len(members), 1, -1):
+        for subset in combinations(members, size):
+            total = sum(float(v) for _, v in subset if not _is_missing(v))
+            if abs(total - 100) <= 0.05 * size:
+                return list(subset)
+    return []
+
+
+def check_range_gaps(tables: Tables, catalogue: dict[str, Dataset]) -> list[Finding]:
+    """Classes (age bands, density classes) that leave a range out or overlap."""
+    findings: list[Finding] = []
+    for name, dataset in catalogue.items():
+        configs = dataset.checks.get("ranges")
+        if not configs or name not in tables:
+            continue
+        rows = tables[name]
+        for config in configs if isinstance(configs, list) else [configs]:
+            whole_numbers = bool(config.get("whole_numbers", True))
+            if "measures" in config:
+                selected = rows[rows["measure"].astype(str).str.match(config["measures"])]
+                parsed = [
+                    (parse_range(str(code), whole_numbers), value, source)
+                    for code, value, source in zip(
+                        selected["measure"], selected["value"], selected["source"], strict=True
+                    )
+                ]
+                groups: dict[str, list] = {}
+                for bounds, value, source in parsed:
+                    if bounds is not None:
+                        groups.setdefault(source, []).append((bounds, value))
+            else:
+                groups = {}
+                for _, row in rows.iterrows():
+                    low = float(row[config["from"]])
+                    high = math.inf if _is_missing(row[config["to"]]) else float(row[config["to"]])
+                    groups.setdefault(row[config.get("group", "source")], []).append(
+                        ((low, high), row[config["value"]])
+                    )
+            for source, members in groups.items():
+                if len(members) < 2:
+                    continue
+                if config.get("shares"):
+                    # Only shares that claim the whole: other shares of the text stand alone.
+                    members = _whole_subset(members)
+                    if not members:
+                        continue
+                ranges = [bounds for bounds, _ in members]
+                values = pd.to_numeric(pd.Series([v for _, v in members]), errors="coerce")
+                share_sum = float(values.sum())
+                claims_whole = bool(config.get("shares"))
+                for kind, low, high in range_gaps(ranges, whole_numbers):
+                    listed = ", ".join(f"{fmt(a)}–{fmt(b)}" for a, b in sorted(ranges))
+                    whole = (
+                        f"; their shares add up to {fmt(round(share_sum, 2))}%"
+                        if config.get("shares")
+                        else ""
+                    )
+                    findings.append(
+                        Finding(
+                            check="range_gap",
+                            dataset=name,
+                            key=f"{config.get('label', 'classes')}: {kind} {fmt(low)}–{fmt(high)}",
+                            expected="classes that meet",
+                            found=f"{kind} {fmt(low)}–{fmt(high)}",
+                            severity="warning" if claims_whole or kind == "overlap" else "info",
+                            message=f"the {config.get('label', 'classes')} {listed} leave "
+                            f"{fmt(low)}–{fmt(high)} "
+                            + ("out" if kind == "gap" else "in two classes")
+                            + whole,
+                            source=str(source),
+                            rule_class=f"range_{kind}" + ("_whole" if claims_whole else ""),
+                            params={
+                                "low": low,
+                                "high": high,
+                                "label": config.get("label", "classes"),
+                                "classes": [[a, b] for a, b in sorted(ranges)],
+                                "sum": round(share_sum, 2),
+                            },
+                        )
+                    )
+    return findings
+
+
+def check_dated_later(tables: Tables, catalogue: dict[str, Dataset]) -> list[Finding]:
+    """A figure dated later than its table or census, or than the same figure elsewhere."""
+    findings: list[Finding] = []
+    measures = _measure_rows(tables, catalogue)
+    measures = measures[measures["value"].notna()].copy()
+    measures["year"] = measures["period"].map(_year_of)
+    dated = measures[measures["year"].notna()]
+    for _, row in dated.iterrows():
+        table_year = _source_year(str(row["source"]))
+        if table_year is not None and row["year"] > table_year:
+            findings.append(
+                Finding(
+                    check="dated_later",
+                    dataset=row["dataset"],
+                    key=f"{row['scope']}, {row['measure']}, {row['period']}",
+                    expected=f"{table_year} or earlier",
+                    found=str(row["period"]),
+                    severity="warning",
+                    message=f"{row['measure']} {fmt(row['value'])} is dated {row['period']}, "
+                    f"but its table is of {table_year}",
+                    source=row["source"],
+                    rule_class="dated_after_table",
+                    params={
+                        "measure": row["measure"],
+                        "value": row["value"],
+                        "period": str(row["period"]),
+                        "table": table_year,
+                    },
+                )
+            )
+    keys = ["scope", "measure", "qualifier", "value"]
+    for (scope, measure, _, value), group in dated.groupby(keys, dropna=False):
+        if value == 0 or group["year"].nunique() < 2:
+            continue
+        earliest = group.loc[group["year"].idxmin()]
+        for _, later in group[group["year"] > earliest["year"]].iterrows():
+            findings.append(
+                Finding(
+                    check="dated_later",
+                    dataset=later["dataset"],
+                    key=f"{scope}, {measure}, {later['period']} = {earliest['period']}",
+                    expected=f"a figure of {later['period']}",
+                    found=f"the figure of {earliest['period']}",
+                    severity="warning",
+                    message=f"{measure} {fmt(value)} is given for {later['period']} in "
+                    f"«{later['source']}» ({later['dataset']}) and for {earliest['period']} in "
+                    f"«{earliest['source']}» ({earliest['dataset']}): one figure, two years",
+                    source=later["source"],
+                    rule_class="same_figure_two_years",
+                    params={
+                        "measure": measure,
+                        "value": value,
+                        "period": str(later["period"]),
+                        "other_period": str(earliest["period"]),
+                        "other_source": str(earliest["source"]),
+                    },
+                )
+            )
+    return findings
+
+
+def check_undated(tables: Tables, catalogue: dict[str, Dataset]) -> list[Finding]:
+    """Figures without a year, against the dated figures of the same measure they repeat."""
+    findings: list[Finding] = []
+    measures = _measure_rows(tables, catalogue)
+    measures = measures[measures["value"].notna()]
+    undated = measures[measures["period"].isna()]
+    dated = measures[measures["period"].notna()]
+    for _, row in undated.iterrows():
+        same = dated[
+            (dated["scope"] == row["scope"])
+            & (dated["measure"] == row["measure"])
+            & (dated["qualifier"] == row["qualifier"])
+        ]
+        if same.empty:
+            continue
+        equal = same[same["value"] == row["value"]]
+        if not equal.empty:
+            match = equal.iloc[0]
+            findings.append(
+                Finding(
+                    check="undated_figure",
+                    dataset=row["dataset"],
+                    key=f"{row['scope']}, {row['measure']}, undated",
+                    expected=f"a year ({match['period']}?)",
+                    found="no year",
+                    severity="info",
+                    message=f"{row['measure']} {fmt(row['value'])} is given without a year; "
+                    f"the same figure is dated {match['period']} in «{match['source']}»",
+                    source=row["source"],
+                    rule_class="undated_repeats",
+                    params={
+                        "measure": row["measure"],
+                        "value": row["value"],
+                        "other_period": str(match["period"]),
+                        "other_source": str(match["source"]),
+                    },
+                )
+            )
+            continue
+        listed = "; ".join(
+            f"{fmt(v)} ({p}, «{src}»)"
+            for v, p, src in zip(same["value"], same["period"], same["source"], strict=True)
+        )
+        findings.append(
+            Finding(
+                check="undated_figure",
+                dataset=row["dataset"],
+                key=f"{row['scope']}, {row['measure']}, undated",
+                expected=listed,
+                found=fmt(row["value"]),
+                severity="warning",
+                message=f"{row['measure']} {fmt(row['value'])} is given without a year and "
+                f"matches none of the dated figures: {listed}",
+                source=row["source"],
+                rule_class="undated_differs",
+                params={
+                    "measure": row["measure"],
+                    "value": row["value"],
+                    "listed": [
+                        [float(v), str(p), str(src)]
+                        for v, p, src in zip(
+                            same["value"], same["period"], same["source"], strict=True
+                        )
+                    ],
+                },
+            )
+        )
+    return findings
+
+
+def check_many_places(tables: Tables, catalogue: dict[str, Dataset]) -> list[Finding]:
+    """One measure stated in three or more places: which figure is the one to use?"""
+    findings: list[Finding] = []
+    measures = _measure_rows(tables, catalogue)
+    measures = measures[measures["value"].notna()]
+    for (scope, measure, qualifier), group in measures.groupby(
+        ["scope", "measure", "qualifier"], dropna=False
+    ):
+        places = group.drop_duplicates(["dataset", "source", "period"])
+        if places["source"].nunique() < 3:
+            continue
+        listed = "; ".join(
+            f"{fmt(v)} ({'—' if _is_missing(p) else p}, «{src}»)"
+            for v, p, src in zip(places["value"], places["period"], places["source"], strict=True)
+        )
+        distinct = places["value"].nunique()
+        findings.append(
+            Finding(
+                check="many_places",
+                dataset=str(places["dataset"].iloc[0]),
+                key=f"{scope}, {measure}" + (f", {qualifier}" if qualifier else ""),
+                expected="one figure",
+                found=f"{distinct} figure(s) in {len(places)} places",
+                severity="warning" if distinct > 1 else "info",
+                message=f"{measure} of {scope} is stated in {len(places)} places: {listed}",
+                source=str(places["source"].iloc[-1]),
+                rule_class="many_places_differ" if distinct > 1 else "many_places_agree",
+                params={
+                    "places": len(places),
+                    "figures": distinct,
+                    "measure": measure,
+                    "scope": scope,
+                    "listed": [
+                        [float(v), None if _is_missing(p) else str(p), str(src)]
+                        for v, p, src in zip(
+                            places["value"], places["period"], places["source"], strict=True
+                        )
+                    ],
+                },
+            )
+        )
+    return findings
+
+
+def check_many_labels(tables: Tables, catalogue: dict[str, Dataset]) -> list[Finding]:
+    """One measure printed under three or more labels that match (or qualify one another)."""
+    findings: list[Finding] = []
+    for name, dataset in catalogue.items():
+        config = dataset.checks.get("many_places")
+        if not config or name not in tables:
+            continue
+        rows = tables[name]
+        texts = rows[config["text"]].astype(str).tolist()
+        clusters = label_clusters(texts, qualified=True)
+        rows = rows.assign(_cluster=[clusters[text] for text in texts])
+        for _, group in rows.groupby("_cluster"):
+            if group[config["key"]].nunique() < 3:
+                continue
+            values = pd.to_numeric(group[config["value"]], errors="coerce")
+            listed = [
+                [float(v) if not _is_missing(v) else None, str(code), str(source)]
+                for v, code, source in zip(
+                    values, group[config["key"]], group["source"], strict=True
+                )
+            ]
+            distinct = values.dropna().nunique()
+            codes = ", ".join(str(c) for c in group[config["key"]])
+            findings.append(
+                Finding(
+                    check="many_places",
+                    dataset=name,
+                    key=f"{config['key']} {codes}",
+                    expected="one measure, one place",
+                    found=f"{len(group)} places",
+                    severity="warning" if distinct > 1 else "info",
+                    message=f"«{str(group[config['text']].iloc[0])[:100]}» is one measure "
+                    f"printed in {len(group)} places ({codes}); {config['value']}: "
+                    + "; ".join(f"{c} {fmt(v)}" for v, c, _ in listed),
+                    source=str(group["source"].iloc[-1]),
+                    rule_class="many_labels",
+                    params={
+                        "label": str(group[config["text"]].iloc[0])[:100],
+                        "places": len(group),
+                        "field": config["value"],
+                        "listed": listed,
+                    },
+                )
+            )
+    return findings
+
+
+def check_table_years(tables: Tables, catalogue: dict[str, Dataset]) -> list[Finding]:
+    """Indicator tables whose years disagree with the plan's period or with the other tables."""
+    findings: list[Finding] = []
+    for name, dataset in catalogue.items():
+        config = dataset.checks.get("table_years")
+        if not config or name not in tables or config["indicators"] not in tables:
+            continue
+        indicators = tables[config["indicators"]]
+        decisions = plan_status.PlanDecisions.from_frame(tables.get("staff_decisions"))
+        for table in plan_status.table_readings(indicators, tables[name]):
+            if not table.disagrees:
+                continue
+            years = f"{min(table.baseline_years + table.years)}–{table.years[-1]}"
+            usual = f"{min(table.usual_baseline_years + table.usual_years)}–{table.usual_years[-1]}"
+            period = f"{table.plan_period[0]}–{table.plan_period[1]}" if table.plan_period else "—"
+            reading = decisions.readings.get(table.table)
+            findings.append(
+                Finding(
+                    check="table_years",
+                    dataset=name,
+                    key=f"{len(table.indicators)} indicators ({', '.join(table.indicators)})",
+                    expected=f"{usual} (baseline "
+                    f"{', '.join(map(str, table.usual_baseline_years))})",
+                    found=f"{years} (baseline {', '.join(map(str, table.baseline_years))})",
+                    severity="error",
+                    message=f"the table is headed {years} (baseline "
+                    f"{', '.join(map(str, table.baseline_years))}); the plan covers {period} and "
+                    f"the other tables {usual}: its indicators are "
+                    + (
+                        f"read {reading.replace('_', ' ')} by staff"
+                        if reading
+                        else "not rated until staff confirm a reading"
+                    ),
+                    source=table.table,
+                    rule_class="table_years",
+                    params={
+                        "years": years,
+                        "usual": usual,
+                        "period": period,
+                        "shift": table.shift,
+                        "reading": reading or "",
+                    },
+                )
+            )
+    return findings
+
+
 RULES: tuple[Rule, ...] = (
     check_printed_totals,
+    check_total_row_itself,
     check_ratios,
+    check_range_gaps,
     check_percentages,
     check_same_measure,
     check_parts_of_measure,
     check_categories,
     check_same_text,
     check_across_sources,
+    check_dated_later,
+    check_undated,
+    check_many_places,
+    check_many_labels,
+    check_table_years,
     check_dated_after_document,
     check_missing,
 )
@@ -608,6 +1294,18 @@ def run_rules(tables: Tables, catalogue: dict[str, Dataset]) -> list[Finding]:
     return findings
 
 
+def findings_frame(findings: list[Finding]) -> pd.DataFrame:
+    """The findings as the data_quality table (params as JSON)."""
+    records = []
+    for finding in findings:
+        record = asdict(finding)
+        record["finding_id"] = finding.finding_id
+        record["rule_class"] = finding.rule_class or finding.check
+        record["params"] = json.dumps(finding.params, ensure_ascii=False, default=str)
+        records.append(record)
+    return pd.DataFrame(records, columns=list(FINDING_COLUMNS)).astype("string")
+
+
 def write_findings(con: duckdb.DuckDBPyConnection, catalogue: dict[str, Dataset]) -> int:
     """Run the rules on the tables of a database being built; store them as data_quality."""
     needed = {name for name, dataset in catalogue.items() if dataset.checks}
@@ -615,6 +1313,11 @@ def write_findings(con: duckdb.DuckDBPyConnection, catalogue: dict[str, Dataset]
         join = dataset.checks.get("same_text", {}).get("join")
         if join:
             needed.add(join["dataset"])
+    for dataset in catalogue.values():
+        table_years = dataset.checks.get("table_years")
+        if table_years:
+            needed.add(table_years["indicators"])
+            needed.add("staff_decisions")
     if "printed_totals" in catalogue:
         needed.add("printed_totals")
         needed |= {
@@ -625,11 +1328,55 @@ def write_findings(con: duckdb.DuckDBPyConnection, catalogue: dict[str, Dataset]
         name: con.execute(f'SELECT * FROM "{name}"').df() for name in needed if name in catalogue
     }
     findings = run_rules(tables, catalogue)
-    frame = pd.DataFrame(
-        [asdict(f) for f in findings],
-        columns=["check", "dataset", "key", "expected", "found", "severity", "message", "source"],
-    ).astype("string")
+    frame = findings_frame(findings)
     con.register("findings_frame", frame)
     con.execute("CREATE OR REPLACE TABLE data_quality AS SELECT * FROM findings_frame")
     con.unregister("findings_frame")
     return len(findings)
+
+
+# --- the public summary --------------------------------------------------------------------
+
+MARK_VALUES: tuple[str, ...] = ("accepted", "corrected", "open")
+
+
+def contradiction_summary(findings: pd.DataFrame, marks: pd.DataFrame | None = None) -> dict:
+    """What the documents contradict and what staff decided, in counts only.
+
+    A pure function of the findings table (check, severity, source, finding_id) and the
+    marks in force (target = finding id, value): it reads no figure of any dataset, so
+    it can run on the published database as it is.
+    """
+    marked = (
+        dict(zip(marks["target"], marks["value"], strict=True))
+        if marks is not None and not marks.empty
+        else {}
+    )
+    frame = findings.assign(
+        mark=findings["finding_id"].map(lambda i: marked.get(i)),
+        document=findings["source"].map(lambda s: document_of(str(s))),
+    )
+    severities = frame["severity"].value_counts()
+    mark_counts = frame["mark"].value_counts()
+    documents = []
+    for document, group in frame.groupby("document", sort=False):
+        documents.append(
+            {
+                "document": document,
+                "findings": len(group),
+                "errors": int((group["severity"] == "error").sum()),
+                "decided": int(group["mark"].isin(["accepted", "corrected"]).sum()),
+            }
+        )
+    documents.sort(key=lambda d: (-d["errors"], -d["findings"], d["document"]))
+    reviewed = int(frame["mark"].notna().sum())
+    return {
+        "findings": len(frame),
+        "errors": int(severities.get("error", 0)),
+        "warnings": int(severities.get("warning", 0)),
+        "info": int(severities.get("info", 0)),
+        "reviewed": reviewed,
+        **{mark: int(mark_counts.get(mark, 0)) for mark in MARK_VALUES},
+        "unreviewed": len(frame) - reviewed,
+        "documents": documents,
+    }

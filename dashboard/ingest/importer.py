@@ -373,14 +373,6 @@ def default_user() -> str:
         return "unknown"
 
 
-def _fsync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _scratch_database(settings: Settings) -> Path:
     return settings.db_path.with_name(f".{settings.db_path.name}.journal-{os.getpid()}")
 

@@ -21,7 +21,7 @@ from dashboard.catalog import load_catalogue
 from dashboard.components.chart_card import demonstration_badge
 from dashboard.components.filters import FilterSpec, ParsedFilters, parse_filters
 from dashboard.i18n import format_number, t
-from dashboard.plan_status import indicator_statuses
+from dashboard.plan_status import PlanDecisions, indicator_statuses
 from dashboard.settings import get_settings
 from dashboard.suppression import REASON_COLUMN, for_audience, is_disclosure_mark
 
@@ -144,7 +144,9 @@ def indicators_with_status() -> pd.DataFrame:
     database = current_database()
     indicators = database.query("plan_indicator_list")
     values = database.query("plan_indicator_values_by_year")
-    return indicators.merge(indicator_statuses(indicators, values), on="indicator_code", how="left")
+    decisions = PlanDecisions.from_frame(database.query("staff_decisions_in_force"))
+    statuses = indicator_statuses(indicators, values, decisions)
+    return indicators.merge(statuses, on="indicator_code", how="left")
 
 
 def control_value(value: Any, multiple: bool = False) -> Any:

@@ -59,7 +59,7 @@ STATUS_BADGES = {
     "off_track": "danger",
     "no_data": "secondary",
 }
-RULE_KEYS = tuple(f"indicators.rule.{n}" for n in range(1, 7))
+RULE_KEYS = tuple(f"indicators.rule.{n}" for n in range(1, 9))
 
 
 def _objectives() -> pd.DataFrame:
@@ -206,14 +206,40 @@ def status_badge(status: str, lang: str) -> dbc.Badge:
 
 
 def direction_text(row: pd.Series, lang: str) -> str:
-    """Higher or lower is better, and whether that was inferred."""
-    direction = row.get("direction")
-    if not isinstance(direction, str) or direction not in ("higher", "lower"):
+    """Higher or lower is better, and how that is known (the status rule's direction)."""
+    if row.get("unit") == "text":
         return t("indicators.direction.none", lang)
+    direction = row.get("status_direction")
+    if not isinstance(direction, str) or direction not in ("higher", "lower"):
+        return t("indicators.direction.not_set", lang)
     text = t(f"indicators.direction.{direction}", lang)
-    if "inferred" in str(row.get("direction_basis", "")):
-        text += " " + t("indicators.direction.inferred", lang)
+    basis = row.get("status_direction_basis")
+    if isinstance(basis, str):
+        text += " " + t(f"indicators.direction.{basis}", lang)
     return text
+
+
+STATUS_REASONS = (
+    "direction_not_set",
+    "table_unconfirmed",
+    "text_indicator",
+    "no_observed_value",
+    "no_target_for_year",
+)
+
+
+def status_cell(row: pd.Series, lang: str) -> list[Any]:
+    """The status badge, with why an indicator has none and how a shifted table is read."""
+    parts: list[Any] = [status_badge(row["status"], lang)]
+    reason = row.get("status_reason")
+    if row["status"] == "no_data" and reason in STATUS_REASONS:
+        parts.append(html.Div(t(f"indicators.reason.{reason}", lang), className="small"))
+    reading = row.get("status_table_reading")
+    if isinstance(reading, str) and reading:
+        parts.append(
+            html.Div(t(f"indicators.reading.{reading}", lang), className="small text-muted")
+        )
+    return parts
 
 
 def _number(value: object, lang: str) -> str:
@@ -314,7 +340,7 @@ def indicator_rows(
                         progress_text(None if is_missing(progress) else progress, lang),
                         className="small",
                     ),
-                    html.Td(status_badge(row["status"], lang)),
+                    html.Td(status_cell(row, lang)),
                 ],
                 id=f"indicator-row-{row['indicator_code'].replace('.', '-')}",
             )

@@ -26,6 +26,7 @@ from dashboard.build import BuildError
 from dashboard.db import get_database
 from dashboard.i18n import format_number, normalise_language, t
 from dashboard.ingest import importer, journal
+from dashboard.pages._plan_decisions import decisions_form
 from dashboard.settings import get_settings
 
 dash.register_page(__name__, path="/ngarkimi", name="upload", title="Ngarkimi – stafi")
@@ -170,6 +171,7 @@ def layout(lang: str | None = None, **_query: Any) -> html.Div:
             html.Div(id="ngarkimi-entry-result", role="status"),
             html.H3(t("entry.history", lang), className="h5 mt-3"),
             html.Div(id="ngarkimi-history", children=history_table(lang)),
+            decisions_form(lang),
         ],
         className="container py-3",
     )

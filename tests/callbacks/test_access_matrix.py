@@ -21,7 +21,7 @@ ROLES = ("public", "viewer", "editor", "admin")
 STAFF_PAGES = {"/ngarkimi": "editor", "/auditimi": "admin"}
 # Callbacks behind a staff role, by component-id prefix (what pages register with
 # require_role_for_outputs); every other callback is public.
-STAFF_CALLBACKS = {"ngarkimi-": "editor", "auditimi-": "admin"}
+STAFF_CALLBACKS = {"ngarkimi-": "editor", "auditimi-": "admin", "cilesia-mark-": "editor"}
 # Routes other than pages: (method, path, expected code for public, viewer, editor, admin).
 ROUTES = [
     ("GET", "/hyrja", (200, 302, 302, 302)),  # logged in: on to where they were going

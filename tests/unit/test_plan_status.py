@@ -13,10 +13,15 @@ from dashboard.plan_status import (
     NO_DATA,
     OFF_TRACK,
     ON_TRACK,
+    PlanDecisions,
     indicator_status,
     indicator_statuses,
+    inferred_direction,
     is_observed,
+    plan_period,
     progress_toward,
+    resolve_direction,
+    table_readings,
 )
 
 DOCUMENT = date(2024, 11, 26)
@@ -121,11 +126,13 @@ def test_zero_target_met_counts_as_the_whole_way():
 def test_text_indicators_have_no_status(unit):
     result = status({2024: 300.0}, unit=unit, direction=None)
     assert result.status == NO_DATA
-    assert result.reason == "text_or_no_direction"
+    # The old reason "text_or_no_direction" is split: a missing direction is its own reason.
+    assert result.reason == "text_indicator"
 
 
 def test_an_indicator_without_direction_has_no_status():
-    assert status({2024: 300.0}, direction=None).status == NO_DATA
+    result = status({2024: 300.0}, direction=None)
+    assert (result.status, result.reason) == (NO_DATA, "direction_not_set")
 
 
 def test_values_after_the_document_date_do_not_count():
@@ -193,3 +200,175 @@ def test_statuses_of_the_plan_matrix(database):
     # 1.1.a: 200 reported against a 2024 target of 200 (final 220): on track, not achieved.
     assert statuses.loc["1.1.a", "status"] == ON_TRACK
     assert pd.Timestamp(statuses["document_date"].iloc[0]).date() == DOCUMENT
+
+
+# --- direction: known where staff set it or every target moves the same way -------------
+
+
+@pytest.mark.parametrize(
+    ("baseline", "targets", "expected"),
+    [
+        (182.0, {2024: 200.0, 2025: 215.0, 2026: 220.0}, "higher"),  # rising all the way
+        (0.0, {2024: 0.0, 2025: 5.0, 2026: 7.0}, "higher"),  # a flat step, then up
+        (100.0, {2024: 50.0, 2025: 30.0, 2026: 20.0}, "lower"),  # falling all the way
+        # 2.3.b: rising targets below the baseline: 167 -> 90 -> 100 -> 120.
+        (167.0, {2024: 90.0, 2025: 100.0, 2026: 120.0}, None),
+        (1.0, {2024: 1.0, 2025: 1.0, 2026: 1.0}, None),  # flat: all equal the baseline
+        (0.0, {2024: 0.0, 2025: 0.0, 2026: 0.0}, None),
+        (23.0, {2024: 28.0, 2025: 25.0, 2026: 28.0}, None),  # up, down, up
+        (None, {2024: 5.0, 2025: 5.0, 2026: 5.0}, None),  # no baseline, flat targets
+        (None, {2024: 1.0, 2025: 3.0}, "higher"),  # no baseline: the targets alone
+        (None, {2024: 1.0}, None),  # one figure shows no way
+        (5.0, {2024: None, 2025: 7.0}, "higher"),  # a missing target is skipped, not zero
+    ],
+)
+def test_inferred_direction(baseline, targets, expected):
+    assert inferred_direction(baseline, targets) == expected
+
+
+def test_staff_direction_wins_and_inferred_guesses_in_the_data_are_ignored():
+    rising_below = {2024: 90.0, 2025: 100.0, 2026: 120.0}
+    common = {"baseline": 167.0, "targets": rising_below}
+    assert resolve_direction(
+        staff=None, printed="lower", printed_basis="inferred from targets", **common
+    ) == (None, None)
+    assert resolve_direction(
+        staff="higher", printed="lower", printed_basis="inferred from targets", **common
+    ) == ("higher", "staff")
+    assert resolve_direction(
+        staff=None, printed="lower", printed_basis="stated in the document", **common
+    ) == ("lower", "stated")
+
+
+def _plan(rows, values, source="Plani 2024-2026 (002), Obj {obj}"):
+    indicators = pd.DataFrame(
+        [
+            {
+                "indicator_code": code,
+                "unit": "count",
+                "direction": "higher",
+                "direction_basis": "inferred from targets",
+                "baseline_value": baseline,
+                "baseline_year": year,
+                "source": source.format(obj=code[:3]),
+            }
+            for code, baseline, year in rows
+        ]
+    )
+    frame = pd.DataFrame(
+        [
+            {
+                "indicator_code": code,
+                "year": y,
+                "kind": kind,
+                "value": v,
+                "source_date": "2024-11-26",
+            }
+            for code, kind, y, v in values
+        ]
+    )
+    return indicators, frame
+
+
+def _series(code, targets, reported, shift=0):
+    return [(code, "target", y + shift, v) for y, v in targets.items()] + [
+        (code, "reported", y + shift, v) for y, v in reported.items()
+    ]
+
+
+def test_field_visits_are_not_achieved_on_a_guessed_direction():
+    # 2.3.b: baseline 167, targets 90, 100, 120; 29 reported in 2024.
+    indicators, values = _plan(
+        [("2.3.b", 167.0, 2023)],
+        _series("2.3.b", {2024: 90, 2025: 100, 2026: 120}, {2024: 29, 2025: 100, 2026: 120}),
+    )
+    row = indicator_statuses(indicators, values).iloc[0]
+    assert (row["status"], row["status_reason"]) == (NO_DATA, "direction_not_set")
+    staff = PlanDecisions(directions={"2.3.b": "higher"})
+    row = indicator_statuses(indicators, values, staff).iloc[0]
+    # 29 against the 2024 target 90, measured against the target itself: 32 %.
+    assert (row["status"], row["status_direction_basis"]) == (OFF_TRACK, "staff")
+    assert row["progress"] == pytest.approx(29 / 90)
+
+
+def test_flat_targets_are_not_achieved_until_staff_set_a_direction():
+    indicators, values = _plan(
+        [("2.2.b", 1.0, 2023)], _series("2.2.b", {2024: 1, 2025: 1, 2026: 1}, {2024: 1})
+    )
+    assert indicator_statuses(indicators, values).iloc[0]["status"] == NO_DATA
+    staff = PlanDecisions(directions={"2.2.b": "higher"})
+    assert indicator_statuses(indicators, values, staff).iloc[0]["status"] == ACHIEVED
+
+
+SHIFTED_TABLE = [
+    ("1.1.a", 182.0, 2023),
+    ("1.2.a", 6.0, 2023),
+    ("4.2.a", 380.0, 2022),
+]
+SHIFTED_VALUES = (
+    _series("1.1.a", {2024: 200, 2025: 215, 2026: 220}, {2024: 200, 2025: 210})
+    + _series("1.2.a", {2024: 7, 2025: 8, 2026: 10}, {2024: 7})
+    # Obj 4.2 headed a year early: its "2024 actual" is the next table's 2025 figure.
+    + _series("4.2.a", {2023: 400, 2024: 420, 2025: 450}, {2023: 380, 2024: 420, 2025: 450})
+)
+
+
+def test_a_table_a_year_behind_the_others_is_a_finding_and_not_rated():
+    indicators, values = _plan(SHIFTED_TABLE, SHIFTED_VALUES)
+    tables = {t.indicators: t for t in table_readings(indicators, values)}
+    shifted = tables[("4.2.a",)]
+    assert shifted.disagrees and shifted.outside_period and shifted.differs_from_others
+    assert (shifted.years, shifted.usual_years, shifted.shift) == (
+        (2023, 2024, 2025),
+        (2024, 2025, 2026),
+        1,
+    )
+    assert not tables[("1.1.a",)].disagrees
+    statuses = indicator_statuses(indicators, values).set_index("indicator_code")
+    assert statuses.loc["4.2.a", "status_reason"] == "table_unconfirmed"
+    assert statuses.loc["4.2.a", "status"] == NO_DATA
+    assert statuses.loc["1.1.a", "status"] == ON_TRACK
+
+
+def test_a_confirmed_reading_rates_the_table_as_confirmed():
+    indicators, values = _plan(SHIFTED_TABLE, SHIFTED_VALUES)
+    source = indicators.loc[indicators["indicator_code"] == "4.2.a", "source"].iloc[0]
+    as_printed = PlanDecisions(readings={source: "as_printed"})
+    row = indicator_statuses(indicators, values, as_printed).set_index("indicator_code")
+    # As printed: 420 in 2024 meets the 2024 target 420 (final 450): on track.
+    assert (row.loc["4.2.a", "status"], row.loc["4.2.a", "status_year"]) == (ON_TRACK, 2024)
+    shifted = PlanDecisions(readings={source: "shifted"})
+    row = indicator_statuses(indicators, values, shifted).set_index("indicator_code")
+    # Read a year later: 380 for 2024 against the 2024 target 400 from the baseline 380: 0 %.
+    assert (row.loc["4.2.a", "status"], row.loc["4.2.a", "status_year"]) == (OFF_TRACK, 2024)
+    assert row.loc["4.2.a", "status_year_shift"] == 1
+
+
+def test_tables_that_agree_or_tie_are_not_findings():
+    indicators, values = _plan(SHIFTED_TABLE[:2], SHIFTED_VALUES[:9])
+    assert not any(t.disagrees for t in table_readings(indicators, values))
+    # Two tables, two year sets, no plan period: no majority, nothing stands out.
+    indicators, values = _plan(
+        [SHIFTED_TABLE[0], SHIFTED_TABLE[2]],
+        SHIFTED_VALUES[:5] + SHIFTED_VALUES[9:],
+        source="Plan, Obj {obj}",
+    )
+    assert not any(t.disagrees for t in table_readings(indicators, values))
+
+
+def test_plan_period_is_read_from_the_title():
+    assert plan_period("Plani i Veprimit 2024-2026 (002), Obj 4.2") == (2024, 2026)
+    assert plan_period("Tabela 6") is None
+
+
+def test_no_indicator_of_the_plan_is_rated_on_a_guess(database):
+    indicators = database.query("plan_indicator_list")
+    values = database.query("plan_indicator_values_by_year")
+    statuses = indicator_statuses(indicators, values).set_index("indicator_code")
+    rated = statuses[statuses["status"] != NO_DATA]
+    assert set(rated["status_direction_basis"]) <= {"targets", "staff", "stated"}
+    assert statuses.loc["2.3.b", "status_reason"] == "direction_not_set"
+    for flat in ("2.2.b", "2.2.c", "4.1.b", "4.1.c"):
+        assert statuses.loc[flat, "status_reason"] == "direction_not_set"
+    obj_42 = [c for c in statuses.index if c.startswith("4.2.")]
+    assert obj_42 and (statuses.loc[obj_42, "status_reason"] == "table_unconfirmed").all()

@@ -1,0 +1,197 @@
+"""Staff decisions about the plan and the findings: kept in their own journal, replayed by builds.
+
+``reviews.sqlite`` beside the entries journal (``settings.imports_dir``) holds one row per
+decision (who, when, what, why), never updated: the latest decision of a kind and target
+is the one in force. Three kinds:
+
+- ``direction``: whether higher or lower is better for an indicator (target: its code);
+- ``table_reading``: how to read an indicator table whose years disagree with the plan
+  or the other tables (target: the table's source; value: as_printed or shifted);
+- ``finding_mark``: a data-quality finding accepted, corrected or open (target: its id).
+
+The value ``unset`` withdraws a direction or reading. The build calls :func:`contribute`,
+which writes the decisions in force into ``staff_decisions`` (without user names: those
+stay in this journal and in the audit log). Deleting the database loses nothing.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import duckdb
+
+from dashboard.build import BuildError, build_database
+from dashboard.ingest import journal
+from dashboard.plan_status import DIRECTIONS, READINGS
+
+if TYPE_CHECKING:
+    from dashboard.catalog import Dataset
+    from dashboard.settings import Settings
+
+REVIEWS_FILE = "reviews.sqlite"
+DATASET = "staff_decisions"
+MAX_TEXT = 500
+MAX_TARGET = 300
+UNSET = "unset"
+MARKS: tuple[str, ...] = ("accepted", "corrected", "open")
+KINDS: dict[str, tuple[str, ...]] = {
+    "direction": (*DIRECTIONS, UNSET),
+    "table_reading": (*READINGS, UNSET),
+    "finding_mark": MARKS,
+}
+
+DECISIONS_TABLE = """
+CREATE TABLE IF NOT EXISTS decisions (
+    id INTEGER PRIMARY KEY,            -- replay order
+    kind TEXT NOT NULL,
+    target TEXT NOT NULL,
+    value TEXT NOT NULL,
+    note TEXT NOT NULL,                -- why
+    user TEXT NOT NULL,
+    decided_at TEXT NOT NULL           -- UTC, ISO 8601
+)
+"""
+
+
+class DecisionRefused(ValueError):
+    """The decision does not fit (message key and values for the page)."""
+
+    def __init__(self, key: str, **values: object):
+        self.key = key
+        self.values = values
+        super().__init__(f"{key} {values}")
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One staff decision."""
+
+    id: int
+    kind: str
+    target: str
+    value: str
+    note: str
+    user: str
+    decided_at: str
+
+
+def reviews_path(settings: Settings) -> Path:
+    """The decisions journal file."""
+    return settings.imports_dir / REVIEWS_FILE
+
+
+def _now() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+@contextmanager
+def _connect(settings: Settings, write: bool) -> Iterator[sqlite3.Connection | None]:
+    path = reviews_path(settings)
+    if not write:
+        if not path.is_file():
+            yield None
+            return
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        connection = sqlite3.connect(path)
+        connection.execute(DECISIONS_TABLE)
+    connection.row_factory = sqlite3.Row
+    try:
+        yield connection
+        if write:
+            connection.commit()
+    finally:
+        connection.close()
+
+
+def read_decisions(settings: Settings, kind: str | None = None) -> list[Decision]:
+    """Every decision, oldest first; optionally of one kind."""
+    with _connect(settings, write=False) as connection:
+        if connection is None:
+            return []
+        if kind is None:
+            rows = connection.execute("SELECT * FROM decisions ORDER BY id").fetchall()
+        else:
+            rows = connection.execute(
+                "SELECT * FROM decisions WHERE kind = ? ORDER BY id", (kind,)
+            ).fetchall()
+    return [Decision(**dict(row)) for row in rows]
+
+
+def in_force(decisions: list[Decision]) -> dict[tuple[str, str], Decision]:
+    """The latest decision of each kind and target, withdrawn ones (unset) left out."""
+    latest: dict[tuple[str, str], Decision] = {}
+    for decision in decisions:
+        latest[(decision.kind, decision.target)] = decision
+    return {key: d for key, d in latest.items() if d.value != UNSET}
+
+
+def contribute(
+    con: duckdb.DuckDBPyConnection, settings: Settings, catalogue: dict[str, Dataset]
+) -> None:
+    """Write the decisions in force into staff_decisions."""
+    if DATASET not in catalogue:
+        return
+    for decision in in_force(read_decisions(settings)).values():
+        con.execute(
+            "INSERT INTO staff_decisions (kind, target, value, note, decided_at, source)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                decision.kind,
+                decision.target,
+                decision.value,
+                decision.note,
+                decision.decided_at,
+                f"Vendim i stafit, {decision.decided_at[:10]}",
+            ],
+        )
+
+
+def validate(kind: str, target: str, value: str, note: str) -> tuple[str, str, str, str]:
+    """The decision's fields cleaned, or DecisionRefused naming the field."""
+    kind = (kind or "").strip()
+    target = (target or "").strip()
+    value = (value or "").strip()
+    note = (note or "").strip()
+    if kind not in KINDS:
+        raise DecisionRefused("quality.error.kind", value=kind[:40])
+    if not target or len(target) > MAX_TARGET:
+        raise DecisionRefused("quality.error.target")
+    if value not in KINDS[kind]:
+        raise DecisionRefused(
+            "quality.error.value", value=value[:40], expected=", ".join(KINDS[kind])
+        )
+    if not note:
+        raise DecisionRefused("quality.error.note")
+    return kind, target, value, note[:MAX_TEXT]
+
+
+def decide(
+    settings: Settings, kind: str, target: str, value: str, note: str, user: str
+) -> Decision:
+    """Validate, journal and rebuild; on a failed build the decision is removed again."""
+    kind, target, value, note = validate(kind, target, value, note)
+    with journal.lock(settings):
+        with _connect(settings, write=True) as connection:
+            assert connection is not None
+            cursor = connection.execute(
+                "INSERT INTO decisions (kind, target, value, note, user, decided_at)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (kind, target, value, note, user, _now()),
+            )
+            decision_id = int(cursor.lastrowid or 0)
+        try:
+            build_database(settings)  # builds beside the old file and swaps it in atomically
+        except BuildError:
+            with _connect(settings, write=True) as connection:
+                assert connection is not None
+                connection.execute("DELETE FROM decisions WHERE id = ?", (decision_id,))
+            raise
+    return next(d for d in read_decisions(settings) if d.id == decision_id)
