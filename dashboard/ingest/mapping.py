@@ -35,7 +35,7 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -46,6 +46,7 @@ import pandas as pd
 
 from dashboard.catalog import Dataset
 from dashboard.ingest.common import IngestError, Problem, ProblemLog, StatTable
+from dashboard.ingest.readings import SHOWN_VALUES, ColumnReading
 
 PENDING_IMPORT_ID = "pending"
 """``import_id`` of rows not yet accepted; the importer stamps the journal id on them."""
@@ -422,6 +423,234 @@ def _describe(dims: Sequence[_Dim], row: int) -> str:
     return ", ".join(f"{d.name}={d.labels[d.codes[row]]}" for d in dims)
 
 
+# --- recognition of columns by their values ------------------------------------------
+
+VALUE_ROLES = ("year", "month", "sex", "measure", "category", "age")
+"""Roles recognised from values alone, in the order tried (places are tried last)."""
+
+
+def _role_value(role: str, label: str) -> str | None:
+    """``"value"`` or ``"total"`` when ``label`` is a value of ``role``, else None."""
+    text = normalise(label)
+    if text in TOTAL_WORDS:
+        return "total"
+    if role == "year":
+        return "value" if parse_year(label) is not None else None
+    if role == "month":
+        period = parse_period(label)
+        return "value" if period is not None and period[1] != "year" else None
+    if role == "sex":
+        sex = parse_sex(label)
+        return None if sex is None else ("total" if sex == "total" else "value")
+    if role == "measure":
+        return "value" if parse_measure(label) is not None else None
+    if role == "category":
+        if text.isdigit():
+            return None
+        category = parse_category(label)
+        return None if category is None else ("total" if category == ALL else "value")
+    if role == "age":
+        age = parse_age(label)
+        if age is None:
+            return None
+        return "total" if age == "total" else ("value" if age != "unknown" else "total")
+    return None
+
+
+def value_role(labels: Sequence[str], places: Places | None = None) -> str | None:
+    """The role every label is a value of (totals aside, at least one true value), or None."""
+    for role in VALUE_ROLES:
+        kinds = [_role_value(role, label) for label in labels]
+        if all(kinds) and "value" in kinds:
+            return role
+    if places is not None:
+        kinds_found: set[str] = set()
+        for label in labels:
+            if normalise(label) in TOTAL_WORDS:
+                continue
+            place = places.resolve(label, ("municipality", "settlement", "country"))
+            if place is None:
+                return None
+            kinds_found.add(place.kind)
+        if "settlement" in kinds_found:
+            only_settlements = any(
+                places.resolve(label, ("municipality", "country")) is None
+                for label in labels
+                if normalise(label) not in TOTAL_WORDS
+            )
+            return "settlement" if only_settlements else "municipality"
+        if "municipality" in kinds_found:
+            return "municipality"
+    return None
+
+
+def split_labels(
+    labels: Sequence[str], places: Places | None = None
+) -> tuple[list[str], list[str], str | None, str | None] | None:
+    """Cut each label at one space into two variables recognised by their values.
+
+    ``"2023M02 Familjet"`` -> ``("2023M02", "Familjet")``: a period and a measure. The cut
+    is searched from the side a recognised variable starts; exactly one reading must
+    fit every label (an ambiguous heading is left whole, for staff to map).
+
+    Returns:
+        The first parts, the second parts, their roles (None for a part that is only a
+        total), or None when no single reading fits.
+    """
+    if len(labels) < 2 or not all(" " in label.strip() for label in labels):
+        return None
+    found: dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[str | None, str | None]] = {}
+    for side in ("first", "second"):
+        for role in VALUE_ROLES:
+            firsts: list[str] = []
+            seconds: list[str] = []
+            for label in labels:
+                tokens = label.strip().split()
+                cuts = range(1, len(tokens)) if side == "first" else range(len(tokens) - 1, 0, -1)
+                for cut in cuts:
+                    head, tail = " ".join(tokens[:cut]), " ".join(tokens[cut:])
+                    if _role_value(role, head if side == "first" else tail):
+                        firsts.append(head)
+                        seconds.append(tail)
+                        break
+                else:
+                    break
+            if len(firsts) != len(labels):
+                continue
+            mine, other = (firsts, seconds) if side == "first" else (seconds, firsts)
+            if not any(_role_value(role, part) == "value" for part in mine):
+                continue
+            other_role = value_role(list(dict.fromkeys(other)), places)
+            if other_role is None and not all(normalise(p) in TOTAL_WORDS for p in other):
+                continue
+            if other_role == role:
+                continue
+            roles = (role, other_role) if side == "first" else (other_role, role)
+            if len(set(zip(firsts, seconds, strict=True))) != len(labels):
+                continue
+            found.setdefault((tuple(firsts), tuple(seconds)), roles)
+    if len(found) != 1:
+        return None
+    (firsts_found, seconds_found), (first_role, second_role) = next(iter(found.items()))
+    return list(firsts_found), list(seconds_found), first_role, second_role
+
+
+def _shown(labels: Sequence[str]) -> tuple[str, ...]:
+    return tuple(labels[:SHOWN_VALUES])
+
+
+def _unknown_choices(
+    tables: Sequence[StatTable], choices: Mapping[str, str], readings: list[ColumnReading] | None
+) -> list[str]:
+    """Chosen columns that no table has (a split part ``NAME[1]`` counts as NAME's)."""
+    names = {name for table in tables for name in table.dimensions}
+    return [
+        column
+        for column in choices
+        if column not in names and column.rsplit("[", 1)[0] not in names
+    ]
+
+
+def _ask_numbers(dim: _Dim, places: Places) -> bool:
+    """Read municipality codes 1-38 (ASK's census order) as names, when every label is one."""
+    by_code = {code: name for name, code in places.ask_codes.items()}
+    if not all(label.isdigit() and int(label) in by_code for label in dim.labels):
+        return False
+    dim.labels = [by_code[int(label)] for label in dim.labels]
+    return True
+
+
+def recognise(
+    table: StatTable,
+    dims: list[_Dim],
+    places: Places,
+    choices: Mapping[str, str],
+    log: ProblemLog,
+) -> tuple[list[_Dim], list[ColumnReading]]:
+    """Give every dimension a role: staff's choice, else its name, else its values.
+
+    A dimension whose values are pairs of two variables (a CSV heading "2023M02
+    Familjet") is split into both. Returns the dimensions and how each was read.
+    """
+    title = table.title or ""
+    out: list[_Dim] = []
+    readings: list[ColumnReading] = []
+
+    def choose(dim: _Dim, role: str, source: str | None = None) -> None:
+        if role == "ignore":
+            if len(dim.labels) != 1:
+                log.add(
+                    None,
+                    dim.name,
+                    ", ".join(dim.labels[:SHOWN_VALUES]),
+                    "a column with a single value to ignore (ignoring a column of several "
+                    "values would add its parts together)",
+                )
+            dim.role = "ignored"
+        else:
+            dim.role = role
+        readings.append(
+            ColumnReading(title, dim.name, role, "chosen", _shown(dim.labels), True, source)
+        )
+
+    for dim in dims:
+        if dim.name in choices:
+            choose(dim, choices[dim.name])
+            out.append(dim)
+            continue
+        if dim.role is not None:
+            coded = table.metadata.get("labels_are_codes", "").split("|")
+            if dim.role == "municipality" and dim.name in coded and _ask_numbers(dim, places):
+                readings.append(
+                    ColumnReading(
+                        title, dim.name, dim.role, "code", _shown(dim.labels), False, dim.name
+                    )
+                )
+            else:
+                readings.append(
+                    ColumnReading(title, dim.name, dim.role, "name", _shown(dim.labels))
+                )
+            out.append(dim)
+            continue
+        # a pair first: "2023M02 Familjet" also reads as a measure by its last word
+        split = split_labels(dim.labels, places)
+        role = value_role(dim.labels, places) if split is None else None
+        if role is not None:
+            dim.role = role
+            readings.append(ColumnReading(title, dim.name, role, "values", _shown(dim.labels)))
+            out.append(dim)
+            continue
+        if split is not None:
+            firsts, seconds, first_role, second_role = split
+            for number, parts, role_of in ((1, firsts, first_role), (2, seconds, second_role)):
+                codes, uniques = pd.factorize(pd.Series(parts, dtype=object))
+                part = _Dim(
+                    f"{dim.name}[{number}]",
+                    role_of,
+                    [str(u) for u in uniques],
+                    np.asarray(codes, dtype=np.int32)[dim.codes],
+                )
+                if part.name in choices:
+                    choose(part, choices[part.name], dim.name)
+                else:
+                    reason = "split" if role_of is not None else "single"
+                    readings.append(
+                        ColumnReading(
+                            title, part.name, role_of, reason, _shown(part.labels), True, dim.name
+                        )
+                    )
+                out.append(part)
+            continue
+        if len(dim.labels) == 1:
+            readings.append(ColumnReading(title, dim.name, None, "single", _shown(dim.labels)))
+        else:
+            readings.append(
+                ColumnReading(title, dim.name, None, "unknown", _shown(dim.labels), False)
+            )
+        out.append(dim)
+    return out, readings
+
+
 # --- the import result ------------------------------------------------------------------
 
 
@@ -431,6 +660,7 @@ class Mapped:
 
     rows: dict[str, pd.DataFrame]
     notes: list[str] = field(default_factory=list)
+    readings: list[ColumnReading] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -515,7 +745,12 @@ def _dtype(sql_type: str) -> str:
 
 
 def map_tables(
-    tables: Iterable[StatTable], file: str, places: Places, catalogue: dict[str, Dataset]
+    tables: Iterable[StatTable],
+    file: str,
+    places: Places,
+    catalogue: dict[str, Dataset],
+    choices: Mapping[str, str] | None = None,
+    readings: list[ColumnReading] | None = None,
 ) -> Mapped:
     """Map every table of one file; raise IngestError with every problem found.
 
@@ -524,12 +759,19 @@ def map_tables(
         file: the name to show in problems (the user's file name).
         places: the alias table.
         catalogue: the datasets, to match their columns.
+        choices: staff's roles for columns (column name -> one of ROLES), which win over
+            what the names and values say.
+        readings: filled with how each column was read (also when the import is refused).
     """
     log = ProblemLog(file)
     parts: dict[str, list[pd.DataFrame]] = {}
     notes: list[str] = []
+    readings = readings if readings is not None else []
+    tables = list(tables)
+    for column in _unknown_choices(tables, choices or {}, readings):
+        log.add(None, column, (choices or {})[column], "a column of the file to map (--map)")
     for table in tables:
-        mapped = _map_table(table, file, places, catalogue, log)
+        mapped = _map_table(table, file, places, catalogue, log, dict(choices or {}), readings)
         if mapped is None:
             continue
         notes.extend(mapped.notes)
@@ -553,11 +795,17 @@ def map_tables(
                 )
             ]
         )
-    return Mapped(rows, notes)
+    return Mapped(rows, notes, readings)
 
 
 def _map_table(
-    table: StatTable, file: str, places: Places, catalogue: dict[str, Dataset], log: ProblemLog
+    table: StatTable,
+    file: str,
+    places: Places,
+    catalogue: dict[str, Dataset],
+    log: ProblemLog,
+    choices: dict[str, str] | None = None,
+    readings: list[ColumnReading] | None = None,
 ) -> Mapped | None:
     data = table.data
     dims: list[_Dim] = []
@@ -568,6 +816,12 @@ def _map_table(
             log.add(None, name, None, f"a label in every cell ({error})")
             return None
         dims.append(_Dim(name, _role(name, table), labels, codes))
+    before = log.count
+    dims, found = recognise(table, dims, places, choices or {}, log)
+    if readings is not None:
+        readings.extend(found)
+    if log.count > before:
+        return None
     target = _target(table, dims)
     if target is None:
         names = ", ".join(d.name for d in dims)
@@ -626,6 +880,8 @@ def _check_roles(table: StatTable, dims: list[_Dim], target: str, log: ProblemLo
     ok = True
     seen: dict[str, str] = {}
     for dim in dims:
+        if dim.role == "ignored":
+            continue
         if dim.role in _ALLOWED[target] and dim.role not in seen:
             seen[dim.role] = dim.name
             continue

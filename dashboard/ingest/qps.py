@@ -1128,3 +1128,8 @@ def write_template(fmt: str, codes: Codes) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def has_qps_header(rows: Sequence[Sequence[str]]) -> bool:
+    """Whether one of these rows is a QPS header (the template's or the wide layout's)."""
+    return any(_header_score(row) for row in rows)
