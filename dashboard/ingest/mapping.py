@@ -617,7 +617,15 @@ def recognise(
         role = value_role(dim.labels, places) if split is None else None
         if role is not None:
             dim.role = role
-            readings.append(ColumnReading(title, dim.name, role, "values", _shown(dim.labels)))
+            # bare numbers fit several roles (ages, codes of categories or places)
+            certain = not all(
+                label.strip().isdigit()
+                for label in dim.labels
+                if normalise(label) not in TOTAL_WORDS
+            )
+            readings.append(
+                ColumnReading(title, dim.name, role, "values", _shown(dim.labels), certain)
+            )
             out.append(dim)
             continue
         if split is not None:
