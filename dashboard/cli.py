@@ -261,6 +261,50 @@ def _cmd_imports_undo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_fetch_ask(args: argparse.Namespace) -> int:
+    from dashboard.ingest import fetch, importer
+
+    settings = get_settings()
+    try:
+        choices = _choices(args.map)
+    except ValueError as error:
+        print(f"--map {error}", file=sys.stderr)
+        return 2
+    try:
+        query = fetch.read_query(Path(args.query)) if args.query else None
+        fetched = fetch.fetch(
+            args.table, settings, query=query, lang=args.lang, api=args.api, base_url=args.base_url
+        )
+    except fetch.FetchError as error:
+        _print_problems(error)
+        return 1
+    print(f"fetched {fetched.url} ({fetched.title or 'untitled'})")
+    try:
+        plan = importer.preview(
+            fetched.path, display_name=fetched.display_name, settings=settings, choices=choices
+        )
+        _print_readings(plan, args.lang)
+        if not plan.ok:
+            _print_problems(plan.error())
+            return 1
+        if plan.duplicate_of is not None:
+            print(f"the answer was already imported as {plan.duplicate_of.id}; nothing changed.")
+            return 0
+        if args.dry_run:
+            print("dry run: nothing was changed. The import would bring:")
+            _print_changes(plan.changes)
+            return 0
+        result = importer.apply(plan, args.user)
+    except importer.ImportRefused as error:
+        _print_problems(error)
+        return 1
+    finally:
+        fetched.path.unlink(missing_ok=True)
+    print(f"imported as {result.entry.id} (user {result.entry.user}); database rebuilt:")
+    _print_changes(result.changes)
+    return 0
+
+
 def _cmd_recipes_list(args: argparse.Namespace) -> int:
     from dashboard.ingest import recipes
 
@@ -400,6 +444,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     imports_one.add_argument("--user", help="who imports (default: $USER)")
     imports_one.set_defaults(handler=_cmd_import)
+
+    fetch_ask = commands.add_parser(
+        "fetch-ask", help="fetch a table from ASK's PxWeb API and import it like an upload"
+    )
+    fetch_ask.add_argument("table", help="v1: ASKdata/<folders>/<table>.px; v2: the table id")
+    fetch_ask.add_argument("--query", help="a PxWeb query in JSON (default: every value)")
+    fetch_ask.add_argument("--lang", choices=("sq", "en", "sr"), default="sq")
+    fetch_ask.add_argument("--api", choices=("v1", "v2"), default="v1")
+    fetch_ask.add_argument("--base-url", help="the API's address (default DMS_ASK_API_URL)")
+    fetch_ask.add_argument("--map", action="append", metavar="COLUMN=ROLE", help="as for import")
+    fetch_ask.add_argument("--dry-run", action="store_true", help="show the changes only")
+    fetch_ask.add_argument("--user", help="who imports (default: $USER)")
+    fetch_ask.set_defaults(handler=_cmd_fetch_ask)
 
     journal = commands.add_parser("imports", help="list or undo imports")
     journal_commands = journal.add_subparsers(dest="imports_command", required=True)
