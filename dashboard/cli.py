@@ -141,8 +141,20 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_problems(error: Exception) -> None:
-    print(str(error), file=sys.stderr)
+def _print_problems(error: Exception, lang: str | None = None) -> None:
+    """The refusal; with a language, every problem in it (sq, en, sr)."""
+    problems = getattr(error, "problems", None)
+    if lang is None or not problems:
+        print(str(error), file=sys.stderr)
+        return
+    summary = getattr(error, "summary", None)
+    if summary:
+        print(summary, file=sys.stderr)
+    for problem in problems:
+        print(f"  {problem.text(lang)}", file=sys.stderr)
+    omitted = getattr(error, "omitted", 0)
+    if omitted:
+        print(f"  ... +{omitted}", file=sys.stderr)
 
 
 def _choices(texts: Sequence[str] | None) -> dict[str, str]:
@@ -173,8 +185,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
     try:
         plan = importer.preview(Path(args.path), kind=args.kind, settings=settings, choices=choices)
         if not plan.ok:
-            _print_readings(plan, args.lang)
-            _print_problems(plan.error())
+            _print_readings(plan, args.lang or "en")
+            _print_problems(plan.error(), args.lang)
             return 1
         if plan.duplicate_of is not None:
             entry = plan.duplicate_of
@@ -186,7 +198,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
         print(f"{plan.display_name}: {plan.kind}, {plan.size:,} bytes, sha256 {plan.sha256}")
         for note in plan.notes:
             print(f"  note: {note}")
-        _print_readings(plan, args.lang)
+        _print_readings(plan, args.lang or "en")
         if args.dry_run:
             print("dry run: nothing was changed. The import would bring:")
             _print_changes(plan.changes)
@@ -437,7 +449,9 @@ def build_parser() -> argparse.ArgumentParser:
         "category, ignore); kept as the table's recipe when the import is applied",
     )
     imports_one.add_argument(
-        "--lang", choices=("sq", "en", "sr"), default="en", help="language of the explanations"
+        "--lang",
+        choices=("sq", "en", "sr"),
+        help="language of the explanations and problems (default: English)",
     )
     imports_one.add_argument(
         "--dry-run", action="store_true", help="check the file and show the changes only"

@@ -74,10 +74,37 @@ class Problem:
     field: str | None
     value: str | None
     expected: str
+    # the message key of `expected` in dashboard/i18n/messages/imports.*.json, and its values
+    key: str | None = None
+    params: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
         if self.value is not None and len(self.value) > VALUE_CHARS:
             object.__setattr__(self, "value", shorten(self.value))
+
+    def expected_in(self, lang: str) -> str:
+        """What was expected, in ``lang`` (sq, en, sr); English where no key was given."""
+        if self.key is None:
+            return self.expected
+        from dashboard.i18n import messages, normalise_language, t
+
+        if self.key not in messages(normalise_language(lang)):
+            return self.expected
+        return t(self.key, lang, **dict(self.params))
+
+    def text(self, lang: str) -> str:
+        """The whole problem in ``lang``: file, row, column, value and what was expected."""
+        from dashboard.i18n import t
+
+        return t(
+            "imports.problem",
+            lang,
+            file=self.file,
+            line="—" if self.line is None else self.line,
+            field=self.field or "—",
+            value="—" if self.value is None else self.value,
+            expected=self.expected_in(lang),
+        )
 
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"
@@ -141,12 +168,24 @@ class ProblemLog:
         field: str | None,
         value: str | None,
         expected: str,
+        key: str | None = None,
+        **params: object,
     ) -> None:
-        """Record a problem."""
+        """Record a problem; ``key`` and ``params`` translate ``expected`` (imports.*.json)."""
         if len(self.problems) >= MAX_PROBLEMS:
             self.omitted += 1
             return
-        self.problems.append(Problem(self.file, line, field, value, expected))
+        self.problems.append(
+            Problem(
+                self.file,
+                line,
+                field,
+                value,
+                expected,
+                key,
+                tuple((name, str(item)) for name, item in params.items()),
+            )
+        )
 
     def extend(self, problems: Iterable[Problem]) -> None:
         """Record problems found elsewhere (e.g. in a nested reader)."""
@@ -183,6 +222,8 @@ class StatTable:
     dimensions: list[str]
     data: pd.DataFrame
     metadata: dict[str, str] = field(default_factory=dict)
+    # where each label is first written: {dimension: {label: line or row number}}
+    lines: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

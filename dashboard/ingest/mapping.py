@@ -367,6 +367,11 @@ class _Dim:
     out: list[Any] = field(default_factory=list)  # per label: what the target stores
     is_total: list[bool] = field(default_factory=list)  # per label: the dimension's total
     aggregates: list[_Aggregate] = field(default_factory=list)
+    lines: dict[str, int] = field(default_factory=dict)  # label -> line it is first written on
+
+    def line(self, label: str) -> int | None:
+        """The line (or row) of the file where ``label`` is first written, when known."""
+        return self.lines.get(label)
 
     @property
     def leaf(self) -> np.ndarray:
@@ -585,6 +590,7 @@ def recognise(
                     ", ".join(dim.labels[:SHOWN_VALUES]),
                     "a column with a single value to ignore (ignoring a column of several "
                     "values would add its parts together)",
+                    "imports.expected.ignore_single",
                 )
             dim.role = "ignored"
         else:
@@ -637,6 +643,11 @@ def recognise(
                     role_of,
                     [str(u) for u in uniques],
                     np.asarray(codes, dtype=np.int32)[dim.codes],
+                    lines={
+                        piece: dim.lines[whole]
+                        for whole, piece in zip(dim.labels, parts, strict=True)
+                        if whole in dim.lines
+                    },
                 )
                 if part.name in choices:
                     choose(part, choices[part.name], dim.name)
@@ -777,7 +788,13 @@ def map_tables(
     readings = readings if readings is not None else []
     tables = list(tables)
     for column in _unknown_choices(tables, choices or {}, readings):
-        log.add(None, column, (choices or {})[column], "a column of the file to map (--map)")
+        log.add(
+            None,
+            column,
+            (choices or {})[column],
+            "a column of the file to map (--map)",
+            "imports.expected.map_column",
+        )
     for table in tables:
         mapped = _map_table(table, file, places, catalogue, log, dict(choices or {}), readings)
         if mapped is None:
@@ -800,6 +817,7 @@ def map_tables(
                     None,
                     None,
                     "a table with rows the dashboard stores (population or SNS figures)",
+                    "imports.expected.rows",
                 )
             ]
         )
@@ -823,7 +841,7 @@ def _map_table(
         except ValueError as error:
             log.add(None, name, None, f"a label in every cell ({error})")
             return None
-        dims.append(_Dim(name, _role(name, table), labels, codes))
+        dims.append(_Dim(name, _role(name, table), labels, codes, lines=table.lines.get(name, {})))
     before = log.count
     dims, found = recognise(table, dims, places, choices or {}, log)
     if readings is not None:
@@ -840,6 +858,8 @@ def _map_table(
             "a table of population (Popullsia/Population/Stanovništvo) by place, sex, age "
             "and year, or of social-assistance families and members by municipality and "
             f"month; this one has the dimensions {names}",
+            "imports.expected.target",
+            names=names,
         )
         return None
     if not _check_roles(table, dims, target, log):
@@ -897,7 +917,14 @@ def _check_roles(table: StatTable, dims: list[_Dim], target: str, log: ProblemLo
             dim.role = "ignored"
             continue
         if dim.role in seen:
-            log.add(None, dim.name, None, f"one {dim.role} dimension (also {seen[dim.role]!r})")
+            log.add(
+                None,
+                dim.name,
+                None,
+                f"one {dim.role} dimension (also {seen[dim.role]!r})",
+                "imports.expected.one_role",
+                other=seen[dim.role],
+            )
         else:
             hint = (
                 "; the CSV header did not name its variables: export 'with heading' so the "
@@ -906,20 +933,21 @@ def _check_roles(table: StatTable, dims: list[_Dim], target: str, log: ProblemLo
                 else ""
             )
             log.add(
-                None,
+                dim.line(dim.labels[0]) if dim.labels else None,
                 dim.name,
                 ", ".join(dim.labels[:5]) + (" …" if len(dim.labels) > 5 else ""),
                 ROLE_TEXT + hint,
+                "imports.expected.role_heading" if hint else "imports.expected.role",
             )
         ok = False
     if not ok:
         return False
     roles = {d.role for d in dims}
     if target == "population" and not (roles & {"municipality", "settlement"} and "year" in roles):
-        log.add(None, None, None, _REQUIRED_TEXT[target])
+        log.add(None, None, None, _REQUIRED_TEXT[target], "imports.expected.needs_population")
         return False
     if target == "sns" and not ("municipality" in roles and roles & {"year", "month"}):
-        log.add(None, None, None, _REQUIRED_TEXT[target])
+        log.add(None, None, None, _REQUIRED_TEXT[target], "imports.expected.needs_sns")
         return False
     if target == "sns" and "month" not in roles and "year" not in roles:
         return False
@@ -944,6 +972,7 @@ def _check_whole_numbers(dims: list[_Dim], values: np.ndarray, log: ProblemLog) 
             _describe(dims, row),
             _number_text(values[row]),
             "a whole number of at least 0 (people or families are counted)",
+            "imports.expected.whole",
         )
     log.omitted += max(0, len(bad) - MAX_LISTED)
 
@@ -977,7 +1006,15 @@ def _classify_places(
                 else "a municipality of data/municipalities.csv or a spelling of it in "
                 "data/place_aliases.csv"
             )
-            log.add(None, dim.name, label, f"{expected} (an unknown name is never a new place)")
+            log.add(
+                dim.line(label),
+                dim.name,
+                label,
+                f"{expected} (an unknown name is never a new place)",
+                "imports.expected.settlement"
+                if dim.role == "settlement"
+                else "imports.expected.municipality",
+            )
             ok = False
             continue
         dim.out[index] = place
@@ -1012,7 +1049,11 @@ def _classify_sex(dim: _Dim, log: ProblemLog) -> bool:
         sex = parse_sex(label)
         if sex is None:
             log.add(
-                None, dim.name, label, "Meshkuj/Male/Muškarci (M), Femra/Female/Žene (F) or a total"
+                dim.line(label),
+                dim.name,
+                label,
+                "Meshkuj/Male/Muškarci (M), Femra/Female/Žene (F) or a total",
+                "imports.expected.sex",
             )
             ok = False
         elif sex == "total":
@@ -1038,7 +1079,11 @@ def _classify_age(dim: _Dim, log: ProblemLog, notes: list[str]) -> bool:
         parsed = parse_age(label)
         if parsed is None:
             log.add(
-                None, dim.name, label, "an age or band such as 0-4, 85+, 85 e më shumë, or a total"
+                dim.line(label),
+                dim.name,
+                label,
+                "an age or band such as 0-4, 85+, 85 e më shumë, or a total",
+                "imports.expected.age",
             )
             ok = False
         elif parsed == "total":
@@ -1056,10 +1101,12 @@ def _classify_age(dim: _Dim, log: ProblemLog, notes: list[str]) -> bool:
     for index, band in bands.items():
         if band in seen:
             log.add(
-                None,
+                dim.line(dim.labels[index]),
                 dim.name,
                 dim.labels[index],
                 f"each age band once (also {dim.labels[seen[band]]!r})",
+                "imports.expected.age_once",
+                other=dim.labels[seen[band]],
             )
             ok = False
         seen[band] = index
@@ -1081,6 +1128,7 @@ def _classify_age(dim: _Dim, log: ProblemLog, notes: list[str]) -> bool:
                     dim.name,
                     f"{dim.labels[a]} / {dim.labels[b]}",
                     "age bands that do not overlap (or that tile a wider band exactly)",
+                    "imports.expected.age_overlap",
                 )
                 ok = False
     if not ok:
@@ -1171,6 +1219,10 @@ def _check_aggregates(
                     _number_text(values[row]),
                     f"the sum of its parts ({dim.name}: {parts}{more}), which is "
                     f"{_number_text(part_sum[key[row]])}: the total and its parts disagree",
+                    "imports.expected.sum",
+                    dimension=dim.name,
+                    parts=parts + more,
+                    sum=_number_text(part_sum[key[row]]),
                 )
 
 
@@ -1208,6 +1260,7 @@ def _population(
                 municipality.name,
                 ", ".join(municipality.labels[:5]),
                 "one municipality when the table also has settlements",
+                "imports.expected.one_municipality",
             )
             return None
         municipality.role = "ignored"
@@ -1217,7 +1270,13 @@ def _population(
     for index, label in enumerate(year.labels):
         year.out[index] = parse_year(label)
         if year.out[index] is None:
-            log.add(None, year.name, label, "a year such as 2011 or 2024")
+            log.add(
+                year.line(label),
+                year.name,
+                label,
+                "a year such as 2011 or 2024",
+                "imports.expected.year",
+            )
             ok = False
     sex = by_role.get("sex")
     age = by_role.get("age")
@@ -1331,7 +1390,13 @@ def _sns(
         for index, label in enumerate(measure.labels):
             measure.out[index] = parse_measure(label)
             if measure.out[index] is None:
-                log.add(None, measure.name, label, MEASURE_TEXT)
+                log.add(
+                    measure.line(label),
+                    measure.name,
+                    label,
+                    MEASURE_TEXT,
+                    "imports.expected.measure",
+                )
                 ok = False
         measure_out = np.array(measure.out, dtype=object)[measure.codes]
     else:
@@ -1340,7 +1405,13 @@ def _sns(
         )
         both = "famil" in normalise(table.title or "") and "anetar" in normalise(table.title or "")
         if single is None or both:
-            log.add(None, None, None, f"a Treguesi/Indicator dimension: {MEASURE_TEXT}")
+            log.add(
+                None,
+                None,
+                None,
+                f"a Treguesi/Indicator dimension: {MEASURE_TEXT}",
+                "imports.expected.measure_dimension",
+            )
             return None
         measure_out = np.full(len(values), single, dtype=object)
     category = by_role.get("category")
@@ -1349,7 +1420,11 @@ def _sns(
             category.out[index] = parse_category(label)
             if category.out[index] is None:
                 log.add(
-                    None, category.name, label, "Kategoria I, Kategoria II or a total (Gjithsej)"
+                    category.line(label),
+                    category.name,
+                    label,
+                    "Kategoria I, Kategoria II or a total (Gjithsej)",
+                    "imports.expected.category",
                 )
                 ok = False
             elif category.out[index] == ALL:
@@ -1406,7 +1481,11 @@ def _sns_periods(
             period = parse_period(label)
             if period is None:
                 log.add(
-                    None, month.name, label, "a period such as 2023M01, 2023-01, 2023Q1 or 2023"
+                    month.line(label),
+                    month.name,
+                    label,
+                    "a period such as 2023M01, 2023-01, 2023Q1 or 2023",
+                    "imports.expected.period",
                 )
                 ok = False
             parsed.append(period)
@@ -1419,12 +1498,22 @@ def _sns_periods(
         months = [parse_month(label) for label in month.labels]
         for label, value in zip(year.labels, years, strict=True):
             if value is None:
-                log.add(None, year.name, label, "a year such as 2023")
+                log.add(
+                    year.line(label),
+                    year.name,
+                    label,
+                    "a year such as 2023",
+                    "imports.expected.year",
+                )
                 ok = False
         for label, value in zip(month.labels, months, strict=True):
             if value is None:
                 log.add(
-                    None, month.name, label, "a month: Janar..Dhjetor, January..December or 1-12"
+                    month.line(label),
+                    month.name,
+                    label,
+                    "a month: Janar..Dhjetor, January..December or 1-12",
+                    "imports.expected.month",
                 )
                 ok = False
         if not ok:
@@ -1440,7 +1529,13 @@ def _sns_periods(
         years = [parse_year(label) for label in year.labels]
         for label, value in zip(year.labels, years, strict=True):
             if value is None:
-                log.add(None, year.name, label, "a year such as 2023")
+                log.add(
+                    year.line(label),
+                    year.name,
+                    label,
+                    "a year such as 2023",
+                    "imports.expected.year",
+                )
                 ok = False
         if not ok:
             return None

@@ -213,6 +213,7 @@ def _table(
     stub_names = grid[header][:stub]
     dims: list[Dimension] = []
     positions: list[np.ndarray] = []
+    lines: dict[str, dict[str, int]] = {}
     count = last - top + 1
     for j, name in enumerate(stub_names):
         labels = _fill([grid[r][j] for r in range(top, last + 1)])
@@ -223,6 +224,9 @@ def _table(
         index = {label: i for i, label in enumerate(uniques)}
         dims.append(Dimension(name, uniques))
         positions.append(np.repeat(np.array([index[x] for x in labels], dtype=np.int64), columns))
+        lines[name] = {}
+        for offset, label in enumerate(labels):
+            lines[name].setdefault(label, top + offset + 1)
     used = set(stub_names)
     for number, r in enumerate(heading_rows):
         names = [v for v in grid[r][:stub] if v and r != header]
@@ -238,6 +242,7 @@ def _table(
         index = {label: i for i, label in enumerate(uniques)}
         dims.append(Dimension(name, uniques))
         positions.append(np.tile(np.array([index[x] for x in values], dtype=np.int64), count))
+        lines[name] = dict.fromkeys(uniques, r + 1)
     # each column must be one combination of heading values
     combos = list(zip(*[_fill(grid[r][stub:]) for r in heading_rows], strict=True))
     for j, combo in enumerate(combos):
@@ -258,6 +263,8 @@ def _table(
                 ", ".join(stub_names),
                 " | ".join(key),
                 f"each combination of labels once (also on row {keys[key]})",
+                "imports.expected.labels_once",
+                other=keys[key],
             )
         keys.setdefault(key, top + offset + 1)
     texts = [grid[r][stub + j] for r in range(top, last + 1) for j in range(columns)]
@@ -269,6 +276,8 @@ def _table(
             f"column {stub + column + 1}",
             texts[index],
             "a number or one of the symbols " + " ".join(common.MISSING_SYMBOLS),
+            "imports.expected.cell",
+            symbols=" ".join(common.MISSING_SYMBOLS),
         )
     if log:
         return None
@@ -286,6 +295,7 @@ def _table(
         dimensions=[d.name for d in dims],
         data=frame,
         metadata=metadata,
+        lines=lines,
     )
 
 

@@ -797,6 +797,7 @@ def _wide(
             None,
             "the service: a Shërbimi column or a line 'Shërbimi: <code or name>' above the "
             "header; or, for a count of clients, a title that says so (Numri i klientëve)",
+            "imports.expected.qps_service_missing",
         )
     if log:
         return None
@@ -1012,7 +1013,15 @@ def _validate(
         result = mapped[inverse]
         bad = np.flatnonzero(pd.isna(result))
         for i in bad[:200].tolist():
-            log.add(int(cells.lines[i]), _where(cells, name, i), str(values[i]), expected)
+            log.add(
+                int(cells.lines[i]),
+                _where(cells, name, i),
+                str(values[i]),
+                expected,
+                f"imports.expected.qps_{name}",
+                categories=max(codes.categories),
+                services=max(codes.services),
+            )
         log.omitted += max(0, len(bad) - 200)
         parsed[name] = result
     if cells.category_code is not None:
@@ -1045,6 +1054,7 @@ def _validate(
             _where(cells, "count", i),
             count_text[i],
             "a whole number of at least 0, ':' (not available) or 'x' (withheld)",
+            "imports.expected.qps_count",
         )
     log.omitted += max(0, len(bad) - 200)
     if log:

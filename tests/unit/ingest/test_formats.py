@@ -237,3 +237,26 @@ def test_an_ambiguous_or_unknown_heading_is_left_for_staff():
         "year",
         None,
     )
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("sq", ("rreshti", "kolona", "pritej", "një komunë e data/municipalities.csv")),
+        ("en", ("row", "column", "expected", "a municipality of data/municipalities.csv")),
+        ("sr", ("red", "kolona", "očekivano", "opštinu iz data/municipalities.csv")),
+    ],
+)
+def test_a_refusal_is_said_whole_in_the_users_language(lang, words, private, tmp_path):
+    raw = (FORMATS / POPULATION_FILES[0]).read_bytes()
+    path = tmp_path / "upload"
+    path.write_bytes(raw.replace(b'"Viti",', b'"Vitiaa",'))
+    result = importer.preview(path, display_name="tabela.csv", settings=private)
+    (problem,) = result.problems
+    text = problem.text(lang)
+    assert text.startswith("tabela.csv") and problem.line == 29  # the row of "Vitiaa"
+    assert " 29," in text and "Komuna" in text and "Vitiaa" in text
+    for word in words:
+        assert word in text
+    if lang != "en":
+        assert "expected" not in text and "unknown name" not in text
