@@ -130,7 +130,14 @@ def _layout(rows: list[list[Any]]) -> tuple[int, int, int, int, list[int]] | Non
     top = last
     while top - 1 >= 0:
         row = grid[top - 1]
-        if all(_is_value(v) for v in row[stub:]) and not any(_is_value(v) for v in row[:stub]):
+        values = row[stub:]
+        # heading values are text cells ("2011"), figures are number cells or symbols
+        headed = all(isinstance(v, str) and v.strip() not in common.MISSING_SYMBOLS for v in values)
+        if (
+            all(_is_value(v) for v in values)
+            and not any(_is_value(v) for v in row[:stub])
+            and not headed
+        ):
             top -= 1
             continue
         break

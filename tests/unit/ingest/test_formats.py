@@ -260,3 +260,37 @@ def test_a_refusal_is_said_whole_in_the_users_language(lang, words, private, tmp
         assert word in text
     if lang != "en":
         assert "expected" not in text and "unknown name" not in text
+
+
+@pytest.mark.parametrize("years_as", ["numbers", "text on the stub header"])
+def test_web_page_xlsx_variants(years_as, private, tmp_path):
+    """Years as number cells above the stub header, or on the stub header's own row."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Popullsia sipas komunës dhe vitit"])
+    if years_as == "numbers":
+        sheet.append([None, 2011, 2024])
+        sheet.append(["Komuna"])
+    else:
+        sheet.append(["Komuna", "2011", "2024"])
+    for name, y2011, y2024 in fixtures.POPULATION:
+        sheet.append([name, "." if y2011 is None else y2011, y2024])
+    sheet.append(["Burimi: ASK"])
+    path = tmp_path / "upload"
+    book.save(tmp_path / "book.xlsx")
+    shutil.move(tmp_path / "book.xlsx", path)
+    result = importer.preview(path, display_name="tabela.xlsx", settings=private)
+    assert result.ok, result.error()
+    assert result.kind == "pxweb-xlsx"
+    assert population_found(result.rows["population_by_municipality"]) == population_expected()
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    ["Mitrovica", "Mitrovicë e Jugut", "South Mitrovica", "Južna Mitrovica", "Prishtina"],
+)
+def test_place_spellings_in_the_three_languages(spelling):
+    places = mapping.Places.from_data_dir(ROOT / "data")
+    assert places.resolve(spelling, ("municipality",)) is not None
