@@ -181,7 +181,10 @@ def derive_rows(
     """
     file = common.display_name(path, display_name)
     if kind == "qps":
-        return qps.read(path, display_name=file, data_dir=settings.data_dir, catalogue=catalogue)
+        mapped = qps.read(path, display_name=file, data_dir=settings.data_dir, catalogue=catalogue)
+        if readings is not None:
+            readings.extend(mapped.readings)
+        return mapped
     if kind == "budget":
         return budget_execution.read(
             path, display_name=file, data_dir=settings.data_dir, catalogue=catalogue

@@ -57,6 +57,7 @@ from dashboard.ingest.mapping import (
     parse_month,
     rows_frame,
 )
+from dashboard.ingest.readings import ColumnReading
 
 FORMAT = "qps"
 CLIENT_COUNTS = "client_counts"
@@ -498,7 +499,20 @@ def read(
         raise IngestError(
             [Problem(file, None, None, None, "at least one count (the sheet holds none)")]
         )
-    return Mapped({target: frame}, notes)
+    counted = f"{cells.columns['count']}" if isinstance(cells.columns["count"], str) else "count"
+    reading = ColumnReading(
+        sheet_title(cells.source),
+        counted,
+        "measure",
+        "qps_clients" if target == CLIENT_COUNTS else "qps_services",
+        (cells.measure,),
+    )
+    return Mapped({target: frame}, notes, [reading])
+
+
+def sheet_title(source: str) -> str:
+    """The table name readings show for a QPS sheet (its file and sheet)."""
+    return source.removeprefix("QPS: ")
 
 
 _HEADER_TEXT = (

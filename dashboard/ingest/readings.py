@@ -35,10 +35,13 @@ REASONS: tuple[str, ...] = (
     "chosen",
     "single",
     "unknown",
+    "qps_clients",
+    "qps_services",
 )
-"""Why a column got its role: its name, its variable code, its values, a split of a
-heading combining two variables, a staff choice (recipe or --map), a single harmless
-value, or nothing (staff must choose)."""
+"""Why a column got its role: its name, its codes read through ASK's code list, its
+values, a split of a heading combining two variables, a staff choice (recipe or --map),
+a single harmless value, or nothing (staff must choose); for a QPS sheet, whether it
+counts clients (its title says so) or services."""
 
 SHOWN_VALUES = 5
 
@@ -97,3 +100,8 @@ def parse_choice(text: str) -> tuple[str, str]:
     if role not in ROLES:
         raise ValueError(f"{text!r}: expected a role among {', '.join(ROLES)}")
     return column, role
+
+
+def role_choices(lang: str) -> list[dict[str, str]]:
+    """The roles staff can choose from, for a drop-down: ``{"value", "label"}`` in ``lang``."""
+    return [{"value": role, "label": t(f"imports.role.{role}", lang)} for role in ROLES]

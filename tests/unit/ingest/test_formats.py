@@ -175,6 +175,9 @@ def test_qps_clients_without_a_service_are_a_measure_of_their_own(private, tmp_p
     found = {(int(r.client_category_code), int(r.month)): int(r.count) for r in frame.itertuples()}
     assert found == {(1, 1): 3, (1, 2): 2, (1, 3): 4, (3, 1): 5, (3, 3): 6}
     assert frame["service_code"].isna().all()
+    (reading,) = result.readings
+    assert reading.reason == "qps_clients"
+    assert "kept apart from the services" in reading.explain("en")
 
 
 def test_web_page_xlsx_is_not_taken_for_a_qps_sheet(tmp_path):
