@@ -128,6 +128,14 @@ def test_sns_month_and_measure_heading_imports_exactly(name, staged, private, tm
     assert sns_found(result.rows["sns_beneficiaries"]) == SNS_EXPECTED
 
 
+def test_px_json_with_two_contents_is_a_measure(private, tmp_path):
+    result = preview(FORMATS / "ask_sns_families_members_2023M02_pxjson.json", private, tmp_path)
+    assert result.ok, result.error()
+    kosovo = {key for key in SNS_EXPECTED if key[0] == "Kosovë"}
+    expected = {k: v for k, v in SNS_EXPECTED.items() if k not in kosovo}
+    assert sns_found(result.rows["sns_beneficiaries"]) == expected
+
+
 def test_a_heading_joining_month_and_measure_is_split_into_both(private):
     result = preview(FORMATS / "ask_sns_families_members_2023M02_month_measure.csv", private)
     parts = {r.column: (r.role, r.reason, r.source) for r in result.readings}
