@@ -443,7 +443,10 @@ def _role_value(role: str, label: str) -> str | None:
         return "value" if parse_year(label) is not None else None
     if role == "month":
         period = parse_period(label)
-        return "value" if period is not None and period[1] != "year" else None
+        if period is not None and period[1] != "year":
+            return "value"
+        # a month name (Shkurt, February, Februar), not a bare number: 1-12 fit other roles
+        return "value" if not text.isdigit() and parse_month(label) is not None else None
     if role == "sex":
         sex = parse_sex(label)
         return None if sex is None else ("total" if sex == "total" else "value")
@@ -491,20 +494,21 @@ def value_role(labels: Sequence[str], places: Places | None = None) -> str | Non
 
 def split_labels(
     labels: Sequence[str], places: Places | None = None
-) -> tuple[list[str], list[str], str | None, str | None] | None:
-    """Cut each label at one space into two variables recognised by their values.
+) -> tuple[list[list[str]], list[str | None]] | None:
+    """Cut each label at spaces into variables recognised by their values.
 
-    ``"2023M02 Familjet"`` -> ``("2023M02", "Familjet")``: a period and a measure. The cut
-    is searched from the side a recognised variable starts; exactly one reading must
-    fit every label (an ambiguous heading is left whole, for staff to map).
+    ``"2023M02 Familjet"`` -> ``2023M02`` and ``Familjet``: a period and a measure;
+    ``"2023 Shkurt Familjet"`` -> a year, a month and a measure. A cut is searched from
+    the side a recognised variable starts; exactly one reading must fit every label (an
+    ambiguous heading is left whole, for staff to map).
 
     Returns:
-        The first parts, the second parts, their roles (None for a part that is only a
-        total), or None when no single reading fits.
+        The parts (one list per variable, one item per label) and their roles (None for
+        a part that is only a total), or None when no single reading fits.
     """
     if len(labels) < 2 or not all(" " in label.strip() for label in labels):
         return None
-    found: dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[str | None, str | None]] = {}
+    found: dict[tuple[tuple[str, ...], ...], tuple[str | None, ...]] = {}
     for side in ("first", "second"):
         for role in VALUE_ROLES:
             firsts: list[str] = []
@@ -525,19 +529,32 @@ def split_labels(
             mine, other = (firsts, seconds) if side == "first" else (seconds, firsts)
             if not any(_role_value(role, part) == "value" for part in mine):
                 continue
-            other_role = value_role(list(dict.fromkeys(other)), places)
-            if other_role is None and not all(normalise(p) in TOTAL_WORDS for p in other):
+            distinct = list(dict.fromkeys(other))
+            deeper = split_labels(distinct, places)
+            if deeper is not None:
+                if role in deeper[1]:
+                    continue
+                index = {label: i for i, label in enumerate(distinct)}
+                other_parts = [[part[index[o]] for o in other] for part in deeper[0]]
+                other_roles = list(deeper[1])
+            else:
+                other_role = value_role(distinct, places)
+                if other_role is None and not all(normalise(p) in TOTAL_WORDS for p in other):
+                    continue
+                if other_role == role:
+                    continue
+                other_parts, other_roles = [other], [other_role]
+            if side == "first":
+                parts, roles = [mine, *other_parts], [role, *other_roles]
+            else:
+                parts, roles = [*other_parts, mine], [*other_roles, role]
+            if len(set(zip(*parts, strict=True))) != len(labels):
                 continue
-            if other_role == role:
-                continue
-            roles = (role, other_role) if side == "first" else (other_role, role)
-            if len(set(zip(firsts, seconds, strict=True))) != len(labels):
-                continue
-            found.setdefault((tuple(firsts), tuple(seconds)), roles)
+            found.setdefault(tuple(tuple(part) for part in parts), tuple(roles))
     if len(found) != 1:
         return None
-    (firsts_found, seconds_found), (first_role, second_role) = next(iter(found.items()))
-    return list(firsts_found), list(seconds_found), first_role, second_role
+    parts_found, roles_found = next(iter(found.items()))
+    return [list(part) for part in parts_found], list(roles_found)
 
 
 def _shown(labels: Sequence[str]) -> tuple[str, ...]:
@@ -624,7 +641,7 @@ def recognise(
         if role is not None:
             dim.role = role
             # bare numbers fit several roles (ages, codes of categories or places)
-            certain = not all(
+            certain = role == "year" or not all(
                 label.strip().isdigit()
                 for label in dim.labels
                 if normalise(label) not in TOTAL_WORDS
@@ -635,8 +652,7 @@ def recognise(
             out.append(dim)
             continue
         if split is not None:
-            firsts, seconds, first_role, second_role = split
-            for number, parts, role_of in ((1, firsts, first_role), (2, seconds, second_role)):
+            for number, (parts, role_of) in enumerate(zip(*split, strict=True), start=1):
                 codes, uniques = pd.factorize(pd.Series(parts, dtype=object))
                 part = _Dim(
                     f"{dim.name}[{number}]",

@@ -243,11 +243,21 @@ def test_roles_from_values(labels, role):
 def test_an_ambiguous_or_unknown_heading_is_left_for_staff():
     assert mapping.split_labels(["Lorem 2011", "Ipsum 2024"]) is None
     assert mapping.split_labels(["2011 Total", "2024 Total"]) == (
-        ["2011", "2024"],
-        ["Total", "Total"],
-        "year",
-        None,
+        [["2011", "2024"], ["Total", "Total"]],
+        ["year", None],
     )
+
+
+def test_a_heading_of_three_variables_is_split_into_three():
+    labels = [
+        f"2023 {month} {measure}"
+        for month in ("Janar", "Shkurt")
+        for measure in ("Familjet", "Anëtarët")
+    ]
+    parts, roles = mapping.split_labels(labels)
+    assert roles == ["year", "month", "measure"]
+    assert parts[1] == ["Janar", "Janar", "Shkurt", "Shkurt"]
+    assert parts[2] == ["Familjet", "Anëtarët", "Familjet", "Anëtarët"]
 
 
 @pytest.mark.parametrize(
