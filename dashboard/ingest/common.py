@@ -90,7 +90,10 @@ class Problem:
 
         if self.key not in messages(normalise_language(lang)):
             return self.expected
-        return t(self.key, lang, **dict(self.params))
+        try:
+            return t(self.key, lang, **dict(self.params))
+        except (KeyError, IndexError, ValueError):  # a catalogue text naming another value
+            return self.expected
 
     def text(self, lang: str) -> str:
         """The whole problem in ``lang``: file, row, column, value and what was expected."""
@@ -257,15 +260,38 @@ def read_bytes(path: Path, file: str) -> bytes:
         if not path.is_file():
             raise IsADirectoryError(str(path))
     except OSError as error:
-        raise IngestError([Problem(file, None, None, None, f"a readable file ({error})")]) from None
+        raise IngestError([_unreadable(file, error)]) from None
     refuse_size(size, file)
     try:
         raw = path.read_bytes()
     except OSError as error:
-        raise IngestError([Problem(file, None, None, None, f"a readable file ({error})")]) from None
+        raise IngestError([_unreadable(file, error)]) from None
     if not raw.strip():
-        raise IngestError([Problem(file, None, None, None, "a file with content (it is empty)")])
+        raise IngestError(
+            [
+                Problem(
+                    file,
+                    None,
+                    None,
+                    None,
+                    "a file with content (it is empty)",
+                    "imports.expected.not_empty",
+                )
+            ]
+        )
     return raw
+
+
+def _unreadable(file: str, error: OSError) -> Problem:
+    return Problem(
+        file,
+        None,
+        None,
+        None,
+        f"a readable file ({error})",
+        "imports.expected.readable",
+        (("error", str(error)),),
+    )
 
 
 def refuse_size(size: int, file: str) -> None:
@@ -279,6 +305,8 @@ def refuse_size(size: int, file: str) -> None:
                     None,
                     f"{size / 1024 / 1024:.1f} MB",
                     f"a file of at most {MAX_BYTES // 1024 // 1024} MB",
+                    "imports.expected.size",
+                    (("mb", str(MAX_BYTES // 1024 // 1024)),),
                 )
             ]
         )
@@ -296,6 +324,7 @@ def binary_problem(raw: bytes, file: str) -> Problem | None:
             None,
             None,
             "text in UTF-8 or Windows-1252; this file is UTF-16 (save it again as UTF-8)",
+            "imports.expected.utf16",
         )
     nul = raw.find(b"\x00")
     if nul >= 0:
@@ -305,6 +334,7 @@ def binary_problem(raw: bytes, file: str) -> Problem | None:
             None,
             None,
             "text; found a NUL byte (a binary or damaged file)",
+            "imports.expected.binary",
         )
     return None
 
@@ -330,6 +360,8 @@ def decode_problem(raw: bytes, error: UnicodeDecodeError, encoding: str, file: s
         None,
         bad.hex(" "),
         f"text in the {encoding} encoding",
+        "imports.expected.encoding",
+        (("encoding", encoding),),
     )
 
 

@@ -315,3 +315,28 @@ def test_web_page_xlsx_variants(years_as, private, tmp_path):
 def test_place_spellings_in_the_three_languages(spelling):
     places = mapping.Places.from_data_dir(ROOT / "data")
     assert places.resolve(spelling, ("municipality",)) is not None
+
+
+def test_every_problem_key_is_in_the_three_catalogues():
+    import re
+
+    from dashboard.i18n import LANGUAGES, messages
+
+    source = "".join(path.read_text() for path in (ROOT / "dashboard" / "ingest").glob("*.py"))
+    keys = set(re.findall(r'"(imports\.expected\.[a-z_]+)"', source))
+    keys |= {f"imports.expected.qps_{name}" for name in ("year", "month", "category", "service")}
+    keys |= {f"imports.expected.qps_{name}" for name in ("sex", "age", "municipality")}
+    assert len(keys) > 30
+    for lang in LANGUAGES:
+        missing = sorted(key for key in keys if key not in messages(lang))
+        assert missing == [], (lang, missing)
+
+
+def test_a_cell_problem_is_translated_with_its_values(tmp_path, private):
+    raw = (FORMATS / POPULATION_FILES[0]).read_bytes().replace(b",40019,", b",40 019,")
+    path = tmp_path / "upload"
+    path.write_bytes(raw)
+    (problem,) = importer.preview(path, display_name="t.csv", settings=private).problems
+    assert (problem.line, problem.field, problem.value) == (4, "2011", "40 019")
+    assert problem.expected_in("sq").startswith("një numër me pikë dhjetore ose një nga simbolet :")
+    assert "broj sa decimalnom tačkom" in problem.text("sr")
