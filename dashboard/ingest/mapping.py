@@ -46,7 +46,7 @@ import pandas as pd
 
 from dashboard.catalog import Dataset
 from dashboard.ingest.common import IngestError, Problem, ProblemLog, StatTable
-from dashboard.ingest.readings import SHOWN_VALUES, ColumnReading
+from dashboard.ingest.readings import CONTENTS, SHOWN_VALUES, ColumnReading
 
 PENDING_IMPORT_ID = "pending"
 """``import_id`` of rows not yet accepted; the importer stamps the journal id on them."""
@@ -569,7 +569,7 @@ def _unknown_choices(
     return [
         column
         for column in choices
-        if column not in names and column.rsplit("[", 1)[0] not in names
+        if column != CONTENTS and column not in names and column.rsplit("[", 1)[0] not in names
     ]
 
 
@@ -864,8 +864,16 @@ def _map_table(
         readings.extend(found)
     if log.count > before:
         return None
-    target = _target(table, dims)
+    contents = (choices or {}).get(CONTENTS)
+    if contents is not None:
+        target: str | None = "population" if contents == "population" else "sns"
+        if readings is not None:
+            readings.append(ColumnReading(table.title or "", CONTENTS, contents, "chosen"))
+    else:
+        target = _target(table, dims)
     if target is None:
+        if readings is not None:
+            readings.append(ColumnReading(table.title or "", CONTENTS, None, "contents", (), False))
         names = ", ".join(d.name for d in dims)
         log.add(
             None,
@@ -888,7 +896,7 @@ def _map_table(
         return None
     if target == "population":
         return _population(table, file, dims, values, status, places, catalogue, log)
-    return _sns(table, file, dims, values, status, places, catalogue, log)
+    return _sns(table, file, dims, values, status, places, catalogue, log, contents)
 
 
 def _target(table: StatTable, dims: list[_Dim]) -> str | None:
@@ -1396,6 +1404,7 @@ def _sns(
     places: Places,
     catalogue: dict[str, Dataset],
     log: ProblemLog,
+    contents: str | None = None,
 ) -> Mapped | None:
     notes: list[str] = []
     by_role = {d.role: d for d in dims}
@@ -1416,10 +1425,12 @@ def _sns(
                 ok = False
         measure_out = np.array(measure.out, dtype=object)[measure.codes]
     else:
-        single = parse_measure(
+        single = contents or parse_measure(
             " ".join(filter(None, [table.metadata.get("CONTENTS"), table.title]))
         )
-        both = "famil" in normalise(table.title or "") and "anetar" in normalise(table.title or "")
+        both = contents is None and (
+            "famil" in normalise(table.title or "") and "anetar" in normalise(table.title or "")
+        )
         if single is None or both:
             log.add(
                 None,

@@ -27,6 +27,13 @@ ROLES: tuple[str, ...] = (
 """Roles a column can be given; "month" is any period (2023M02, 2023Q1), "ignore" a
 column with a single value that is a total or the table's contents."""
 
+CONTENTS = "(contents)"
+"""The pseudo-column of a table's contents, for a table whose title does not say what its
+figures count (a CSV saved without its heading line): staff choose one of
+:data:`CONTENTS_ROLES` (``--map "(contents)=population"``)."""
+
+CONTENTS_ROLES: tuple[str, ...] = ("population", "families", "members")
+
 REASONS: tuple[str, ...] = (
     "name",
     "code",
@@ -37,6 +44,7 @@ REASONS: tuple[str, ...] = (
     "unknown",
     "qps_clients",
     "qps_services",
+    "contents",
 )
 """Why a column got its role: its name, its codes read through ASK's code list, its
 values, a split of a heading combining two variables, a staff choice (recipe or --map),
@@ -97,6 +105,10 @@ def parse_choice(text: str) -> tuple[str, str]:
     column, role = column.strip(), role.strip().casefold()
     if not sep or not column:
         raise ValueError(f"{text!r}: expected COLUMN=ROLE, e.g. Viti=year")
+    if column == CONTENTS:
+        if role not in CONTENTS_ROLES:
+            raise ValueError(f"{text!r}: expected a role among {', '.join(CONTENTS_ROLES)}")
+        return column, role
     if role not in ROLES:
         raise ValueError(f"{text!r}: expected a role among {', '.join(ROLES)}")
     return column, role
@@ -105,3 +117,8 @@ def parse_choice(text: str) -> tuple[str, str]:
 def role_choices(lang: str) -> list[dict[str, str]]:
     """The roles staff can choose from, for a drop-down: ``{"value", "label"}`` in ``lang``."""
     return [{"value": role, "label": t(f"imports.role.{role}", lang)} for role in ROLES]
+
+
+def contents_choices(lang: str) -> list[dict[str, str]]:
+    """What a table's figures can count, for the (contents) drop-down, in ``lang``."""
+    return [{"value": role, "label": t(f"imports.role.{role}", lang)} for role in CONTENTS_ROLES]

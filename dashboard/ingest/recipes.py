@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from dashboard.ingest.common import StatTable
-from dashboard.ingest.readings import ROLES
+from dashboard.ingest.readings import CONTENTS, CONTENTS_ROLES, ROLES
 from dashboard.settings import Settings
 
 FILE_NAME = "recipes.json"
@@ -93,7 +93,9 @@ def choices_for(settings: Settings, tables: Iterable[StatTable]) -> dict[str, st
             continue
         names = set(table.dimensions)
         for column, role in dict(item.get("choices", {})).items():
-            if role in ROLES and (column in names or column.rsplit("[", 1)[0] in names):
+            if column == CONTENTS and role in CONTENTS_ROLES:
+                found[column] = str(role)
+            elif role in ROLES and (column in names or column.rsplit("[", 1)[0] in names):
                 found[str(column)] = str(role)
     return found
 

@@ -340,3 +340,68 @@ def test_a_cell_problem_is_translated_with_its_values(tmp_path, private):
     assert (problem.line, problem.field, problem.value) == (4, "2011", "40 019")
     assert problem.expected_in("sq").startswith("një numër me pikë dhjetore ose një nga simbolet :")
     assert "broj sa decimalnom tačkom" in problem.text("sr")
+
+
+def _population_csv(delimiter: str, heading: bool) -> str:
+    quote = '"{}"'.format
+    lines = [quote("Popullsia sipas komunave"), ""] if heading else []
+    lines.append(delimiter.join(map(quote, ("Komuna", "2011", "2024"))))
+    for name, y2011, y2024 in fixtures.POPULATION:
+        cells = [quote(name), "." if y2011 is None else str(y2011), str(y2024)]
+        lines.append(delimiter.join(cells))
+    return "\r\n".join(lines) + "\r\n"
+
+
+@pytest.mark.parametrize(
+    "delimiter", [",", ";", "\t", " "], ids=["comma", "semicolon", "tab", "space"]
+)
+@pytest.mark.parametrize("heading", [True, False], ids=["heading", "no-heading"])
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
+def test_every_csv_variant_imports_exactly(delimiter, heading, encoding, private, tmp_path):
+    path = tmp_path / "upload"
+    path.write_bytes(_population_csv(delimiter, heading).encode(encoding))
+    result = importer.preview(path, display_name="tabela.csv", settings=private)
+    if not heading:  # nothing says what the figures count: staff say it
+        assert not result.ok
+        (contents,) = [r for r in result.readings if r.column == "(contents)"]
+        assert contents.role is None and not contents.certain
+        choices = {"(contents)": "population"}
+        result = importer.preview(
+            path, display_name="tabela.csv", settings=private, choices=choices
+        )
+    assert result.ok, result.error()
+    found = population_found(result.rows["population_by_municipality"])
+    assert found == population_expected()
+
+
+def test_qps_template_counting_clients_per_service(private, tmp_path):
+    path = tmp_path / "upload"
+    path.write_text(
+        "year,month,client_category_code,service_code,sex,age_group,clients\n"
+        "2024,1,1,5,F,0-5,3\n2024,1,1,6,F,0-5,2\n2024,2,3,5,all,all,:\n",
+        encoding="utf-8",
+    )
+    result = importer.preview(path, display_name="klientet.csv", settings=private)
+    assert result.ok, result.error()
+    assert set(result.rows) == {"client_counts"}
+    frame = result.rows["client_counts"]
+    assert frame["service_code"].tolist() == [5, 6, 5]
+    assert frame["count"].tolist()[:2] == [3, 2] and pd.isna(frame["count"].iloc[2])
+    assert frame["status"].tolist()[2] == ":"  # unknown, never 0
+
+
+def test_staff_say_an_untitled_table_counts_families(workspace, tmp_path, capsys):
+    from dashboard import cli
+    from tests.unit.ingest.cli_tools import run
+
+    path = tmp_path / "families.csv"
+    lines = ['"Komuna","2023M02"'] + [f'"{n}",{f}' for n, f, _ in fixtures.SNS_2023_02]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = importer.preview(path, settings=workspace, choices={"(contents)": "families"})
+    assert result.ok, result.error()
+    expected = {k: v for k, v in SNS_EXPECTED.items() if k[1] == "families"}
+    assert sns_found(result.rows["sns_beneficiaries"]) == expected
+
+    code, out, err = run(capsys, "import", str(path), "--dry-run", "--lang", "sq")
+    assert code == 1 and "(contents): titulli nuk thotë çfarë numërojnë shifrat" in out
+    assert cli.main(["import", str(path), "--dry-run", "--map", "(contents)=families"]) == 0
