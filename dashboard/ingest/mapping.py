@@ -573,6 +573,13 @@ def _unknown_choices(
     ]
 
 
+def _certain(role: str | None, labels: Sequence[str]) -> bool:
+    """Bare numbers fit several roles (ages, codes of categories or places); years do not."""
+    return role in (None, "year") or not all(
+        label.strip().isdigit() for label in labels if normalise(label) not in TOTAL_WORDS
+    )
+
+
 def _ask_numbers(dim: _Dim, places: Places) -> bool:
     """Read municipality codes 1-38 (ASK's census order) as names, when every label is one."""
     by_code = {code: name for name, code in places.ask_codes.items()}
@@ -640,12 +647,7 @@ def recognise(
         role = value_role(dim.labels, places) if split is None else None
         if role is not None:
             dim.role = role
-            # bare numbers fit several roles (ages, codes of categories or places)
-            certain = role == "year" or not all(
-                label.strip().isdigit()
-                for label in dim.labels
-                if normalise(label) not in TOTAL_WORDS
-            )
+            certain = _certain(role, dim.labels)
             readings.append(
                 ColumnReading(title, dim.name, role, "values", _shown(dim.labels), certain)
             )
@@ -669,9 +671,16 @@ def recognise(
                     choose(part, choices[part.name], dim.name)
                 else:
                     reason = "split" if role_of is not None else "single"
+                    certain = _certain(role_of, part.labels)
                     readings.append(
                         ColumnReading(
-                            title, part.name, role_of, reason, _shown(part.labels), True, dim.name
+                            title,
+                            part.name,
+                            role_of,
+                            reason,
+                            _shown(part.labels),
+                            certain,
+                            dim.name,
                         )
                     )
                 out.append(part)

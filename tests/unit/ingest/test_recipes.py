@@ -84,3 +84,27 @@ def test_a_map_naming_no_column_is_refused(workspace, capsys, tmp_path):
     assert code == 1 and "Vit" in err and "a column of the file" in err
     code, _, err = run(capsys, "import", str(SNS), "--dry-run", "--map", "Viti=colour")
     assert code == 2 and "expected a role" in err
+
+
+def test_a_split_part_read_with_doubt_can_be_chosen(workspace, tmp_path):
+    from dashboard.ingest import importer
+
+    path = tmp_path / "upload"
+    path.write_text(
+        '"Komuna","Treguesi","2024M01 Gjithsej","2024M01 1","2024M01 2"\n'
+        '"Mitrovicë","Familjet",302,101,201\n',
+        encoding="utf-8",
+    )
+    doubtful = importer.preview(path, display_name="t.csv", settings=workspace)
+    part = {r.column: r for r in doubtful.readings}["heading[2]"]
+    assert (part.role, part.certain) == ("age", False) and not doubtful.ok
+    chosen = importer.preview(
+        path, display_name="t.csv", settings=workspace, choices={"heading[2]": "category"}
+    )
+    assert chosen.ok, chosen.error()
+    frame = chosen.rows["sns_beneficiaries"]
+    assert dict(zip(frame["category"], frame["value"], strict=True)) == {
+        "all": 302,
+        "I": 101,
+        "II": 201,
+    }
