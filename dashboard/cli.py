@@ -153,8 +153,36 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_problems(error: Exception) -> None:
-    print(str(error), file=sys.stderr)
+def _print_problems(error: Exception, lang: str | None = None) -> None:
+    """The refusal; with a language, every problem in it (sq, en, sr)."""
+    problems = getattr(error, "problems", None)
+    if lang is None or not problems:
+        print(str(error), file=sys.stderr)
+        return
+    summary = getattr(error, "summary", None)
+    if summary:
+        print(summary, file=sys.stderr)
+    for problem in problems:
+        print(f"  {problem.text(lang)}", file=sys.stderr)
+    omitted = getattr(error, "omitted", 0)
+    if omitted:
+        print(f"  ... +{omitted}", file=sys.stderr)
+
+
+def _choices(texts: Sequence[str] | None) -> dict[str, str]:
+    """``--map COLUMN=ROLE`` arguments as {column: role} (ValueError on a bad one)."""
+    from dashboard.ingest.readings import parse_choice
+
+    return dict(parse_choice(text) for text in texts or ())
+
+
+def _print_readings(plan: Any, lang: str) -> None:
+    if not plan.readings:
+        return
+    print("how each column was read:")
+    for reading in plan.readings:
+        mark = "" if reading.certain else "  [check: --map COLUMN=ROLE]"
+        print(f"  {reading.explain(lang)}{mark}")
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
@@ -162,9 +190,15 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
     settings = get_settings()
     try:
-        plan = importer.preview(Path(args.path), kind=args.kind, settings=settings)
+        choices = _choices(args.map)
+    except ValueError as error:
+        print(f"--map {error}", file=sys.stderr)
+        return 2
+    try:
+        plan = importer.preview(Path(args.path), kind=args.kind, settings=settings, choices=choices)
         if not plan.ok:
-            _print_problems(plan.error())
+            _print_readings(plan, args.lang or "en")
+            _print_problems(plan.error(), args.lang)
             return 1
         if plan.duplicate_of is not None:
             entry = plan.duplicate_of
@@ -176,6 +210,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
         print(f"{plan.display_name}: {plan.kind}, {plan.size:,} bytes, sha256 {plan.sha256}")
         for note in plan.notes:
             print(f"  note: {note}")
+        _print_readings(plan, args.lang or "en")
         if args.dry_run:
             print("dry run: nothing was changed. The import would bring:")
             _print_changes(plan.changes)
@@ -247,6 +282,73 @@ def _cmd_imports_undo(args: argparse.Namespace) -> int:
         before, after = result.rows_before.get(name, 0), result.rows_after.get(name, 0)
         if before != after:
             print(f"  {name:<28} {before:>9,} -> {after:,} rows")
+    return 0
+
+
+def _cmd_fetch_ask(args: argparse.Namespace) -> int:
+    from dashboard.ingest import fetch, importer
+
+    settings = get_settings()
+    try:
+        choices = _choices(args.map)
+    except ValueError as error:
+        print(f"--map {error}", file=sys.stderr)
+        return 2
+    try:
+        query = fetch.read_query(Path(args.query)) if args.query else None
+        fetched = fetch.fetch(
+            args.table, settings, query=query, lang=args.lang, api=args.api, base_url=args.base_url
+        )
+    except fetch.FetchError as error:
+        _print_problems(error)
+        return 1
+    print(f"fetched {fetched.url} ({fetched.title or 'untitled'})")
+    try:
+        plan = importer.preview(
+            fetched.path, display_name=fetched.display_name, settings=settings, choices=choices
+        )
+        _print_readings(plan, args.lang)
+        if not plan.ok:
+            _print_problems(plan.error())
+            return 1
+        if plan.duplicate_of is not None:
+            print(f"the answer was already imported as {plan.duplicate_of.id}; nothing changed.")
+            return 0
+        if args.dry_run:
+            print("dry run: nothing was changed. The import would bring:")
+            _print_changes(plan.changes)
+            return 0
+        result = importer.apply(plan, args.user)
+    except importer.ImportRefused as error:
+        _print_problems(error)
+        return 1
+    finally:
+        fetched.path.unlink(missing_ok=True)
+    print(f"imported as {result.entry.id} (user {result.entry.user}); database rebuilt:")
+    _print_changes(result.changes)
+    return 0
+
+
+def _cmd_recipes_list(args: argparse.Namespace) -> int:
+    from dashboard.ingest import recipes
+
+    found = recipes.list_recipes(get_settings())
+    if not found:
+        print("no recipes yet (they are saved when an import made with --map is applied)")
+        return 0
+    for recipe in found:
+        choices = ", ".join(f"{column}={role}" for column, role in sorted(recipe.choices.items()))
+        print(f"{recipe.key}  {recipe.saved_at}  {recipe.user:<12} {recipe.title}  [{choices}]")
+    return 0
+
+
+def _cmd_recipes_remove(args: argparse.Namespace) -> int:
+    from dashboard.ingest import recipes
+
+    if not recipes.remove(get_settings(), args.key):
+        print(f"no recipe {args.key!r} (see: dms-dashboard imports recipes)", file=sys.stderr)
+        return 2
+    print(f"removed the recipe {args.key}")
     return 0
 
 
@@ -347,13 +449,40 @@ def build_parser() -> argparse.ArgumentParser:
     )
     imports_one.add_argument("path", help="the file to import")
     imports_one.add_argument(
-        "--kind", choices=("px", "pxweb-csv", "jsonstat", "qps", "budget"), help="default: detected"
+        "--kind",
+        choices=("px", "pxweb-csv", "pxweb-xlsx", "jsonstat", "qps", "budget"),
+        help="default: detected",
+    )
+    imports_one.add_argument(
+        "--map",
+        action="append",
+        metavar="COLUMN=ROLE",
+        help="read COLUMN as ROLE (municipality, settlement, year, month, sex, age, measure, "
+        "category, ignore); kept as the table's recipe when the import is applied",
+    )
+    imports_one.add_argument(
+        "--lang",
+        choices=("sq", "en", "sr"),
+        help="language of the explanations and problems (default: English)",
     )
     imports_one.add_argument(
         "--dry-run", action="store_true", help="check the file and show the changes only"
     )
     imports_one.add_argument("--user", help="who imports (default: $USER)")
     imports_one.set_defaults(handler=_cmd_import)
+
+    fetch_ask = commands.add_parser(
+        "fetch-ask", help="fetch a table from ASK's PxWeb API and import it like an upload"
+    )
+    fetch_ask.add_argument("table", help="v1: ASKdata/<folders>/<table>.px; v2: the table id")
+    fetch_ask.add_argument("--query", help="a PxWeb query in JSON (default: every value)")
+    fetch_ask.add_argument("--lang", choices=("sq", "en", "sr"), default="sq")
+    fetch_ask.add_argument("--api", choices=("v1", "v2"), default="v1")
+    fetch_ask.add_argument("--base-url", help="the API's address (default DMS_ASK_API_URL)")
+    fetch_ask.add_argument("--map", action="append", metavar="COLUMN=ROLE", help="as for import")
+    fetch_ask.add_argument("--dry-run", action="store_true", help="show the changes only")
+    fetch_ask.add_argument("--user", help="who imports (default: $USER)")
+    fetch_ask.set_defaults(handler=_cmd_fetch_ask)
 
     journal = commands.add_parser("imports", help="list or undo imports")
     journal_commands = journal.add_subparsers(dest="imports_command", required=True)
@@ -363,6 +492,13 @@ def build_parser() -> argparse.ArgumentParser:
     journal_undo.add_argument("id", help="the import id (or its sequence number)")
     journal_undo.add_argument("--user", help="who undoes it (default: $USER)")
     journal_undo.set_defaults(handler=_cmd_imports_undo)
+    journal_recipes = journal_commands.add_parser(
+        "recipes", help="the column choices saved per table (from --map)"
+    )
+    journal_recipes.set_defaults(handler=_cmd_recipes_list)
+    journal_forget = journal_commands.add_parser("forget", help="remove a saved recipe")
+    journal_forget.add_argument("key", help="the recipe key, as `imports recipes` lists it")
+    journal_forget.set_defaults(handler=_cmd_recipes_remove)
 
     template = commands.add_parser("template", help="write an import template")
     template.add_argument("which", choices=("qps", "budget"), help="which template")

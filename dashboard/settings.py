@@ -81,6 +81,7 @@ class Settings:
     cache_redis_url: str = ""  # DMS_CACHE_REDIS_URL, for CACHE_TYPE=RedisCache
     cache_entries: int = 2000  # DMS_CACHE_ENTRIES: entries a SimpleCache keeps per worker
     cache_max_rows: int = 20_000  # DMS_CACHE_MAX_ROWS: larger query results are not kept
+    ask_api_url: str = "https://askdata.rks-gov.net/api/v1"  # DMS_ASK_API_URL: PxWeb API base
 
     @property
     def public_db_path(self) -> Path:
@@ -125,5 +126,6 @@ def get_settings() -> Settings:
         cache_type=os.environ.get("DMS_CACHE_TYPE", "SimpleCache"),
         cache_redis_url=os.environ.get("DMS_CACHE_REDIS_URL", ""),
         cache_entries=_int("DMS_CACHE_ENTRIES", 2000),
+        ask_api_url=os.environ.get("DMS_ASK_API_URL", "https://askdata.rks-gov.net/api/v1"),
         cache_max_rows=_int("DMS_CACHE_MAX_ROWS", 20_000),
     )

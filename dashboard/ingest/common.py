@@ -74,10 +74,40 @@ class Problem:
     field: str | None
     value: str | None
     expected: str
+    # the message key of `expected` in dashboard/i18n/messages/imports.*.json, and its values
+    key: str | None = None
+    params: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
         if self.value is not None and len(self.value) > VALUE_CHARS:
             object.__setattr__(self, "value", shorten(self.value))
+
+    def expected_in(self, lang: str) -> str:
+        """What was expected, in ``lang`` (sq, en, sr); English where no key was given."""
+        if self.key is None:
+            return self.expected
+        from dashboard.i18n import messages, normalise_language, t
+
+        if self.key not in messages(normalise_language(lang)):
+            return self.expected
+        try:
+            return t(self.key, lang, **dict(self.params))
+        except (KeyError, IndexError, ValueError):  # a catalogue text naming another value
+            return self.expected
+
+    def text(self, lang: str) -> str:
+        """The whole problem in ``lang``: file, row, column, value and what was expected."""
+        from dashboard.i18n import t
+
+        return t(
+            "imports.problem",
+            lang,
+            file=self.file,
+            line="—" if self.line is None else self.line,
+            field=self.field or "—",
+            value="—" if self.value is None else self.value,
+            expected=self.expected_in(lang),
+        )
 
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"
@@ -141,12 +171,24 @@ class ProblemLog:
         field: str | None,
         value: str | None,
         expected: str,
+        key: str | None = None,
+        **params: object,
     ) -> None:
-        """Record a problem."""
+        """Record a problem; ``key`` and ``params`` translate ``expected`` (imports.*.json)."""
         if len(self.problems) >= MAX_PROBLEMS:
             self.omitted += 1
             return
-        self.problems.append(Problem(self.file, line, field, value, expected))
+        self.problems.append(
+            Problem(
+                self.file,
+                line,
+                field,
+                value,
+                expected,
+                key,
+                tuple((name, str(item)) for name, item in params.items()),
+            )
+        )
 
     def extend(self, problems: Iterable[Problem]) -> None:
         """Record problems found elsewhere (e.g. in a nested reader)."""
@@ -183,6 +225,8 @@ class StatTable:
     dimensions: list[str]
     data: pd.DataFrame
     metadata: dict[str, str] = field(default_factory=dict)
+    # where each label is first written: {dimension: {label: line or row number}}
+    lines: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -216,15 +260,38 @@ def read_bytes(path: Path, file: str) -> bytes:
         if not path.is_file():
             raise IsADirectoryError(str(path))
     except OSError as error:
-        raise IngestError([Problem(file, None, None, None, f"a readable file ({error})")]) from None
+        raise IngestError([_unreadable(file, error)]) from None
     refuse_size(size, file)
     try:
         raw = path.read_bytes()
     except OSError as error:
-        raise IngestError([Problem(file, None, None, None, f"a readable file ({error})")]) from None
+        raise IngestError([_unreadable(file, error)]) from None
     if not raw.strip():
-        raise IngestError([Problem(file, None, None, None, "a file with content (it is empty)")])
+        raise IngestError(
+            [
+                Problem(
+                    file,
+                    None,
+                    None,
+                    None,
+                    "a file with content (it is empty)",
+                    "imports.expected.not_empty",
+                )
+            ]
+        )
     return raw
+
+
+def _unreadable(file: str, error: OSError) -> Problem:
+    return Problem(
+        file,
+        None,
+        None,
+        None,
+        f"a readable file ({error})",
+        "imports.expected.readable",
+        (("error", str(error)),),
+    )
 
 
 def refuse_size(size: int, file: str) -> None:
@@ -238,6 +305,8 @@ def refuse_size(size: int, file: str) -> None:
                     None,
                     f"{size / 1024 / 1024:.1f} MB",
                     f"a file of at most {MAX_BYTES // 1024 // 1024} MB",
+                    "imports.expected.size",
+                    (("mb", str(MAX_BYTES // 1024 // 1024)),),
                 )
             ]
         )
@@ -255,6 +324,7 @@ def binary_problem(raw: bytes, file: str) -> Problem | None:
             None,
             None,
             "text in UTF-8 or Windows-1252; this file is UTF-16 (save it again as UTF-8)",
+            "imports.expected.utf16",
         )
     nul = raw.find(b"\x00")
     if nul >= 0:
@@ -264,6 +334,7 @@ def binary_problem(raw: bytes, file: str) -> Problem | None:
             None,
             None,
             "text; found a NUL byte (a binary or damaged file)",
+            "imports.expected.binary",
         )
     return None
 
@@ -289,6 +360,8 @@ def decode_problem(raw: bytes, error: UnicodeDecodeError, encoding: str, file: s
         None,
         bad.hex(" "),
         f"text in the {encoding} encoding",
+        "imports.expected.encoding",
+        (("encoding", encoding),),
     )
 
 

@@ -41,7 +41,9 @@ from dashboard.ingest import (
     mapping,
     px,
     pxweb_csv,
+    pxweb_xlsx,
     qps,
+    recipes,
     sniff,
 )
 from dashboard.ingest.common import IngestError, Problem
@@ -50,8 +52,13 @@ from dashboard.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
 
-KINDS = ("px", "pxweb-csv", "jsonstat", "qps", "budget")
-READERS = {"px": px.read, "pxweb-csv": pxweb_csv.read, "jsonstat": jsonstat.read}
+KINDS = ("px", "pxweb-csv", "pxweb-xlsx", "jsonstat", "qps", "budget")
+READERS = {
+    "px": px.read,
+    "pxweb-csv": pxweb_csv.read,
+    "pxweb-xlsx": pxweb_xlsx.read,
+    "jsonstat": jsonstat.read,
+}
 SAMPLE_ROWS = 10
 # Columns that say where a row comes from rather than what it says: a row that differs
 # from the stored one only in these is "unchanged".
@@ -89,6 +96,10 @@ class ImportPreview:
     notes: list[str] = field(default_factory=list)
     duplicate_of: Entry | None = None
     database_exists: bool = False
+    # how each column was read and why (also when refused), and staff's choices used
+    readings: list[mapping.ColumnReading] = field(default_factory=list)
+    choices: dict[str, str] = field(default_factory=dict)
+    recipe_keys: list[tuple[str, str]] = field(default_factory=list)  # (key, title) per table
 
     @property
     def ok(self) -> bool:
@@ -147,7 +158,7 @@ def detect(path: Path, display_name: str | None = None) -> str:
     if kind in ("xlsx", "pxweb-csv") and budget_execution.looks_like_budget(path):
         return "budget"
     if kind == "xlsx":
-        return "qps"
+        return pxweb_xlsx.kind_of_workbook(path)
     if kind == "pxweb-csv" and qps.looks_like_qps(path):
         return "qps"
     return kind
@@ -159,11 +170,22 @@ def derive_rows(
     display_name: str | None,
     settings: Settings,
     catalogue: dict[str, Dataset],
+    choices: Mapping[str, str] | None = None,
+    readings: list[mapping.ColumnReading] | None = None,
+    recipe_keys: list[tuple[str, str]] | None = None,
 ) -> mapping.Mapped:
-    """Read a file of a known kind and map it to dataset rows (IngestError on problems)."""
+    """Read a file of a known kind and map it to dataset rows (IngestError on problems).
+
+    ``choices`` (column -> role, the CLI's ``--map``) win over the recipes saved for the
+    file's tables, which win over what names and values say. ``readings`` and
+    ``recipe_keys`` are filled with how each column was read and each table's recipe key.
+    """
     file = common.display_name(path, display_name)
     if kind == "qps":
-        return qps.read(path, display_name=file, data_dir=settings.data_dir, catalogue=catalogue)
+        mapped = qps.read(path, display_name=file, data_dir=settings.data_dir, catalogue=catalogue)
+        if readings is not None:
+            readings.extend(mapped.readings)
+        return mapped
     if kind == "budget":
         return budget_execution.read(
             path, display_name=file, data_dir=settings.data_dir, catalogue=catalogue
@@ -172,7 +194,12 @@ def derive_rows(
         raise IngestError([Problem(file, None, "kind", kind, "one of " + ", ".join(KINDS))])
     tables = READERS[kind](path, display_name=file)
     places = mapping.Places.from_data_dir(settings.data_dir)
-    return mapping.map_tables(tables, file, places, catalogue)
+    saved = recipes.choices_for(settings, tables)
+    if recipe_keys is not None:
+        recipe_keys.extend((recipes.recipe_key(table), table.title) for table in tables)
+    return mapping.map_tables(
+        tables, file, places, catalogue, {**saved, **(choices or {})}, readings
+    )
 
 
 def stamp(rows: Mapping[str, pd.DataFrame], import_id: str) -> dict[str, pd.DataFrame]:
@@ -299,6 +326,7 @@ def preview(
     display_name: str | None = None,
     *,
     settings: Settings | None = None,
+    choices: Mapping[str, str] | None = None,
 ) -> ImportPreview:
     """Read and check the whole file and say what importing it would change (nothing yet).
 
@@ -307,11 +335,14 @@ def preview(
         kind: px, pxweb-csv, jsonstat, qps or budget; detected from the content when None.
         display_name: the name the user knows the file by (used in problems and the journal).
         settings: defaults to the process settings.
+        choices: staff's roles for columns (column -> one of readings.ROLES), kept as the
+            table's recipe when the import is applied.
     """
     settings = settings or get_settings()
     path = Path(path)
     file = common.display_name(path, display_name)
     result = ImportPreview(path=path, display_name=file, settings=settings, kind=kind)
+    result.choices = dict(choices or {})
     try:
         if kind is not None and kind not in KINDS:
             raise IngestError([Problem(file, None, "--kind", kind, "one of " + ", ".join(KINDS))])
@@ -326,7 +357,16 @@ def preview(
             result.duplicate_of = duplicate[-1]
             return result
         catalogue = load_catalogue(settings.data_dir)
-        mapped = derive_rows(path, result.kind, file, settings, catalogue)
+        mapped = derive_rows(
+            path,
+            result.kind,
+            file,
+            settings,
+            catalogue,
+            result.choices,
+            result.readings,
+            result.recipe_keys,
+        )
         result.notes = mapped.notes
         problems = _check_rows(mapped.rows, catalogue, file)
         if problems:
@@ -478,6 +518,8 @@ def apply(
             discard(scratch)
             raise
         install(scratch, settings.db_path)
+        if preview_.choices:
+            recipes.save_choices(settings, preview_.recipe_keys, preview_.choices, user)
     report = replace(report, db_path=settings.db_path)
     return ImportResult("imported", entry, changes, report)
 

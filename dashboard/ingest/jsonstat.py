@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from dashboard.ingest import common
+from dashboard.ingest import common, pxjson
 from dashboard.ingest.common import Dimension, IngestError, ProblemLog, StatTable
 
 FORMAT = "jsonstat"
@@ -95,10 +95,37 @@ def _document(document: Any, file: str, log: ProblemLog) -> list[StatTable]:
     if not isinstance(document, dict):
         log.add(None, None, type(document).__name__, "a JSON-stat object")
         return []
-    if "columns" in document and "data" in document:
-        log.add(None, None, None, "JSON-stat 2.0; this is PX-JSON (export JSON-stat 2 instead)")
-        return []
+    if pxjson.is_pxjson(document):
+        try:
+            return [pxjson.table_of(document, file)]
+        except IngestError as error:
+            log.extend(error.problems)
+            return []
     kind = document.get("class")
+    if (
+        kind is None
+        and document
+        and all(
+            isinstance(item, dict) and "dimension" in item and "value" in item
+            for item in document.values()
+        )
+    ):  # a bundle (the PxWeb API's JSON-stat 1 style answer): datasets by their ids
+        tables = []
+        for key, item in document.items():
+            dimension = item["dimension"]
+            if "id" not in item and isinstance(dimension, dict) and "id" in dimension:
+                item = {  # JSON-stat 1: id and size inside "dimension"
+                    **item,
+                    "id": dimension["id"],
+                    "size": dimension.get("size"),
+                    "dimension": {
+                        k: v for k, v in dimension.items() if k not in ("id", "size", "role")
+                    },
+                }
+            table = _dataset(item, str(key), file, log)
+            if table is not None:
+                tables.append(table)
+        return tables
     version = document.get("version")
     if kind not in ("dataset", "collection"):
         log.add(

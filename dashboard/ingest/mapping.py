@@ -35,7 +35,7 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -46,6 +46,7 @@ import pandas as pd
 
 from dashboard.catalog import Dataset
 from dashboard.ingest.common import IngestError, Problem, ProblemLog, StatTable
+from dashboard.ingest.readings import CONTENTS, SHOWN_VALUES, ColumnReading
 
 PENDING_IMPORT_ID = "pending"
 """``import_id`` of rows not yet accepted; the importer stamps the journal id on them."""
@@ -366,6 +367,11 @@ class _Dim:
     out: list[Any] = field(default_factory=list)  # per label: what the target stores
     is_total: list[bool] = field(default_factory=list)  # per label: the dimension's total
     aggregates: list[_Aggregate] = field(default_factory=list)
+    lines: dict[str, int] = field(default_factory=dict)  # label -> line it is first written on
+
+    def line(self, label: str) -> int | None:
+        """The line (or row) of the file where ``label`` is first written, when known."""
+        return self.lines.get(label)
 
     @property
     def leaf(self) -> np.ndarray:
@@ -422,6 +428,273 @@ def _describe(dims: Sequence[_Dim], row: int) -> str:
     return ", ".join(f"{d.name}={d.labels[d.codes[row]]}" for d in dims)
 
 
+# --- recognition of columns by their values ------------------------------------------
+
+VALUE_ROLES = ("year", "month", "sex", "measure", "category", "age")
+"""Roles recognised from values alone, in the order tried (places are tried last)."""
+
+
+def _role_value(role: str, label: str) -> str | None:
+    """``"value"`` or ``"total"`` when ``label`` is a value of ``role``, else None."""
+    text = normalise(label)
+    if text in TOTAL_WORDS:
+        return "total"
+    if role == "year":
+        return "value" if parse_year(label) is not None else None
+    if role == "month":
+        period = parse_period(label)
+        if period is not None and period[1] != "year":
+            return "value"
+        # a month name (Shkurt, February, Februar), not a bare number: 1-12 fit other roles
+        return "value" if not text.isdigit() and parse_month(label) is not None else None
+    if role == "sex":
+        sex = parse_sex(label)
+        return None if sex is None else ("total" if sex == "total" else "value")
+    if role == "measure":
+        return "value" if parse_measure(label) is not None else None
+    if role == "category":
+        if text.isdigit():
+            return None
+        category = parse_category(label)
+        return None if category is None else ("total" if category == ALL else "value")
+    if role == "age":
+        age = parse_age(label)
+        if age is None:
+            return None
+        return "total" if age == "total" else ("value" if age != "unknown" else "total")
+    return None
+
+
+def value_role(labels: Sequence[str], places: Places | None = None) -> str | None:
+    """The role every label is a value of (totals aside, at least one true value), or None."""
+    for role in VALUE_ROLES:
+        kinds = [_role_value(role, label) for label in labels]
+        if all(kinds) and "value" in kinds:
+            return role
+    if places is not None:
+        kinds_found: set[str] = set()
+        for label in labels:
+            if normalise(label) in TOTAL_WORDS:
+                continue
+            place = places.resolve(label, ("municipality", "settlement", "country"))
+            if place is None:
+                return None
+            kinds_found.add(place.kind)
+        if "settlement" in kinds_found:
+            only_settlements = any(
+                places.resolve(label, ("municipality", "country")) is None
+                for label in labels
+                if normalise(label) not in TOTAL_WORDS
+            )
+            return "settlement" if only_settlements else "municipality"
+        if "municipality" in kinds_found:
+            return "municipality"
+    return None
+
+
+def split_labels(
+    labels: Sequence[str], places: Places | None = None
+) -> tuple[list[list[str]], list[str | None]] | None:
+    """Cut each label at spaces into variables recognised by their values.
+
+    ``"2023M02 Familjet"`` -> ``2023M02`` and ``Familjet``: a period and a measure;
+    ``"2023 Shkurt Familjet"`` -> a year, a month and a measure. A cut is searched from
+    the side a recognised variable starts; exactly one reading must fit every label (an
+    ambiguous heading is left whole, for staff to map).
+
+    Returns:
+        The parts (one list per variable, one item per label) and their roles (None for
+        a part that is only a total), or None when no single reading fits.
+    """
+    if len(labels) < 2 or not all(" " in label.strip() for label in labels):
+        return None
+    found: dict[tuple[tuple[str, ...], ...], tuple[str | None, ...]] = {}
+    for side in ("first", "second"):
+        for role in VALUE_ROLES:
+            firsts: list[str] = []
+            seconds: list[str] = []
+            for label in labels:
+                tokens = label.strip().split()
+                cuts = range(1, len(tokens)) if side == "first" else range(len(tokens) - 1, 0, -1)
+                for cut in cuts:
+                    head, tail = " ".join(tokens[:cut]), " ".join(tokens[cut:])
+                    if _role_value(role, head if side == "first" else tail):
+                        firsts.append(head)
+                        seconds.append(tail)
+                        break
+                else:
+                    break
+            if len(firsts) != len(labels):
+                continue
+            mine, other = (firsts, seconds) if side == "first" else (seconds, firsts)
+            if not any(_role_value(role, part) == "value" for part in mine):
+                continue
+            distinct = list(dict.fromkeys(other))
+            deeper = split_labels(distinct, places)
+            if deeper is not None:
+                if role in deeper[1]:
+                    continue
+                index = {label: i for i, label in enumerate(distinct)}
+                other_parts = [[part[index[o]] for o in other] for part in deeper[0]]
+                other_roles = list(deeper[1])
+            else:
+                other_role = value_role(distinct, places)
+                if other_role is None and not all(normalise(p) in TOTAL_WORDS for p in other):
+                    continue
+                if other_role == role:
+                    continue
+                other_parts, other_roles = [other], [other_role]
+            if side == "first":
+                parts, roles = [mine, *other_parts], [role, *other_roles]
+            else:
+                parts, roles = [*other_parts, mine], [*other_roles, role]
+            if len(set(zip(*parts, strict=True))) != len(labels):
+                continue
+            found.setdefault(tuple(tuple(part) for part in parts), tuple(roles))
+    if len(found) != 1:
+        return None
+    parts_found, roles_found = next(iter(found.items()))
+    return [list(part) for part in parts_found], list(roles_found)
+
+
+def _shown(labels: Sequence[str]) -> tuple[str, ...]:
+    return tuple(labels[:SHOWN_VALUES])
+
+
+def _unknown_choices(
+    tables: Sequence[StatTable], choices: Mapping[str, str], readings: list[ColumnReading] | None
+) -> list[str]:
+    """Chosen columns that no table has (a split part ``NAME[1]`` counts as NAME's)."""
+    names = {name for table in tables for name in table.dimensions}
+    return [
+        column
+        for column in choices
+        if column != CONTENTS and column not in names and column.rsplit("[", 1)[0] not in names
+    ]
+
+
+def _certain(role: str | None, labels: Sequence[str]) -> bool:
+    """Bare numbers fit several roles (ages, codes of categories or places); years do not."""
+    return role in (None, "year") or not all(
+        label.strip().isdigit() for label in labels if normalise(label) not in TOTAL_WORDS
+    )
+
+
+def _ask_numbers(dim: _Dim, places: Places) -> bool:
+    """Read municipality codes 1-38 (ASK's census order) as names, when every label is one."""
+    by_code = {code: name for name, code in places.ask_codes.items()}
+    if not all(label.isdigit() and int(label) in by_code for label in dim.labels):
+        return False
+    dim.labels = [by_code[int(label)] for label in dim.labels]
+    return True
+
+
+def recognise(
+    table: StatTable,
+    dims: list[_Dim],
+    places: Places,
+    choices: Mapping[str, str],
+    log: ProblemLog,
+) -> tuple[list[_Dim], list[ColumnReading]]:
+    """Give every dimension a role: staff's choice, else its name, else its values.
+
+    A dimension whose values are pairs of two variables (a CSV heading "2023M02
+    Familjet") is split into both. Returns the dimensions and how each was read.
+    """
+    title = table.title or ""
+    out: list[_Dim] = []
+    readings: list[ColumnReading] = []
+
+    def choose(dim: _Dim, role: str, source: str | None = None) -> None:
+        if role == "ignore":
+            if len(dim.labels) != 1:
+                log.add(
+                    None,
+                    dim.name,
+                    ", ".join(dim.labels[:SHOWN_VALUES]),
+                    "a column with a single value to ignore (ignoring a column of several "
+                    "values would add its parts together)",
+                    "imports.expected.ignore_single",
+                )
+            dim.role = "ignored"
+        else:
+            dim.role = role
+        readings.append(
+            ColumnReading(title, dim.name, role, "chosen", _shown(dim.labels), True, source)
+        )
+
+    for dim in dims:
+        if dim.name in choices:
+            choose(dim, choices[dim.name])
+            out.append(dim)
+            continue
+        if dim.role is not None:
+            coded = table.metadata.get("labels_are_codes", "").split("|")
+            if dim.role == "municipality" and dim.name in coded and _ask_numbers(dim, places):
+                readings.append(
+                    ColumnReading(
+                        title, dim.name, dim.role, "code", _shown(dim.labels), False, dim.name
+                    )
+                )
+            else:
+                readings.append(
+                    ColumnReading(title, dim.name, dim.role, "name", _shown(dim.labels))
+                )
+            out.append(dim)
+            continue
+        # a pair first: "2023M02 Familjet" also reads as a measure by its last word
+        split = split_labels(dim.labels, places)
+        role = value_role(dim.labels, places) if split is None else None
+        if role is not None:
+            dim.role = role
+            certain = _certain(role, dim.labels)
+            readings.append(
+                ColumnReading(title, dim.name, role, "values", _shown(dim.labels), certain)
+            )
+            out.append(dim)
+            continue
+        if split is not None:
+            for number, (parts, role_of) in enumerate(zip(*split, strict=True), start=1):
+                codes, uniques = pd.factorize(pd.Series(parts, dtype=object))
+                part = _Dim(
+                    f"{dim.name}[{number}]",
+                    role_of,
+                    [str(u) for u in uniques],
+                    np.asarray(codes, dtype=np.int32)[dim.codes],
+                    lines={
+                        piece: dim.lines[whole]
+                        for whole, piece in zip(dim.labels, parts, strict=True)
+                        if whole in dim.lines
+                    },
+                )
+                if part.name in choices:
+                    choose(part, choices[part.name], dim.name)
+                else:
+                    reason = "split" if role_of is not None else "single"
+                    certain = _certain(role_of, part.labels)
+                    readings.append(
+                        ColumnReading(
+                            title,
+                            part.name,
+                            role_of,
+                            reason,
+                            _shown(part.labels),
+                            certain,
+                            dim.name,
+                        )
+                    )
+                out.append(part)
+            continue
+        if len(dim.labels) == 1:
+            readings.append(ColumnReading(title, dim.name, None, "single", _shown(dim.labels)))
+        else:
+            readings.append(
+                ColumnReading(title, dim.name, None, "unknown", _shown(dim.labels), False)
+            )
+        out.append(dim)
+    return out, readings
+
+
 # --- the import result ------------------------------------------------------------------
 
 
@@ -431,6 +704,7 @@ class Mapped:
 
     rows: dict[str, pd.DataFrame]
     notes: list[str] = field(default_factory=list)
+    readings: list[ColumnReading] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -515,7 +789,12 @@ def _dtype(sql_type: str) -> str:
 
 
 def map_tables(
-    tables: Iterable[StatTable], file: str, places: Places, catalogue: dict[str, Dataset]
+    tables: Iterable[StatTable],
+    file: str,
+    places: Places,
+    catalogue: dict[str, Dataset],
+    choices: Mapping[str, str] | None = None,
+    readings: list[ColumnReading] | None = None,
 ) -> Mapped:
     """Map every table of one file; raise IngestError with every problem found.
 
@@ -524,12 +803,25 @@ def map_tables(
         file: the name to show in problems (the user's file name).
         places: the alias table.
         catalogue: the datasets, to match their columns.
+        choices: staff's roles for columns (column name -> one of ROLES), which win over
+            what the names and values say.
+        readings: filled with how each column was read (also when the import is refused).
     """
     log = ProblemLog(file)
     parts: dict[str, list[pd.DataFrame]] = {}
     notes: list[str] = []
+    readings = readings if readings is not None else []
+    tables = list(tables)
+    for column in _unknown_choices(tables, choices or {}, readings):
+        log.add(
+            None,
+            column,
+            (choices or {})[column],
+            "a column of the file to map (--map)",
+            "imports.expected.map_column",
+        )
     for table in tables:
-        mapped = _map_table(table, file, places, catalogue, log)
+        mapped = _map_table(table, file, places, catalogue, log, dict(choices or {}), readings)
         if mapped is None:
             continue
         notes.extend(mapped.notes)
@@ -550,14 +842,21 @@ def map_tables(
                     None,
                     None,
                     "a table with rows the dashboard stores (population or SNS figures)",
+                    "imports.expected.rows",
                 )
             ]
         )
-    return Mapped(rows, notes)
+    return Mapped(rows, notes, readings)
 
 
 def _map_table(
-    table: StatTable, file: str, places: Places, catalogue: dict[str, Dataset], log: ProblemLog
+    table: StatTable,
+    file: str,
+    places: Places,
+    catalogue: dict[str, Dataset],
+    log: ProblemLog,
+    choices: dict[str, str] | None = None,
+    readings: list[ColumnReading] | None = None,
 ) -> Mapped | None:
     data = table.data
     dims: list[_Dim] = []
@@ -567,9 +866,23 @@ def _map_table(
         except ValueError as error:
             log.add(None, name, None, f"a label in every cell ({error})")
             return None
-        dims.append(_Dim(name, _role(name, table), labels, codes))
-    target = _target(table, dims)
+        dims.append(_Dim(name, _role(name, table), labels, codes, lines=table.lines.get(name, {})))
+    before = log.count
+    dims, found = recognise(table, dims, places, choices or {}, log)
+    if readings is not None:
+        readings.extend(found)
+    if log.count > before:
+        return None
+    contents = (choices or {}).get(CONTENTS)
+    if contents is not None:
+        target: str | None = "population" if contents == "population" else "sns"
+        if readings is not None:
+            readings.append(ColumnReading(table.title or "", CONTENTS, contents, "chosen"))
+    else:
+        target = _target(table, dims)
     if target is None:
+        if readings is not None:
+            readings.append(ColumnReading(table.title or "", CONTENTS, None, "contents", (), False))
         names = ", ".join(d.name for d in dims)
         log.add(
             None,
@@ -578,6 +891,8 @@ def _map_table(
             "a table of population (Popullsia/Population/Stanovništvo) by place, sex, age "
             "and year, or of social-assistance families and members by municipality and "
             f"month; this one has the dimensions {names}",
+            "imports.expected.target",
+            names=names,
         )
         return None
     if not _check_roles(table, dims, target, log):
@@ -590,7 +905,7 @@ def _map_table(
         return None
     if target == "population":
         return _population(table, file, dims, values, status, places, catalogue, log)
-    return _sns(table, file, dims, values, status, places, catalogue, log)
+    return _sns(table, file, dims, values, status, places, catalogue, log, contents)
 
 
 def _target(table: StatTable, dims: list[_Dim]) -> str | None:
@@ -626,6 +941,8 @@ def _check_roles(table: StatTable, dims: list[_Dim], target: str, log: ProblemLo
     ok = True
     seen: dict[str, str] = {}
     for dim in dims:
+        if dim.role == "ignored":
+            continue
         if dim.role in _ALLOWED[target] and dim.role not in seen:
             seen[dim.role] = dim.name
             continue
@@ -633,7 +950,14 @@ def _check_roles(table: StatTable, dims: list[_Dim], target: str, log: ProblemLo
             dim.role = "ignored"
             continue
         if dim.role in seen:
-            log.add(None, dim.name, None, f"one {dim.role} dimension (also {seen[dim.role]!r})")
+            log.add(
+                None,
+                dim.name,
+                None,
+                f"one {dim.role} dimension (also {seen[dim.role]!r})",
+                "imports.expected.one_role",
+                other=seen[dim.role],
+            )
         else:
             hint = (
                 "; the CSV header did not name its variables: export 'with heading' so the "
@@ -642,20 +966,21 @@ def _check_roles(table: StatTable, dims: list[_Dim], target: str, log: ProblemLo
                 else ""
             )
             log.add(
-                None,
+                dim.line(dim.labels[0]) if dim.labels else None,
                 dim.name,
                 ", ".join(dim.labels[:5]) + (" …" if len(dim.labels) > 5 else ""),
                 ROLE_TEXT + hint,
+                "imports.expected.role_heading" if hint else "imports.expected.role",
             )
         ok = False
     if not ok:
         return False
     roles = {d.role for d in dims}
     if target == "population" and not (roles & {"municipality", "settlement"} and "year" in roles):
-        log.add(None, None, None, _REQUIRED_TEXT[target])
+        log.add(None, None, None, _REQUIRED_TEXT[target], "imports.expected.needs_population")
         return False
     if target == "sns" and not ("municipality" in roles and roles & {"year", "month"}):
-        log.add(None, None, None, _REQUIRED_TEXT[target])
+        log.add(None, None, None, _REQUIRED_TEXT[target], "imports.expected.needs_sns")
         return False
     if target == "sns" and "month" not in roles and "year" not in roles:
         return False
@@ -680,6 +1005,7 @@ def _check_whole_numbers(dims: list[_Dim], values: np.ndarray, log: ProblemLog) 
             _describe(dims, row),
             _number_text(values[row]),
             "a whole number of at least 0 (people or families are counted)",
+            "imports.expected.whole",
         )
     log.omitted += max(0, len(bad) - MAX_LISTED)
 
@@ -713,7 +1039,15 @@ def _classify_places(
                 else "a municipality of data/municipalities.csv or a spelling of it in "
                 "data/place_aliases.csv"
             )
-            log.add(None, dim.name, label, f"{expected} (an unknown name is never a new place)")
+            log.add(
+                dim.line(label),
+                dim.name,
+                label,
+                f"{expected} (an unknown name is never a new place)",
+                "imports.expected.settlement"
+                if dim.role == "settlement"
+                else "imports.expected.municipality",
+            )
             ok = False
             continue
         dim.out[index] = place
@@ -748,7 +1082,11 @@ def _classify_sex(dim: _Dim, log: ProblemLog) -> bool:
         sex = parse_sex(label)
         if sex is None:
             log.add(
-                None, dim.name, label, "Meshkuj/Male/Muškarci (M), Femra/Female/Žene (F) or a total"
+                dim.line(label),
+                dim.name,
+                label,
+                "Meshkuj/Male/Muškarci (M), Femra/Female/Žene (F) or a total",
+                "imports.expected.sex",
             )
             ok = False
         elif sex == "total":
@@ -774,7 +1112,11 @@ def _classify_age(dim: _Dim, log: ProblemLog, notes: list[str]) -> bool:
         parsed = parse_age(label)
         if parsed is None:
             log.add(
-                None, dim.name, label, "an age or band such as 0-4, 85+, 85 e më shumë, or a total"
+                dim.line(label),
+                dim.name,
+                label,
+                "an age or band such as 0-4, 85+, 85 e më shumë, or a total",
+                "imports.expected.age",
             )
             ok = False
         elif parsed == "total":
@@ -792,10 +1134,12 @@ def _classify_age(dim: _Dim, log: ProblemLog, notes: list[str]) -> bool:
     for index, band in bands.items():
         if band in seen:
             log.add(
-                None,
+                dim.line(dim.labels[index]),
                 dim.name,
                 dim.labels[index],
                 f"each age band once (also {dim.labels[seen[band]]!r})",
+                "imports.expected.age_once",
+                other=dim.labels[seen[band]],
             )
             ok = False
         seen[band] = index
@@ -817,6 +1161,7 @@ def _classify_age(dim: _Dim, log: ProblemLog, notes: list[str]) -> bool:
                     dim.name,
                     f"{dim.labels[a]} / {dim.labels[b]}",
                     "age bands that do not overlap (or that tile a wider band exactly)",
+                    "imports.expected.age_overlap",
                 )
                 ok = False
     if not ok:
@@ -907,6 +1252,10 @@ def _check_aggregates(
                     _number_text(values[row]),
                     f"the sum of its parts ({dim.name}: {parts}{more}), which is "
                     f"{_number_text(part_sum[key[row]])}: the total and its parts disagree",
+                    "imports.expected.sum",
+                    dimension=dim.name,
+                    parts=parts + more,
+                    sum=_number_text(part_sum[key[row]]),
                 )
 
 
@@ -944,6 +1293,7 @@ def _population(
                 municipality.name,
                 ", ".join(municipality.labels[:5]),
                 "one municipality when the table also has settlements",
+                "imports.expected.one_municipality",
             )
             return None
         municipality.role = "ignored"
@@ -953,7 +1303,13 @@ def _population(
     for index, label in enumerate(year.labels):
         year.out[index] = parse_year(label)
         if year.out[index] is None:
-            log.add(None, year.name, label, "a year such as 2011 or 2024")
+            log.add(
+                year.line(label),
+                year.name,
+                label,
+                "a year such as 2011 or 2024",
+                "imports.expected.year",
+            )
             ok = False
     sex = by_role.get("sex")
     age = by_role.get("age")
@@ -1057,6 +1413,7 @@ def _sns(
     places: Places,
     catalogue: dict[str, Dataset],
     log: ProblemLog,
+    contents: str | None = None,
 ) -> Mapped | None:
     notes: list[str] = []
     by_role = {d.role: d for d in dims}
@@ -1067,16 +1424,30 @@ def _sns(
         for index, label in enumerate(measure.labels):
             measure.out[index] = parse_measure(label)
             if measure.out[index] is None:
-                log.add(None, measure.name, label, MEASURE_TEXT)
+                log.add(
+                    measure.line(label),
+                    measure.name,
+                    label,
+                    MEASURE_TEXT,
+                    "imports.expected.measure",
+                )
                 ok = False
         measure_out = np.array(measure.out, dtype=object)[measure.codes]
     else:
-        single = parse_measure(
+        single = contents or parse_measure(
             " ".join(filter(None, [table.metadata.get("CONTENTS"), table.title]))
         )
-        both = "famil" in normalise(table.title or "") and "anetar" in normalise(table.title or "")
+        both = contents is None and (
+            "famil" in normalise(table.title or "") and "anetar" in normalise(table.title or "")
+        )
         if single is None or both:
-            log.add(None, None, None, f"a Treguesi/Indicator dimension: {MEASURE_TEXT}")
+            log.add(
+                None,
+                None,
+                None,
+                f"a Treguesi/Indicator dimension: {MEASURE_TEXT}",
+                "imports.expected.measure_dimension",
+            )
             return None
         measure_out = np.full(len(values), single, dtype=object)
     category = by_role.get("category")
@@ -1085,7 +1456,11 @@ def _sns(
             category.out[index] = parse_category(label)
             if category.out[index] is None:
                 log.add(
-                    None, category.name, label, "Kategoria I, Kategoria II or a total (Gjithsej)"
+                    category.line(label),
+                    category.name,
+                    label,
+                    "Kategoria I, Kategoria II or a total (Gjithsej)",
+                    "imports.expected.category",
                 )
                 ok = False
             elif category.out[index] == ALL:
@@ -1142,7 +1517,11 @@ def _sns_periods(
             period = parse_period(label)
             if period is None:
                 log.add(
-                    None, month.name, label, "a period such as 2023M01, 2023-01, 2023Q1 or 2023"
+                    month.line(label),
+                    month.name,
+                    label,
+                    "a period such as 2023M01, 2023-01, 2023Q1 or 2023",
+                    "imports.expected.period",
                 )
                 ok = False
             parsed.append(period)
@@ -1155,12 +1534,22 @@ def _sns_periods(
         months = [parse_month(label) for label in month.labels]
         for label, value in zip(year.labels, years, strict=True):
             if value is None:
-                log.add(None, year.name, label, "a year such as 2023")
+                log.add(
+                    year.line(label),
+                    year.name,
+                    label,
+                    "a year such as 2023",
+                    "imports.expected.year",
+                )
                 ok = False
         for label, value in zip(month.labels, months, strict=True):
             if value is None:
                 log.add(
-                    None, month.name, label, "a month: Janar..Dhjetor, January..December or 1-12"
+                    month.line(label),
+                    month.name,
+                    label,
+                    "a month: Janar..Dhjetor, January..December or 1-12",
+                    "imports.expected.month",
                 )
                 ok = False
         if not ok:
@@ -1176,7 +1565,13 @@ def _sns_periods(
         years = [parse_year(label) for label in year.labels]
         for label, value in zip(year.labels, years, strict=True):
             if value is None:
-                log.add(None, year.name, label, "a year such as 2023")
+                log.add(
+                    year.line(label),
+                    year.name,
+                    label,
+                    "a year such as 2023",
+                    "imports.expected.year",
+                )
                 ok = False
         if not ok:
             return None

@@ -233,7 +233,15 @@ def _rows(body: list[tuple[int, str]], delimiter: str, width: int, log: ProblemL
         if fields is None:
             log.add(line_number, None, line, f"fields separated by {name}s, quotes closed")
         elif len(fields) != width:
-            log.add(line_number, None, line, f"{width} fields like the header, not {len(fields)}")
+            log.add(
+                line_number,
+                None,
+                line,
+                f"{width} fields like the header, not {len(fields)}",
+                "imports.expected.fields",
+                width=width,
+                found=len(fields),
+            )
         else:
             rows.append(_Row(line_number, fields))
     return rows
@@ -448,6 +456,15 @@ def _table(
     positions += [np.tile(where, len(rows)) for where in heading_positions]
     dims = stub_dims + heading
     frame = common.build_frame(dims, positions, cells.values, cells.status)
+    lines: dict[str, dict[str, int]] = {}
+    for j, dim in enumerate(stub_dims):
+        first: dict[str, int] = {}
+        for row in rows:
+            field = row.fields[j]
+            first.setdefault(field.text if field.quoted else field.text.strip(), row.line)
+        lines[dim.name] = first
+    for dim in heading:
+        lines[dim.name] = dict.fromkeys(dim.labels, header_line)
     metadata = {"layout": "long" if not heading else "wide", "heading": note}
     if not heading:
         metadata["value_column"] = columns[0]
@@ -461,6 +478,7 @@ def _table(
         dimensions=[d.name for d in dims],
         data=frame,
         metadata=metadata,
+        lines=lines,
     )
 
 
@@ -474,6 +492,8 @@ def _cells(rows: list[_Row], stub_count: int, columns: list[str], log: ProblemLo
             columns[column],
             rows[row].fields[stub_count + column].text,
             "a number with '.' decimals or one of the symbols " + " ".join(common.MISSING_SYMBOLS),
+            "imports.expected.cell",
+            symbols=" ".join(common.MISSING_SYMBOLS),
         )
     log.omitted += max(0, len(cells.bad) - common.MAX_PROBLEMS)
     return cells
@@ -499,6 +519,8 @@ def _stub_dimensions(
                 ", ".join(stub) or None,
                 " | ".join(key),
                 f"each combination of labels once (also on line {seen[key]})",
+                "imports.expected.labels_once",
+                other=seen[key],
             )
         else:
             seen[key] = row.line

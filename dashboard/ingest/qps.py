@@ -57,8 +57,12 @@ from dashboard.ingest.mapping import (
     parse_month,
     rows_frame,
 )
+from dashboard.ingest.readings import ColumnReading
 
 FORMAT = "qps"
+CLIENT_COUNTS = "client_counts"
+"""Clients of the QPS by category (and month): a measure of its own, never added to services."""
+_NO_SERVICE = -1  # a client count given for all services together (service_code NULL)
 HOME_MUNICIPALITY = "Mitrovicë"
 AGE_GROUPS = ("0-5", "6-13", "14-17", "18-64", "65+")
 SYMBOLS = {":": "not available", "x": "withheld for confidentiality"}
@@ -98,11 +102,32 @@ _HEADERS: dict[str, frozenset[str]] = {
         "age": ("age_group", "age group", "age", "mosha", "grupmosha", "grupi i moshes",
                 "grupi i moshës", "starost", "starosna grupa"),
         "count": ("count", "numri", "nr. i sherbimeve", "numri i sherbimeve", "numri i shërbimeve",
-                  "broj", "vlera", "value"),
+                  "broj", "vlera", "value", "clients", "klientet", "klientët", "numri i klienteve",
+                  "numri i klientëve", "broj klijenata", "klijenti"),
         "municipality": ("municipality", "komuna", "opstina", "opština"),
         "code": ("kodi", "code", "nr", "nr.", "sifra", "šifra", "#", "rb", "r.b.", "nr. rendor"),
     }.items()
 }  # fmt: skip
+CLIENT_WORDS = frozenset(
+    ("klientet", "klienteve", "kliente", "clients", "klijenti", "klijenata", "klijentima")
+)
+"""Words (plural: "the clients") by which a title, sheet name or count header says that the
+sheet counts clients, not services; "klientit" (of the client, as in "Kategoria e klientit")
+is not one of them."""
+SERVICE_WORDS = frozenset(("sherbimet", "sherbimeve", "services", "usluge", "usluga"))
+_WORD_RE = re.compile(r"[a-z]+")
+
+
+def _measure_of(texts: Sequence[str]) -> str | None:
+    """``"clients"`` or ``"services"`` when the texts say which is counted, else None."""
+    words = {word for text in texts if text for word in _WORD_RE.findall(normalise(text))}
+    if words & CLIENT_WORDS:
+        return "clients"
+    if words & SERVICE_WORDS:
+        return "services"
+    return None
+
+
 _IGNORED = frozenset(
     normalise(h)
     for h in ("vërejtje", "verejtje", "shenime", "shënime", "notes", "note", "napomena", "koment")
@@ -433,10 +458,6 @@ def read(
     except OSError as error:
         raise IngestError([Problem(file, None, None, None, f"a readable file ({error})")]) from None
     common.refuse_size(size, file)
-    if SERVICE_COUNTS not in catalogue:
-        raise IngestError(
-            [Problem(file, None, None, None, "a service_counts dataset in data/datasets.toml")]
-        )
     codes = load_codes(data_dir)
     places = Places.from_data_dir(data_dir)
     with path.open("rb") as handle:
@@ -460,14 +481,37 @@ def read(
     if cells is None:
         log.raise_if_any()
         raise IngestError([Problem(file, None, None, None, _HEADER_TEXT)])
-    frame = _validate(cells, file, codes, places, catalogue[SERVICE_COUNTS], log, notes)
+    target = CLIENT_COUNTS if cells.measure == "clients" else SERVICE_COUNTS
+    if target not in catalogue:
+        raise IngestError(
+            [Problem(file, None, None, None, f"a {target} dataset in data/datasets.toml")]
+        )
+    if target == CLIENT_COUNTS:
+        notes.append(
+            "read as a count of clients (the sheet says so): stored apart from the services "
+            "and never added to them"
+        )
+    frame = _validate(cells, file, codes, places, catalogue[target], log, notes)
     log.raise_if_any()
     assert frame is not None
     if frame.empty:
         raise IngestError(
             [Problem(file, None, None, None, "at least one count (the sheet holds none)")]
         )
-    return Mapped({SERVICE_COUNTS: frame}, notes)
+    counted = f"{cells.columns['count']}" if isinstance(cells.columns["count"], str) else "count"
+    reading = ColumnReading(
+        sheet_title(cells.source),
+        counted,
+        "measure",
+        "qps_clients" if target == CLIENT_COUNTS else "qps_services",
+        (cells.measure,),
+    )
+    return Mapped({target: frame}, notes, [reading])
+
+
+def sheet_title(source: str) -> str:
+    """The table name readings show for a QPS sheet (its file and sheet)."""
+    return source.removeprefix("QPS: ")
 
 
 _HEADER_TEXT = (
@@ -486,6 +530,7 @@ class _Cells:
     columns: dict[str, np.ndarray | str]  # the column each field was read from (per row or one)
     source: str
     category_code: np.ndarray | None = None  # a code column beside the name column (wide)
+    measure: str = "services"  # "services" delivered, or "clients" (client_counts)
 
 
 def _from_csv(text: str, file: str, log: ProblemLog, notes: list[str]) -> _Cells | None:
@@ -599,6 +644,9 @@ def _from_sheet(sheet: Sheet, file: str, log: ProblemLog, notes: list[str]) -> _
     body = [row for row, keep in zip(body, filled, strict=True) if keep]
     numbers = numbers[filled] if len(numbers) else numbers
     columns = [np.array([row[j] for row in body], dtype=object) for j in range(width)]
+    measure = _measure_of([sheet.name or "", *(c for row in rows[:header_at] for c in row)])
+    if measure:
+        meta["_measure"] = measure
     if _header_score(header) >= 10:
         return _wide(header, columns, numbers, meta, file, sheet.name, log, notes)
     return _long(header, columns, numbers, meta, file, sheet.name, log)
@@ -665,7 +713,12 @@ def _long(
                 cell,
                 "a column of the template: " + ", ".join(TEMPLATE_COLUMNS),
             )
+    measure = meta.get("_measure", "services")
+    if "count" in found:
+        measure = _measure_of([header[found["count"]]]) or measure
     for needed in ("year", "month", "category", "service", "count"):
+        if needed == "service" and measure == "clients":
+            continue
         if needed not in found and needed not in meta:
             log.add(
                 None,
@@ -687,7 +740,7 @@ def _long(
             fields[name] = np.full(size, meta.get(name, _DEFAULTS.get(name, "")), dtype=object)
             where[name] = f"{name} (above the header)" if name in meta else name
     source = f"QPS: {file}" + (f", fleta {sheet}" if sheet else "")
-    return _Cells(numbers, fields, where, source)
+    return _Cells(numbers, fields, where, source, measure=measure)
 
 
 _DEFAULTS = {"sex": "all", "age": "all", "municipality": HOME_MUNICIPALITY}
@@ -749,12 +802,15 @@ def _wide(
             "the year: a Viti column, a line 'Viti: 2024' above the header, or the year "
             "in the title",
         )
-    if "service" not in found and "service" not in meta:
+    measure = meta.get("_measure", "services")
+    if "service" not in found and "service" not in meta and measure != "clients":
         log.add(
             None,
             None,
             None,
-            "the service: a Shërbimi column or a line 'Shërbimi: <code or name>' above the header",
+            "the service: a Shërbimi column or a line 'Shërbimi: <code or name>' above the "
+            "header; or, for a count of clients, a title that says so (Numri i klientëve)",
+            "imports.expected.qps_service_missing",
         )
     if log:
         return None
@@ -825,7 +881,7 @@ def _wide(
             fields[name] = np.full(size, default, dtype=object)
             where[name] = f"{name} (above the header)" if name in meta else name
     source = f"QPS: {file}" + (f", fleta {sheet}" if sheet else "")
-    cells = _Cells(numbers[take_rows], fields, where, source)
+    cells = _Cells(numbers[take_rows], fields, where, source, measure=measure)
     if code_values is not None:
         cells.category_code = code_values[take_rows]
     return cells
@@ -928,6 +984,8 @@ def _validate(
         return category_names.get(normalise(text))
 
     def service(text: str) -> int | None:
+        if not text and cells.measure == "clients":
+            return _NO_SERVICE
         code = _whole(text, 0, 10**6)
         if code is not None:
             return code if code in codes.services else None
@@ -968,7 +1026,15 @@ def _validate(
         result = mapped[inverse]
         bad = np.flatnonzero(pd.isna(result))
         for i in bad[:200].tolist():
-            log.add(int(cells.lines[i]), _where(cells, name, i), str(values[i]), expected)
+            log.add(
+                int(cells.lines[i]),
+                _where(cells, name, i),
+                str(values[i]),
+                expected,
+                f"imports.expected.qps_{name}",
+                categories=max(codes.categories),
+                services=max(codes.services),
+            )
         log.omitted += max(0, len(bad) - 200)
         parsed[name] = result
     if cells.category_code is not None:
@@ -1001,28 +1067,29 @@ def _validate(
             _where(cells, "count", i),
             count_text[i],
             "a whole number of at least 0, ':' (not available) or 'x' (withheld)",
+            "imports.expected.qps_count",
         )
     log.omitted += max(0, len(bad) - 200)
     if log:
         return None
-    frame = rows_frame(
-        dataset,
-        {
-            "municipality": parsed["municipality"],
-            "year": parsed["year"],
-            "month": parsed["month"],
-            "client_category_code": parsed["category"],
-            "service_code": parsed["service"],
-            "sex": parsed["sex"],
-            "age_group": parsed["age"],
-            "count": pd.array(np.where(status == None, numeric, None), dtype="Int64"),  # noqa: E711
-            "status": status,
-            "demonstration": np.zeros(size, dtype=bool),
-            "import_id": np.full(size, PENDING_IMPORT_ID, dtype=object),
-            "source": np.full(size, cells.source, dtype=object),
-        },
-        size,
-    )
+    columns = {
+        "municipality": parsed["municipality"],
+        "year": parsed["year"],
+        "month": parsed["month"],
+        "client_category_code": parsed["category"],
+        "service_code": np.array(
+            [None if v == _NO_SERVICE else v for v in parsed["service"]], dtype=object
+        ),
+        "sex": parsed["sex"],
+        "age_group": parsed["age"],
+        "count": pd.array(np.where(status == None, numeric, None), dtype="Int64"),  # noqa: E711
+        "status": status,
+        "demonstration": np.zeros(size, dtype=bool),
+        "import_id": np.full(size, PENDING_IMPORT_ID, dtype=object),
+        "source": np.full(size, cells.source, dtype=object),
+    }
+    stored = {c.name for c in dataset.stored_columns}
+    frame = rows_frame(dataset, {k: v for k, v in columns.items() if k in stored}, size)
     key = list(dataset.key)
     repeated = frame.duplicated(subset=key, keep=False).to_numpy()
     if repeated.any():
@@ -1132,3 +1199,8 @@ def write_template(fmt: str, codes: Codes) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def has_qps_header(rows: Sequence[Sequence[str]]) -> bool:
+    """Whether one of these rows is a QPS header (the template's or the wide layout's)."""
+    return any(_header_score(row) for row in rows)

@@ -21,8 +21,8 @@ import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import auth, reviews
-from dashboard.build import BuildError
 from dashboard.audience import current_database
+from dashboard.build import BuildError
 from dashboard.i18n import format_date, format_number, normalise_language, t
 from dashboard.pages._page_tools import is_staff
 from dashboard.quality import MARK_VALUES, contradiction_summary, document_of

@@ -73,7 +73,10 @@ def test_a_bad_file_is_refused_and_the_old_database_stays(workspace, dataset, ed
     message = str(refused.value)
     assert f"{dataset}.csv" in message and expected in message
     assert workspace.db_path.read_bytes() == before
-    assert sorted(p.name for p in workspace.db_path.parent.iterdir()) == ["dms.duckdb", "dms.public.duckdb"]
+    assert sorted(p.name for p in workspace.db_path.parent.iterdir()) == [
+        "dms.duckdb",
+        "dms.public.duckdb",
+    ]
 
 
 def test_a_wrong_type_names_line_column_and_value(workspace):
