@@ -221,7 +221,6 @@ COLD_CALLS = 30
 
 
 def _bench_callbacks(scale: str, n: int, settings: Any, root: Path) -> list[Measurement]:
-    import duckdb
     import pandas as pd
     from dash._utils import split_callback_id
 
@@ -232,11 +231,12 @@ def _bench_callbacks(scale: str, n: int, settings: Any, root: Path) -> list[Meas
     # Export every table once (before the app's read-only connection opens the file).
     parquet_dir = root / "parquet"
     parquet_dir.mkdir()
-    writer = duckdb.connect(str(settings.db_path), read_only=True)
-    tables = _table_names(writer)
-    for table in tables:
-        writer.execute(f"COPY \"{table}\" TO '{parquet_dir / table}.parquet' (FORMAT parquet)")
-    writer.close()
+    with db_module.attached_read_only(settings.db_path) as writer:
+        writer.execute("USE built")
+        tables = _table_names(writer)
+        for table in tables:
+            target = parquet_dir / f"{table}.parquet"
+            writer.execute(f"COPY \"{table}\" TO '{target}' (FORMAT parquet)")
     con = db_module.get_database(settings).connection()
     patterns = {t: re.compile(rf"\b{re.escape(t)}\b") for t in tables}
 
@@ -267,7 +267,7 @@ def _bench_callbacks(scale: str, n: int, settings: Any, root: Path) -> list[Meas
         uses_build_views = any(re.search(rf"\b{v}\b", sql) for sql, _ in sqls for v in build_views)
         # The shared views and macros the build creates, over the freshly read tables.
         needed = "\n".join(sql for sql, _ in sqls) + ("\n" + build_sql if uses_build_views else "")
-        local = duckdb.connect()
+        local = db_module.connect_in_memory(threads=settings.duckdb_threads)
         try:
             for table, pattern in patterns.items():
                 if pattern.search(needed):

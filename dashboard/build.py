@@ -12,10 +12,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-import duckdb
-
 from dashboard import quality
 from dashboard.catalog import Dataset, load_catalogue
+from dashboard.db import Connection, DatabaseError, connect_for_build
 from dashboard.ingest import journal
 from dashboard.ingest.common import Problem
 from dashboard.publish import PublishedLayer, publish_frame
@@ -78,7 +77,7 @@ def _header_problems(dataset: Dataset, path: Path) -> list[Problem]:
     ]
 
 
-def _load_dataset(con: duckdb.DuckDBPyConnection, dataset: Dataset, path: Path) -> None:
+def _load_dataset(con: Connection, dataset: Dataset, path: Path) -> None:
     computed = "".join(
         f", ({c.computed_sql})::{c.type} AS {quote_identifier(c.name)}"
         for c in dataset.columns
@@ -103,7 +102,7 @@ def _line_of(path: Path, column: str, predicate) -> tuple[int, str] | None:  # n
     return None
 
 
-def _row_problems(con: duckdb.DuckDBPyConnection, dataset: Dataset, path: Path) -> list[Problem]:
+def _row_problems(con: Connection, dataset: Dataset, path: Path) -> list[Problem]:
     problems: list[Problem] = []
     table = quote_identifier(dataset.name)
     for column in dataset.stored_columns:
@@ -154,9 +153,7 @@ def _as_text(value: object) -> str | None:
     return str(value)
 
 
-def _write_catalogue_table(
-    con: duckdb.DuckDBPyConnection, datasets: Iterable[Dataset], built_at: str
-) -> None:
+def _write_catalogue_table(con: Connection, datasets: Iterable[Dataset], built_at: str) -> None:
     con.execute(
         "CREATE TABLE _datasets (name VARCHAR PRIMARY KEY, row_count BIGINT, built_at VARCHAR)"
     )
@@ -194,7 +191,7 @@ def build_database(settings: Settings, *, target: Path | None = None) -> BuildRe
     built_at = datetime.now(UTC).replace(microsecond=0).isoformat()
     report = BuildReport(db_path=target, built_at=built_at)
     try:
-        con = duckdb.connect(str(building), config={"threads": settings.duckdb_threads})
+        con = connect_for_build(building, settings)
         try:
             problems: list[Problem] = []
             for dataset in catalogue.values():
@@ -210,7 +207,7 @@ def build_database(settings: Settings, *, target: Path | None = None) -> BuildRe
                     continue
                 try:
                     _load_dataset(con, dataset, path)
-                except duckdb.Error as error:
+                except DatabaseError as error:
                     problems.append(_csv_error_problem(path, error))
                     continue
                 problems.extend(_row_problems(con, dataset, path))
@@ -251,7 +248,7 @@ CONTRIBUTORS: tuple[str, ...] = (
 )
 
 
-def _create_generated_tables(con: duckdb.DuckDBPyConnection, catalogue: dict[str, Dataset]) -> None:
+def _create_generated_tables(con: Connection, catalogue: dict[str, Dataset]) -> None:
     """Empty tables for the generated datasets (filled by contributors, not from CSV)."""
     for dataset in catalogue.values():
         if not dataset.generated or dataset.name == "data_quality":
@@ -272,14 +269,12 @@ def build_sql_text(settings: Settings) -> str:
     )
 
 
-def _create_build_views(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+def _create_build_views(con: Connection, settings: Settings) -> None:
     """Create the views and table macros of queries/build/ in the new database."""
     con.execute(build_sql_text(settings))
 
 
-def _run_contributors(
-    con: duckdb.DuckDBPyConnection, settings: Settings, catalogue: dict[str, Dataset]
-) -> None:
+def _run_contributors(con: Connection, settings: Settings, catalogue: dict[str, Dataset]) -> None:
     """Replay accepted imports and add generated data on top of the embedded data."""
     for module_name in CONTRIBUTORS:
         try:
@@ -291,7 +286,7 @@ def _run_contributors(
         module.contribute(con, settings, catalogue)
 
 
-def _csv_error_problem(path: Path, error: duckdb.Error) -> Problem:
+def _csv_error_problem(path: Path, error: DatabaseError) -> Problem:
     """Turn DuckDB's CSV error into a Problem naming the line, the column and the value."""
     text = str(error)
     line = re.search(r"Line: (\d+)", text)
@@ -348,7 +343,7 @@ PUBLIC_BUILD_SQL: tuple[str, ...] = ("service_counts_views",)
 
 
 def write_public_database(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     path: Path,
     catalogue: dict[str, Dataset],
     settings: Settings,
@@ -361,7 +356,7 @@ def write_public_database(
     table. Nothing else: an anonymous request opens this file and no other.
     """
     layer = PublishedLayer()
-    public = duckdb.connect(str(path), config={"threads": settings.duckdb_threads})
+    public = connect_for_build(path, settings)
     try:
         for dataset in catalogue.values():
             if dataset.name == "data_quality":
@@ -380,7 +375,12 @@ def write_public_database(
                 for name in PUBLIC_BUILD_SQL
             )
         )
-        quality.write_findings(public, catalogue)
+        if layer.withheld_any:
+            quality.write_findings(public, catalogue)  # from the published figures alone
+        else:  # every figure is published: the staff's findings are the public's
+            public.register("staff_findings", con.execute("SELECT * FROM data_quality").df())
+            public.execute("CREATE TABLE data_quality AS SELECT * FROM staff_findings")
+            public.unregister("staff_findings")
         _write_catalogue_table(public, catalogue.values(), built_at)
         public.execute("CHECKPOINT")
     finally:

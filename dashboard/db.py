@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -28,9 +29,40 @@ import pandas as pd
 from dashboard.cache import cached
 from dashboard.settings import Settings, get_settings
 
+# The connection and error types, for the modules that write through the door.
+Connection = duckdb.DuckDBPyConnection
+DatabaseError = duckdb.Error
+
 
 class QueryNotFound(LookupError):
     """No queries/<name>.sql file."""
+
+
+def connect_for_build(path: Path, settings: Settings) -> Connection:
+    """A read-write connection to a database file being built, never one a server reads."""
+    return duckdb.connect(str(path), config={"threads": settings.duckdb_threads})
+
+
+def connect_in_memory(threads: int = 1) -> Connection:
+    """A private in-memory database (to shape rows, or to read a built file attached)."""
+    return duckdb.connect(config={"threads": threads})
+
+
+@contextmanager
+def attached_read_only(path: Path) -> Iterator[Connection]:
+    """A private connection with the built file `path` attached read-only as `built`.
+
+    A process whose reader has the file open may not open it again with another
+    configuration (DuckDB refuses, and would refuse the reader's); attaching it to an
+    in-memory instance is allowed. The path comes from the settings, never from a user.
+    """
+    con = connect_in_memory()
+    try:
+        literal = "'" + str(path).replace("'", "''") + "'"
+        con.execute(f"ATTACH {literal} AS built (READ_ONLY)")
+        yield con
+    finally:
+        con.close()
 
 
 @lru_cache(maxsize=512)

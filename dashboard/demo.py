@@ -25,9 +25,8 @@ import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:
-    import duckdb
-
     from dashboard.catalog import Dataset
+    from dashboard.db import Connection
     from dashboard.settings import Settings
 
 TABLE = "service_counts"
@@ -161,7 +160,7 @@ def load_inputs(data_dir: Path) -> DemoInputs:
     )
 
 
-def inputs_from_connection(con: duckdb.DuckDBPyConnection) -> DemoInputs:
+def inputs_from_connection(con: Connection) -> DemoInputs:
     """The reference data from the tables of a database being built."""
     calibration = con.execute(
         "SELECT baseline_value, baseline_year FROM plan_indicators WHERE indicator_code = $code",
@@ -323,9 +322,7 @@ def _blocks(
         yield year, chosen, rng.poisson(expected).astype(np.int32)
 
 
-def contribute(
-    con: duckdb.DuckDBPyConnection, settings: Settings, catalogue: dict[str, Dataset]
-) -> None:
+def contribute(con: Connection, settings: Settings, catalogue: dict[str, Dataset]) -> None:
     """Fill service_counts with demonstration rows, unless a real import has filled it.
 
     Runs after the import journal's replay (build.CONTRIBUTORS), so a single real row
@@ -349,9 +346,9 @@ def contribute(
 
 def write_service_counts(frame: pd.DataFrame, path: Path) -> None:
     """Write generated rows to a CSV or Parquet file (by the file's extension)."""
-    import duckdb
+    from dashboard.db import connect_in_memory
 
-    con = duckdb.connect()
+    con = connect_in_memory()
     try:
         rows = con.from_df(frame)
         if path.suffix.lower() == ".parquet":

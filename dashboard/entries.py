@@ -24,9 +24,8 @@ from dashboard.db import get_database
 from dashboard.ingest import journal
 
 if TYPE_CHECKING:
-    import duckdb
-
     from dashboard.catalog import Dataset
+    from dashboard.db import Connection
     from dashboard.settings import Settings
 
 ENTRIES_FILE = "entries.sqlite"
@@ -134,9 +133,7 @@ def source_text(entry: ResultEntry) -> str:
     return f"Hyrje nga stafi: {entry.user}, {entry.entered_at[:10]}: {entry.source}"
 
 
-def contribute(
-    con: duckdb.DuckDBPyConnection, settings: Settings, catalogue: dict[str, Dataset]
-) -> None:
+def contribute(con: Connection, settings: Settings, catalogue: dict[str, Dataset]) -> None:
     """Upsert the latest active entry of each indicator and year as a reported value."""
     if DATASET not in catalogue:
         return

@@ -257,6 +257,11 @@ class PublishedLayer:
     withheld: dict[str, dict[str, int]] = field(default_factory=dict)
     exposed: dict[str, int] = field(default_factory=dict)
 
+    @property
+    def withheld_any(self) -> bool:
+        """Whether any figure was withheld (otherwise the layer publishes every figure)."""
+        return any(sum(marks.values()) for marks in self.withheld.values())
+
     def record(self, name: str, published: pd.DataFrame, exposed: Sequence[Any]) -> None:
         """Count what one dataset's published table holds."""
         self.rows[name] = len(published)

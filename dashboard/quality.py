@@ -16,12 +16,13 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 
-import duckdb
 import pandas as pd
 
 from dashboard import plan_status
 from dashboard.catalog import Dataset
+from dashboard.db import Connection
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,7 @@ def document_of(source: str) -> str:
     return source.split(",")[0].strip()
 
 
+@lru_cache(maxsize=65_536)
 def normalise_text(text: str) -> str:
     """Lower-case letters only, diacritics folded: for matching the same label printed twice."""
     folded = unicodedata.normalize("NFKD", text.lower())
@@ -106,9 +108,15 @@ def normalise_text(text: str) -> str:
 
 def label_words(text: str) -> list[str]:
     """The words of a label that carry its meaning: folded, without one- and two-letter words."""
-    return [word for word in normalise_text(text).split() if len(word) > 2]
+    return list(_label_words(text))
 
 
+@lru_cache(maxsize=65_536)
+def _label_words(text: str) -> tuple[str, ...]:
+    return tuple(word for word in normalise_text(text).split() if len(word) > 2)
+
+
+@lru_cache(maxsize=65_536)
 def _edit_distance(a: str, b: str) -> int:
     previous = list(range(len(b) + 1))
     for i, char_a in enumerate(a, 1):
@@ -121,6 +129,7 @@ def _edit_distance(a: str, b: str) -> int:
     return previous[-1]
 
 
+@lru_cache(maxsize=65_536)
 def words_match(a: str, b: str) -> bool:
     """Two words are one: equal, one inflected form of the other, or a small misspelling.
 
@@ -1306,7 +1315,7 @@ def findings_frame(findings: list[Finding]) -> pd.DataFrame:
     return pd.DataFrame(records, columns=list(FINDING_COLUMNS)).astype("string")
 
 
-def write_findings(con: duckdb.DuckDBPyConnection, catalogue: dict[str, Dataset]) -> int:
+def write_findings(con: Connection, catalogue: dict[str, Dataset]) -> int:
     """Run the rules on the tables of a database being built; store them as data_quality."""
     needed = {name for name, dataset in catalogue.items() if dataset.checks}
     for dataset in catalogue.values():

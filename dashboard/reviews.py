@@ -24,9 +24,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import duckdb
-
 from dashboard.build import BuildError, build_database
+from dashboard.db import Connection
 from dashboard.ingest import journal
 from dashboard.plan_status import DIRECTIONS, READINGS
 
@@ -133,9 +132,7 @@ def in_force(decisions: list[Decision]) -> dict[tuple[str, str], Decision]:
     return {key: d for key, d in latest.items() if d.value != UNSET}
 
 
-def contribute(
-    con: duckdb.DuckDBPyConnection, settings: Settings, catalogue: dict[str, Dataset]
-) -> None:
+def contribute(con: Connection, settings: Settings, catalogue: dict[str, Dataset]) -> None:
     """Write the decisions in force into staff_decisions."""
     if DATASET not in catalogue:
         return

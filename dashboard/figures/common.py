@@ -18,6 +18,14 @@ def is_missing(value: object) -> bool:
     return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
 
+def has_withheld(frame: pd.DataFrame) -> bool:
+    """Whether any row of a published frame is withheld (its `suppressed` column is set).
+
+    A share or total over such a frame would rest on a hidden part: it is not published.
+    """
+    return "suppressed" in frame.columns and bool(frame["suppressed"].notna().any())
+
+
 def number_or_mark(value: object, lang: str, decimals: int = 0) -> str:
     """A number in the language's format, or the missing mark (never 0 for missing)."""
     if is_missing(value):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard.figures.common import has_withheld
 from dashboard.figures.indicators import with_legend_room
 from dashboard.figures.theme import MUTED, PALETTE, apply_theme
 from dashboard.i18n import format_date, format_number, format_percent, month_name, t
@@ -69,11 +70,18 @@ def top_categories_figure(frame: pd.DataFrame, lang: str, top: int = 15) -> go.F
 
 
 def top_categories_takeaway(frame: pd.DataFrame, lang: str) -> str:
-    """Which category had the most services, and its share."""
+    """Which category had the most services, and its share (when every part is published)."""
     total = _total(frame)
     if frame.empty or total == 0:
         return t("state.empty", lang)
     first = frame.iloc[0]
+    if has_withheld(frame):
+        return t(
+            "services.categories_takeaway_withheld",
+            lang,
+            name=first["category_name"],
+            services=format_number(first["services"], lang),
+        )
     return t(
         "services.categories_takeaway",
         lang,
@@ -214,6 +222,8 @@ def sex_age_takeaway(frame: pd.DataFrame, lang: str) -> str:
     total = _total(frame)
     if total == 0:
         return t("state.empty", lang)
+    if has_withheld(frame):
+        return t("services.sex_age_takeaway_withheld", lang)
     women = int(frame.loc[frame["sex"] == "F", "services"].sum())
     by_age = frame.groupby("age_group")["services"].sum()
     return t(
@@ -246,11 +256,18 @@ def top_services_figure(frame: pd.DataFrame, lang: str, top: int = 15) -> go.Fig
 
 
 def top_services_takeaway(frame: pd.DataFrame, lang: str) -> str:
-    """Which service was delivered most often, and its share."""
+    """Which service was delivered most often, and its share (when every part is published)."""
     total = _total(frame)
     if frame.empty or total == 0:
         return t("state.empty", lang)
     first = frame.iloc[0]
+    if has_withheld(frame):
+        return t(
+            "services.services_takeaway_withheld",
+            lang,
+            name=first["service_name"],
+            services=format_number(first["services"], lang),
+        )
     return t(
         "services.services_takeaway",
         lang,

@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 from dashboard.figures.common import empty_figure, is_missing, municipality_name, number_or_mark
 from dashboard.figures.theme import HIGHLIGHT, PALETTE, apply_theme
 from dashboard.i18n import format_number, format_percent, month_name, t
+from dashboard.suppression import is_disclosure_mark
 
 KOSOVO = "Kosovë"
 # Statistic (as stored) -> message key, colour and preference when one must be chosen.
@@ -205,14 +206,31 @@ def categories_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
 
 
 def categories_takeaway(frame: pd.DataFrame, measure: str, lang: str) -> str:
-    """Which category is larger for the measure; the figures carry no date."""
-    rows = frame[frame["measure"] == measure].set_index("category")["value"]
-    if not {"I", "II"} <= set(rows.dropna().index):
+    """Which category is larger for the measure, from published figures only.
+
+    One row per category (the query keeps each category's latest figure). A withheld
+    figure is said to be withheld: the comparison is not made without it.
+    """
+    rows = frame[frame["measure"] == measure].drop_duplicates("category").set_index("category")
+    if not {"I", "II"} <= set(rows.index):
         return t("state.empty", lang)
-    first, second = int(rows["I"]), int(rows["II"])
+    for category in ("I", "II"):
+        mark = rows.loc[category].get("status")
+        if is_missing(rows.loc[category, "value"]):
+            if isinstance(mark, str) and is_disclosure_mark(mark):
+                return t(
+                    "sns.categories.withheld",
+                    lang,
+                    category=t(f"sns.category.{category}", lang),
+                    mark=mark,
+                )
+            return t("state.empty", lang)
+    first, second = int(rows.loc["I", "value"]), int(rows.loc["II", "value"])
     larger, smaller = ("II", "I") if second >= first else ("I", "II")
+    period, period_type = rows.loc["I", "period"], rows.loc["I", "period_type"]
+    dated = not is_missing(period) and period == rows.loc["II", "period"]
     return t(
-        "sns.categories.takeaway",
+        "sns.categories.takeaway_dated" if dated else "sns.categories.takeaway",
         lang,
         measure=measure_label(measure, lang),
         counted=count_label(measure, lang),
@@ -220,6 +238,7 @@ def categories_takeaway(frame: pd.DataFrame, measure: str, lang: str) -> str:
         larger_value=format_number(max(first, second), lang),
         smaller=t(f"sns.category.{smaller}", lang),
         smaller_value=format_number(min(first, second), lang),
+        period=period_label(period, period_type, lang) if dated else "",
     )
 
 

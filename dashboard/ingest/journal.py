@@ -51,10 +51,9 @@ import pyarrow.parquet as pq
 from dashboard.ingest.common import Problem
 
 if TYPE_CHECKING:
-    import duckdb
-
     from dashboard.build import BuildReport
     from dashboard.catalog import Dataset
+    from dashboard.db import Connection
     from dashboard.settings import Settings
 
 INDEX_FILE = "journal.sqlite"
@@ -271,9 +270,7 @@ class JournalError(Exception):
 # --- the build's contributor ---------------------------------------------------------------
 
 
-def contribute(
-    con: duckdb.DuckDBPyConnection, settings: Settings, catalogue: dict[str, Dataset]
-) -> None:
+def contribute(con: Connection, settings: Settings, catalogue: dict[str, Dataset]) -> None:
     """Replay the active imports in order: delete rows by the dataset's key, insert the new."""
     from dashboard.build import BuildError
 
@@ -342,7 +339,7 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def replace_rows(con: duckdb.DuckDBPyConnection, dataset: Dataset, rows: pa.Table | Path) -> int:
+def replace_rows(con: Connection, dataset: Dataset, rows: pa.Table | Path) -> int:
     """Delete the dataset's rows whose key the new rows have, insert the new rows, count them.
 
     ``rows`` is an Arrow table or a parquet file (read by DuckDB directly: fast, and
@@ -572,24 +569,17 @@ def replayable_problems(settings: Settings) -> list[Problem]:
 
 def replayed_in(database: Path) -> dict[str, dict[str, int]] | None:
     """The imports a built database replayed, with their rows per dataset; None if unknown."""
-    import duckdb
+    from dashboard.db import DatabaseError, attached_read_only
 
     if not database.is_file():
         return None
-    # Attached to a private in-memory instance: a connection to the file itself would be
-    # refused while this process's reader has it open with another configuration (and
-    # would refuse the reader's). The path comes from the settings, never from a user.
-    con = duckdb.connect(config={"threads": 1})
     try:
-        literal = "'" + str(database).replace("'", "''") + "'"
-        con.execute(f"ATTACH {literal} AS built (READ_ONLY)")
-        records = con.execute(
-            f"SELECT import_id, dataset, rows FROM built.{REPLAYED_TABLE}"
-        ).fetchall()
-    except duckdb.Error:
+        with attached_read_only(database) as con:
+            records = con.execute(
+                f"SELECT import_id, dataset, rows FROM built.{REPLAYED_TABLE}"
+            ).fetchall()
+    except DatabaseError:
         return None  # built before the table existed, or not readable: the reader says so
-    finally:
-        con.close()
     replayed: dict[str, dict[str, int]] = {}
     for import_id, dataset, rows in records:
         replayed.setdefault(import_id, {})[dataset] = int(rows)
