@@ -13,7 +13,7 @@ from flask import Blueprint, Response, jsonify, request, stream_with_context
 from werkzeug.exceptions import HTTPException
 
 from dashboard import opendata
-from dashboard.audience import current_database
+from dashboard.db import get_database
 from dashboard.auth import current_role
 from dashboard.settings import get_settings
 
@@ -41,7 +41,9 @@ def _unexpected(error: Exception) -> tuple[Response, int]:
 def list_datasets() -> Response:
     """The catalogue of every dataset."""
     settings = get_settings()
-    entries = opendata.catalogue_entries(settings, current_database(settings), current_role())
+    role = current_role()
+    database = get_database(settings, public=role == "public")  # the published layer
+    entries = opendata.catalogue_entries(settings, database, role)
     return jsonify({"datasets": entries})
 
 
@@ -52,10 +54,10 @@ def download_dataset(name: str, fmt: str) -> Response | tuple[Response, int]:
         return _error(404, f"unknown format '{fmt}'; use csv, json or parquet")
     settings = get_settings()
     filters = {column: request.args.getlist(column) for column in request.args}
+    role = current_role()
+    database = get_database(settings, public=role == "public")  # the published layer
     try:
-        batches = opendata.dataset_batches(
-            settings, current_database(settings), name, filters, role=current_role()
-        )
+        batches = opendata.dataset_batches(settings, database, name, filters, role=role)
         first = next(batches)  # problems in the query show here, before anything is sent
     except opendata.UnknownDataset:
         return _error(404, f"no dataset named '{name}'; see /api/v1/datasets")

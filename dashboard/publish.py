@@ -215,6 +215,7 @@ def publish_frame(
         rows=rows,
         derived=policy.derived,
         threshold=threshold,
+        implied_totals=False,  # every total the public sees is a row of this table
     )
     exposed = list(published.attrs.get("disclosure_exposed", []))
     if exposed:

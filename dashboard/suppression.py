@@ -179,12 +179,15 @@ def suppress(
     derived: Sequence[str] = (),
     threshold: int = DEFAULT_THRESHOLD,
     suppress_zero: bool = False,
+    implied_totals: bool = True,
 ) -> pd.DataFrame:
     """The frame with small counts (and the cells that would reveal them) withheld.
 
     Columns named in `by`, `margins`, `rows` or `derived` that the frame lacks are
     ignored, so the same declaration serves the full dataset and a page's aggregate of
     it. A frame that already has a `suppressed` column is returned as it is.
+    `implied_totals=False` says that a sum missing from the frame is published nowhere
+    (the published layer holds every total it shows, and sums nothing with a hidden part).
     """
     if threshold < 1:
         raise ValueError(f"the threshold must be at least 1, got {threshold}")
@@ -219,6 +222,7 @@ def suppress(
             reasons,
             threshold,
             suppress_zero,
+            implied_totals,
         )
     result.attrs["disclosure_exposed"] = [frame.index[label] for label in exposed]
 
@@ -246,6 +250,7 @@ def _groups(
     additive: Mapping[str, str],
     threshold: int,
     suppress_zero: bool,
+    implied_totals: bool = True,
 ) -> list[_Group]:
     """Every group along every additive dimension, with whether its total is known."""
     groups: list[_Group] = []
@@ -275,7 +280,9 @@ def _groups(
                 groups.append(_Group(parts + totals, coefficients, 0.0, totals[0], True))
             else:
                 implied = float(values[parts].sum())
-                known = implied >= threshold or (implied == 0 and not suppress_zero)
+                known = implied_totals and (
+                    implied >= threshold or (implied == 0 and not suppress_zero)
+                )
                 groups.append(_Group(parts, [1] * len(parts), implied, None, known))
     return groups
 
@@ -288,9 +295,10 @@ def _secondary(
     reasons: dict[Any, str],
     threshold: int,
     suppress_zero: bool,
+    implied_totals: bool = True,
 ) -> list[Any]:
     """Add secondary suppressions to `reasons`; returns the cells still exposed (if any)."""
-    groups = _groups(frame, values, dims, additive, threshold, suppress_zero)
+    groups = _groups(frame, values, dims, additive, threshold, suppress_zero, implied_totals)
     known = [group for group in groups if group.known]
     membership: dict[Any, list[_Group]] = {}
     for group in groups:

@@ -4,9 +4,9 @@ SELECT
     t.year,
     t."count"::BIGINT AS services,
     t.suppressed,
-    (SELECT count(*) FROM service_counts_shown AS c
+    (SELECT count(*) FROM service_counts AS c
      WHERE c.municipality = t.municipality AND c.year = t.year) AS rows,
-    (SELECT count(*) FROM service_counts_shown AS c
+    (SELECT count(*) FROM service_counts AS c
      WHERE c.municipality = t.municipality AND c.year = t.year
        AND c."count" IS NULL AND c.suppressed IS NULL) AS missing_rows,
     false AS demonstration,

@@ -6,12 +6,6 @@
 
 CREATE OR REPLACE TABLE service_counts_choice AS SELECT false AS show_demonstration;
 
--- The cells themselves (no sums), for the filter values and the open-data row counts.
-CREATE OR REPLACE VIEW service_counts_shown AS
-SELECT * FROM service_counts
-WHERE month IS DISTINCT FROM 0 AND client_category_code <> 0 AND service_code <> 0
-  AND sex <> 'total' AND age_group <> 'total';
-
 -- A sum over several published rows, withheld when any part is: what is shown can always
 -- be worked out from published figures, so it can never give a withheld cell away.
 CREATE OR REPLACE MACRO published_sum(v, mark) AS
@@ -38,23 +32,23 @@ SELECT
     max(c.year) AS last_year,
     false AS demonstration,
     string_agg(DISTINCT c.source, '; ') AS source
-FROM service_counts_shown AS c
+FROM service_counts AS c
 GROUP BY c.municipality;
 
+-- The filter values the public can choose: those of the published tables (a value that
+-- only the staff's finer cross-classification holds is not offered).
 CREATE OR REPLACE TABLE service_counts_dimensions AS
-WITH combos AS (
-    SELECT DISTINCT municipality, year, month, sex, age_group FROM service_counts_shown
-)
 SELECT DISTINCT municipality, 'year' AS dimension, CAST(year AS VARCHAR) AS value, year AS sort_key
-FROM combos
+FROM service_counts
 UNION ALL
-SELECT DISTINCT municipality, 'month', CAST(month AS VARCHAR), month FROM combos WHERE month IS NOT NULL
+SELECT DISTINCT municipality, 'month', CAST(month AS VARCHAR), month
+FROM service_counts WHERE month IS NOT NULL AND month <> 0
 UNION ALL
-SELECT DISTINCT municipality, 'sex', sex, NULL FROM combos
+SELECT DISTINCT municipality, 'sex', sex, NULL FROM service_counts WHERE sex <> 'total'
 UNION ALL
 SELECT DISTINCT municipality, 'age_group', age_group,
     TRY_CAST(regexp_extract(age_group, '^[0-9]+') AS INTEGER)
-FROM combos;
+FROM service_counts WHERE age_group <> 'total';
 
 -- The published rows at the level a chart shows: the columns in p_group each value by
 -- value, the page's filters as chosen, every other column at its sum. A filter of several
