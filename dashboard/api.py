@@ -13,8 +13,8 @@ from flask import Blueprint, Response, jsonify, request, stream_with_context
 from werkzeug.exceptions import HTTPException
 
 from dashboard import opendata
-from dashboard.db import get_database
 from dashboard.auth import current_role
+from dashboard.db import get_database
 from dashboard.settings import get_settings
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
