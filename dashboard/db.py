@@ -110,6 +110,17 @@ class Database:
             },
         )
         # Queries read only the database's own tables; no file or network access.
+        locked = connection.execute("SELECT current_setting('lock_configuration')").fetchone()
+        if locked and locked[0]:
+            # Another reader of this process opened the file first: DuckDB shares one
+            # instance per file, already locked with external access off.
+            access = connection.execute(
+                "SELECT current_setting('enable_external_access')"
+            ).fetchone()
+            if not access or access[0]:
+                connection.close()
+                raise RuntimeError(f"{self.path} is open with external access allowed")
+            return connection
         connection.execute("SET enable_external_access = false")
         connection.execute("SET lock_configuration = true")
         return connection
@@ -125,6 +136,14 @@ class Database:
                 self._identity = identity
                 self._pid = os.getpid()
             return self._connection
+
+    def close(self) -> None:
+        """Close this process's connection (the next call opens the file afresh)."""
+        with self._lock:
+            if self._connection is not None and self._pid == os.getpid():
+                self._connection.close()
+            self._connection = None
+            self._identity = None
 
     @property
     def version(self) -> str:
@@ -238,6 +257,10 @@ def get_database(settings: Settings | None = None, *, public: bool = False) -> D
     with _databases_lock:
         database = _databases.get(path)
         if database is None or database.settings != settings:
+            if database is not None:
+                # DuckDB keeps one instance per file while any connection to it is open:
+                # the old object's would hand the new one the old build's instance.
+                database.close()
             database = Database(settings, public=public)
             _databases[path] = database
         return database

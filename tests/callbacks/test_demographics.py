@@ -217,7 +217,11 @@ def test_downloads_return_the_rows_of_the_chart(page, client, chart_id, query, f
     response = client.get(f"/charts/{chart_id}.{fmt}{search}")
     assert response.status_code == 200
     body = io.BytesIO(response.data)
-    rows = pd.read_csv(body, encoding="utf-8-sig") if fmt == "csv" else pd.read_excel(body)
+    rows = (
+        pd.read_csv(body, encoding="utf-8-sig")
+        if fmt == "csv"
+        else pd.read_excel(body, engine="openpyxl")
+    )
     figure = figure_of(content, chart_id)
     if chart_id == "demography-settlements":
         assert rows["settlement"].tolist() == [label for label, _ in bar_rows(figure)]

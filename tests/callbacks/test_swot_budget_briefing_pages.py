@@ -114,7 +114,7 @@ def test_budget_shows_execution_once_an_execution_sheet_is_imported(
     from pathlib import Path
 
     from dashboard.build import build_database
-    from dashboard.db import Database
+    from dashboard.db import get_database
     from dashboard.ingest import importer
 
     private = dataclasses.replace(
@@ -130,8 +130,8 @@ def test_budget_shows_execution_once_an_execution_sheet_is_imported(
     plan = importer.preview(sheet, settings=private)
     assert plan.ok and plan.kind == "budget"
     importer.apply(plan, "test")
-    database = Database(private)
-    monkeypatch.setattr(pages[1], "get_database", lambda: database)
+    database = get_database(private)
+    monkeypatch.setattr(pages[1], "current_database", lambda: database)
     content, _ = pages[1].update_budget(None, None, "en")
     section = find(content, "budget-execution")
     assert "budget-execution" in chart_cards(section)

@@ -359,17 +359,33 @@ def test_demonstration_rows_never_reach_the_public():
     assert for_audience(frame, None, "viewer") is frame
 
 
-def test_for_audience_applies_the_catalogue_rule_for_the_public_only(settings):
+def test_the_published_layer_keeps_printed_figures_and_withholds_entered_small_counts(settings):
+    from dashboard.catalog import load_catalogue
+    from dashboard.publish import publish_frame
+
+    printed = "Plani i Veprimit 2024-2026 (002), Plani matricor"
     frame = pd.DataFrame(
         {
-            "indicator_code": ["4.3.b", "2.1.c", "4.2.a"],
-            "year": [2024, 2024, 2024],
-            "kind": ["reported"] * 3,
-            "value": [1.0, 3.0, 380.0],
-            "source": ["s"] * 3,
+            "indicator_code": ["4.3.b", "4.3.b", "2.1.c", "4.2.a"],
+            "year": [2024, 2025, 2025, 2025],
+            "kind": ["reported"] * 4,
+            "value": [1.0, 2.0, 3.0, 380.0],
+            "value_text": [None] * 4,
+            "source": [printed, "Hyrje nga stafi: drita", "Hyrje nga stafi: drita", printed],
         }
     )
-    public = for_audience(frame, "plan_indicator_values", "public")
-    assert public[REASON_COLUMN].tolist() == ["< 5", None, None]  # 2.1.c counts trainings
-    for role in ("viewer", "editor", "admin"):
-        assert for_audience(frame, "plan_indicator_values", role)["value"].tolist() == [1, 3, 380]
+    dataset = load_catalogue(settings.data_dir)["plan_indicator_values"]
+    public, exposed = publish_frame(frame, dataset, threshold=5)
+    assert exposed == []
+    # printed: as printed; entered and counting people: withheld; 2.1.c counts trainings
+    assert public[REASON_COLUMN].tolist() == [None, "< 5", None, None]
+    assert public["value"].isna().tolist() == [False, True, False, False]
+    assert public["value_text"].tolist()[1] == "< 5"  # the mark where the page reads it
+    # Requests never suppress on their own: the published layer has decided.
+    assert for_audience(frame, "plan_indicator_values", "public")["value"].tolist() == [
+        1,
+        2,
+        3,
+        380,
+    ]
+    assert for_audience(frame, "plan_indicator_values", "viewer") is frame

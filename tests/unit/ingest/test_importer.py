@@ -188,28 +188,34 @@ def test_a_filled_qps_template_comes_out_of_the_open_data_api(workspace, capsys,
     client = app.server.test_client()
     expected = pd.read_csv(source, dtype=str, keep_default_na=False)
     key = ["year", "month", "client_category_code", "service_code", "sex", "age_group"]
-    for role in ("viewer", "public"):
-        monkeypatch.setattr(dashboard.api, "current_role", lambda role=role: role)
-        response = client.get("/api/v1/datasets/service_counts.csv")
-        assert response.status_code == 200
-        served = pd.read_csv(
-            io.BytesIO(response.data), encoding="utf-8-sig", dtype=str, keep_default_na=False
-        )
-        assert set(served["demonstration"]) == {"False"}  # the real rows replace the demonstration
-        served = served.set_index(key)
-        assert len(served) == len(expected)
-        for _, row in expected.iterrows():
-            got = served.loc[
-                tuple(
-                    row[k] if k != "client_category_code" or row[k].isdigit() else "3" for k in key
-                )
-            ]
-            if row["count"] == ":":
-                assert got["count"] == "" and got["status"] == ":"
-            elif role == "viewer" or got.get("suppressed", "") == "":
-                assert got["count"] == row["count"], (role, row.to_dict())
-            else:
-                assert got["count"] == ""  # withheld for the public, and said why
+    monkeypatch.setattr(dashboard.api, "current_role", lambda: "viewer")
+    response = client.get("/api/v1/datasets/service_counts.csv")
+    assert response.status_code == 200
+    served = pd.read_csv(
+        io.BytesIO(response.data), encoding="utf-8-sig", dtype=str, keep_default_na=False
+    )
+    assert set(served["demonstration"]) == {"False"}  # the real rows replace the demonstration
+    served = served.set_index(key)
+    assert len(served) == len(expected)
+    for _, row in expected.iterrows():
+        got = served.loc[
+            tuple(row[k] if k != "client_category_code" or row[k].isdigit() else "3" for k in key)
+        ]
+        if row["count"] == ":":
+            assert got["count"] == "" and got["status"] == ":"
+        else:
+            assert got["count"] == row["count"], row.to_dict()
+    # The public gets the published layer: the tables a page shows, with their totals,
+    # and no count of 1-4 people anywhere.
+    monkeypatch.setattr(dashboard.api, "current_role", lambda: "public")
+    response = client.get("/api/v1/datasets/service_counts.csv")
+    assert response.status_code == 200
+    public = pd.read_csv(io.BytesIO(response.data), encoding="utf-8-sig", dtype=str)
+    counts = pd.to_numeric(public["count"], errors="coerce")
+    assert not counts.between(1, 4).any()
+    withheld = public["suppressed"].notna()
+    assert counts[withheld].isna().all() and withheld.any()
+    assert set(public["demonstration"]) == {"False"}
 
 
 # --- refusals leave no trace ------------------------------------------------------------

@@ -16,7 +16,6 @@ import sys
 import threading
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from dashboard import entries
@@ -54,7 +53,7 @@ def stop_before(module, name, label):
 if stop == "before-commit":  # raw file and rows written, new database built
     stop_before(journal, "commit", "stopped before the journal commit")
 elif stop == "before-swap":  # journal committed, new database not yet in place
-    stop_before(importer, "_swap_in", "stopped before the swap")
+    stop_before(importer, "install", "stopped before the swap")
 elif stop == "after-replay":  # a build that has read the journal and replayed it
     original = journal.contribute
     def contribute(*args, **kwargs):
@@ -114,6 +113,16 @@ class Child:
         self.process.communicate(timeout=SECONDS)
 
 
+def read_built(settings):
+    """The built staff file, read through the data door (this process may hold it open)."""
+    from dashboard.db import connect_in_memory
+
+    con = connect_in_memory()
+    con.execute(f"ATTACH '{settings.db_path}' AS built (READ_ONLY)")
+    con.execute("USE built")
+    return con
+
+
 def only_entry(settings) -> journal.Entry:
     (entry,) = journal.read_entries(settings)
     assert entry.active
@@ -121,7 +130,7 @@ def only_entry(settings) -> journal.Entry:
 
 
 def a_count_indicator(settings) -> str:
-    con = duckdb.connect(str(settings.db_path), read_only=True)
+    con = read_built(settings)
     try:
         found = con.execute(
             "SELECT min(indicator_code) FROM plan_indicators WHERE unit = 'count'"
@@ -133,7 +142,7 @@ def a_count_indicator(settings) -> str:
 
 
 def rows_of(settings, dataset: str, import_id: str | None = None) -> int:
-    con = duckdb.connect(str(settings.db_path), read_only=True)
+    con = read_built(settings)
     try:
         if import_id is None:
             found = con.execute(f"SELECT count(*) FROM {dataset}").fetchone()
@@ -151,7 +160,7 @@ def assert_present_once(settings, entry: journal.Entry, dataset: str) -> None:
     """The import's rows are in the database, each once, and the journal agrees."""
     assert rows_of(settings, dataset, entry.id) == entry.rows[dataset] > 0
     key = ", ".join(f'"{k}"' for k in load_catalogue(settings.data_dir)[dataset].key)
-    con = duckdb.connect(str(settings.db_path), read_only=True)
+    con = read_built(settings)
     try:
         repeated = con.execute(
             f"SELECT count(*) FROM (SELECT {key} FROM {dataset} GROUP BY ALL HAVING count(*) > 1)"
