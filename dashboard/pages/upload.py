@@ -25,7 +25,8 @@ from dashboard import auth, entries
 from dashboard.build import BuildError
 from dashboard.db import get_database
 from dashboard.i18n import format_number, normalise_language, t
-from dashboard.ingest import importer, journal
+from dashboard.ingest import importer, journal, recipes
+from dashboard.pages import _column_mapping as mapping
 from dashboard.pages._plan_decisions import decisions_form
 from dashboard.settings import get_settings
 
@@ -95,6 +96,7 @@ def layout(lang: str | None = None, **_query: Any) -> html.Div:
         [
             dcc.Store(id="ngarkimi-lang", data=lang),
             dcc.Store(id="ngarkimi-staged", data=None),
+            dcc.Store(id="ngarkimi-mapping", data=None),  # a file waiting for column choices
             html.H1(t("upload.title", lang)),
             html.P(t("upload.lead", lang, limit=limit_mb)),
             dcc.Upload(
@@ -128,6 +130,8 @@ def layout(lang: str | None = None, **_query: Any) -> html.Div:
             html.H2(t("upload.history", lang), className="h4 mt-4"),
             html.Div(id="ngarkimi-import-result", role="status"),
             html.Div(id="ngarkimi-imports", children=imports_table(lang)),
+            html.H2(t("imports.recipes_title", lang), className="h5 mt-4"),
+            html.Div(id="ngarkimi-recipes", children=mapping.recipes_view(get_settings(), lang)),
             html.Hr(),
             html.H2(t("entry.title", lang)),
             html.P(t("entry.lead", lang)),
@@ -228,9 +232,10 @@ def _rows_table(frame: pd.DataFrame) -> dbc.Table:
 
 
 def preview_view(preview: importer.ImportPreview, lang: str) -> html.Div:
-    """What applying the file would change, or its problems."""
+    """What applying the file would change, or its problems; how each column was read."""
+    readings = mapping.readings_view(preview, lang)
     if not preview.ok:
-        return problems_list(preview, lang)
+        return html.Div([problems_list(preview, lang), readings])
     if preview.duplicate_of is not None:
         return dbc.Alert(
             t("upload.duplicate", lang, file=preview.display_name, id=preview.duplicate_of.id),
@@ -259,6 +264,7 @@ def preview_view(preview: importer.ImportPreview, lang: str) -> html.Div:
         if name in first:
             parts.append(_rows_table(first[name]))
     parts.extend(html.P(note, className="small text-muted") for note in preview.notes)
+    parts.append(readings)
     return html.Div(parts)
 
 
@@ -314,13 +320,15 @@ def _preview_of(token: Any) -> importer.ImportPreview | None:
     if path is None:
         return None
     name = (path.parent / "name").read_text(encoding="utf-8")
-    return importer.preview(path, display_name=name, settings=get_settings())
+    choices = mapping.staged_choices(path.parent)
+    return importer.preview(path, display_name=name, settings=get_settings(), choices=choices)
 
 
 @callback(
     Output("ngarkimi-preview", "children"),
     Output("ngarkimi-staged", "data"),
     Output("ngarkimi-result", "children"),
+    Output("ngarkimi-mapping", "data"),
     Input("ngarkimi-file", "contents"),
     Input("ngarkimi-apply", "n_clicks"),
     Input("ngarkimi-cancel", "n_clicks"),
@@ -336,19 +344,19 @@ def handle_upload(contents, _apply, _cancel, filename, staged, lang):
     user = auth.current_username() or "unknown"
     if trigger == "ngarkimi-cancel":
         discard(staged)
-        return None, None, dbc.Alert(t("upload.cancelled", lang), color="secondary")
+        return None, None, dbc.Alert(t("upload.cancelled", lang), color="secondary"), None
     if trigger == "ngarkimi-apply":
         preview = _preview_of(staged)
         if preview is None:
-            return dash.no_update, None, dbc.Alert(t("upload.nothing", lang), color="warning")
+            return dash.no_update, None, dbc.Alert(t("upload.nothing", lang), color="warning"), None
         if not preview.ok:
-            return problems_list(preview, lang), None, None
+            return problems_list(preview, lang), None, None, None
         try:
             result = importer.apply(preview, user)
         except importer.ImportRefused as error:
             preview.problems = list(error.problems)
             auth.record_event(user, "import.refused", preview.display_name, {})
-            return problems_list(preview, lang), None, None
+            return problems_list(preview, lang), None, None, None
         finally:
             discard(staged)
         auth.record_event(
@@ -364,25 +372,28 @@ def handle_upload(contents, _apply, _cancel, filename, staged, lang):
                 t("upload.applied", lang, file=preview.display_name, id=result.entry.id),
                 color="success",
             ),
+            None,
         )
     if not contents:
-        return dash.no_update, dash.no_update, dash.no_update
+        return dash.no_update, dash.no_update, dash.no_update, dash.no_update
     discard(staged)
     token, error = stage_upload(contents, filename)
     if token is None:
-        return dbc.Alert(t(error or "upload.unreadable", lang), color="danger"), None, None
+        return dbc.Alert(t(error or "upload.unreadable", lang), color="danger"), None, None, None
     preview = _preview_of(token)
     assert preview is not None
     if not preview.ok:
-        discard(token)
         auth.record_event(
             user,
             "import.preview_refused",
             preview.display_name,
             {"problems": preview.problem_count},
         )
-        return preview_view(preview, lang), None, None
-    return preview_view(preview, lang), token, None
+        if mapping.wants_choices(preview):  # staff may still say how to read a column
+            return preview_view(preview, lang), None, None, token
+        discard(token)
+        return preview_view(preview, lang), None, None, None
+    return preview_view(preview, lang), token, None, token
 
 
 # Apply is offered only while a previewed file waits (in the browser: no request).
@@ -391,6 +402,47 @@ dash.clientside_callback(
     Output("ngarkimi-apply", "disabled"),
     Input("ngarkimi-staged", "data"),
 )
+
+
+@callback(
+    Output("ngarkimi-preview", "children", allow_duplicate=True),
+    Output("ngarkimi-staged", "data", allow_duplicate=True),
+    Input("ngarkimi-reread", "n_clicks"),
+    State({"type": mapping.CHOICE, "index": ALL}, "id"),
+    State({"type": mapping.CHOICE, "index": ALL}, "value"),
+    State("ngarkimi-mapping", "data"),
+    State("ngarkimi-lang", "data"),
+    prevent_initial_call=True,
+)
+def reread_with_choices(clicks, ids, values, token, lang):
+    """Read the waiting file again with the staff's roles for its uncertain columns."""
+    lang = normalise_language(lang)
+    path = staged_file(token)
+    if not clicks or path is None:
+        return dash.no_update, dash.no_update
+    mapping.save_staged_choices(path.parent, mapping.chosen_roles(ids, values))
+    preview = _preview_of(token)
+    assert preview is not None
+    return preview_view(preview, lang), token if preview.ok else None
+
+
+@callback(
+    Output("ngarkimi-recipes", "children"),
+    Input("ngarkimi-result", "children"),
+    Input({"type": mapping.FORGET, "index": ALL}, "n_clicks"),
+    State("ngarkimi-lang", "data"),
+    prevent_initial_call=True,
+)
+def handle_recipes(_applied, _forget_clicks, lang):
+    """The saved choices per table; forgetting one (audited)."""
+    lang = normalise_language(lang)
+    trigger = ctx.triggered_id
+    settings = get_settings()
+    if isinstance(trigger, dict) and trigger.get("type") == mapping.FORGET and _clicked():
+        key = str(trigger["index"])
+        if recipes.remove(settings, key):
+            auth.record_event(auth.current_username() or "unknown", "recipe.forgotten", key, {})
+    return mapping.recipes_view(settings, lang)
 
 
 # --- import history ------------------------------------------------------------------------

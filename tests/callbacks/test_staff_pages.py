@@ -20,7 +20,7 @@ import pytest
 from dashboard import entries
 from dashboard.build import build_database
 from dashboard.db import get_database
-from dashboard.ingest import importer
+from dashboard.ingest import importer, recipes
 from dashboard.ingest.common import Problem
 from tests.unit.ingest.cli_tools import snapshot
 
@@ -29,7 +29,10 @@ GOOD_FILE = (
     ROOT / "tests" / "fixtures" / "import" / ("census_mitrovice_age_sex_synthetic_2011_2024.json")
 )
 SCRIPT = "<script>alert(1)</script>"
-UPLOAD_OUTPUT = "..ngarkimi-preview.children...ngarkimi-staged.data...ngarkimi-result.children.."
+UPLOAD_OUTPUT = (
+    "..ngarkimi-preview.children...ngarkimi-staged.data...ngarkimi-result.children"
+    "...ngarkimi-mapping.data.."
+)
 ENTRY_OUTPUT = "..ngarkimi-entry-result.children...ngarkimi-history.children.."
 
 
@@ -507,3 +510,76 @@ def test_the_audit_page_lists_newest_first(workspace):
 )
 def test_the_original_name_is_kept_without_control_characters(given, kept):
     assert upload_page().original_name(given) == kept
+
+
+# --- a column the importer cannot read with certainty: staff choose, it is kept -----------
+
+CODED_SNS = ROOT / "tests" / "fixtures" / "import" / "sns_categories_synthetic_2024.csv"
+
+
+def coded_sns() -> bytes:
+    """The SNS table with its categories written as ASK codes (1, 2) under "Lloji"."""
+    raw = CODED_SNS.read_bytes().replace(b"Kategoria II", b"2").replace(b"Kategoria I", b"1")
+    return raw.replace(b"Kategoria", b"Lloji")
+
+
+def reread_call(client, csrf_token, token, choices):
+    from dashboard.pages._column_mapping import CHOICE
+
+    ids = [{"index": column, "type": CHOICE} for column in choices]
+    inputs = [{"id": "ngarkimi-reread", "property": "n_clicks", "value": 1}]
+    state = [
+        [{"id": i, "property": "id", "value": i} for i in ids],
+        [
+            {"id": i, "property": "value", "value": v}
+            for i, v in zip(ids, choices.values(), strict=True)
+        ],
+        {"id": "ngarkimi-mapping", "property": "data", "value": token},
+        {"id": "ngarkimi-lang", "property": "data", "value": "en"},
+    ]
+    return post(client, csrf_token, _reread_output(), inputs, state, "ngarkimi-reread.n_clicks")
+
+
+def _reread_output() -> str:
+    """The re-read callback's output id: dash names allow_duplicate outputs with a hash."""
+    from dashboard.app import app
+
+    (key,) = [
+        key
+        for key, spec in app.callback_map.items()
+        if any(i.get("id") == "ngarkimi-reread" for i in spec["inputs"])
+    ]
+    return key
+
+
+def test_staff_map_an_uncertain_column_and_the_choice_is_kept_as_a_recipe(
+    workspace, client_for, csrf_token
+):
+    client = client_for("editor")
+    response = upload_call(
+        client,
+        csrf_token,
+        "ngarkimi-file.contents",
+        contents=data_url(coded_sns()),
+        filename="s.csv",
+    )
+    result = response.get_json()["response"]
+    shown = " ".join(texts(result["ngarkimi-preview"]["children"]))
+    assert "How each column was read" in shown and "Lloji" in shown
+    assert result["ngarkimi-staged"]["data"] is None  # refused as read: nothing to apply
+    token = result["ngarkimi-mapping"]["data"]
+    assert token  # kept for the staff's choice
+    reread = reread_call(client, csrf_token, token, {"Lloji": "category"})
+    assert reread.status_code == 200, reread.get_data(as_text=True)[:500]
+    again = reread.get_json()["response"]
+    assert again["ngarkimi-staged"]["data"] == token  # now it can be applied
+    assert "chosen by staff" in " ".join(texts(again["ngarkimi-preview"]["children"]))
+    applied = upload_call(client, csrf_token, "ngarkimi-apply.n_clicks", staged=token)
+    assert applied.status_code == 200
+    (recipe,) = recipes.list_recipes(workspace)
+    assert recipe.choices == {"Lloji": "category"}
+    assert "Lloji = category" in repr(mapping_page().recipes_view(workspace, "en"))
+
+
+def mapping_page():
+    return sys.modules["dashboard.pages._column_mapping"]
