@@ -25,6 +25,7 @@ from dashboard import auth, entries
 from dashboard.build import BuildError
 from dashboard.db import get_database
 from dashboard.i18n import format_number, normalise_language, t
+from dashboard.ingest import fetch as ask_fetch
 from dashboard.ingest import importer, journal, recipes
 from dashboard.pages import _column_mapping as mapping
 from dashboard.pages._plan_decisions import decisions_form
@@ -105,6 +106,39 @@ def layout(lang: str | None = None, **_query: Any) -> html.Div:
                 max_size=upload_limit(),
                 multiple=False,
                 className="border rounded p-4 text-center mb-3",
+            ),
+            html.Details(
+                [
+                    html.Summary(t("upload.fetch_title", lang)),
+                    html.P(t("upload.fetch_lead", lang), className="small mt-2"),
+                    dbc.InputGroup(
+                        [
+                            dbc.Input(
+                                id="ngarkimi-ask-table",
+                                type="text",
+                                placeholder=t("upload.fetch_placeholder", lang),
+                                maxLength=300,
+                            ),
+                            dbc.Select(
+                                id="ngarkimi-ask-api",
+                                options=[
+                                    {"label": "PxWeb API v1", "value": "v1"},
+                                    {"label": "PxWeb API v2", "value": "v2"},
+                                ],
+                                value="v1",
+                                style={"maxWidth": "11rem"},
+                            ),
+                            dbc.Button(
+                                t("upload.fetch", lang),
+                                id="ngarkimi-fetch",
+                                color="secondary",
+                                n_clicks=0,
+                            ),
+                        ],
+                        className="mb-2",
+                    ),
+                ],
+                className="mb-3",
             ),
             html.Div(id="ngarkimi-preview", role="status"),
             html.Div(
@@ -307,12 +341,17 @@ def stage_upload(contents: str, filename: str | None) -> tuple[str | None, str |
         return None, "upload.unreadable"
     if len(data) > upload_limit():
         return None, "upload.too_big"
+    return stage_bytes(data, original_name(filename)), None
+
+
+def stage_bytes(data: bytes, name: str) -> str:
+    """Keep a file's bytes in the staging area under a new token (its name kept apart)."""
     token = secrets.token_hex(16)
     folder = staging_dir() / token
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "upload").write_bytes(data)
-    (folder / "name").write_text(original_name(filename), encoding="utf-8")
-    return token, None
+    (folder / "name").write_text(name, encoding="utf-8")
+    return token
 
 
 def _preview_of(token: Any) -> importer.ImportPreview | None:
@@ -424,6 +463,46 @@ def reread_with_choices(clicks, ids, values, token, lang):
     preview = _preview_of(token)
     assert preview is not None
     return preview_view(preview, lang), token if preview.ok else None
+
+
+@callback(
+    Output("ngarkimi-preview", "children", allow_duplicate=True),
+    Output("ngarkimi-staged", "data", allow_duplicate=True),
+    Output("ngarkimi-mapping", "data", allow_duplicate=True),
+    Input("ngarkimi-fetch", "n_clicks"),
+    State("ngarkimi-ask-table", "value"),
+    State("ngarkimi-ask-api", "value"),
+    State("ngarkimi-staged", "data"),
+    State("ngarkimi-lang", "data"),
+    prevent_initial_call=True,
+)
+def fetch_from_ask(clicks, table, api, staged, lang):
+    """Ask ASK's PxWeb API for a table; its answer is previewed like an uploaded file."""
+    lang = normalise_language(lang)
+    if not clicks or not isinstance(table, str) or not table.strip():
+        return dash.no_update, dash.no_update, dash.no_update
+    discard(staged)
+    api = api if api in ("v1", "v2") else "v1"
+    try:
+        fetched = ask_fetch.fetch(table.strip(), get_settings(), lang=lang, api=api)
+    except ask_fetch.FetchError as error:
+        refused = importer.ImportPreview(
+            path=get_settings().imports_dir, display_name=table.strip(), settings=get_settings()
+        )
+        refused.problems = list(error.problems)
+        return problems_list(refused, lang), None, None
+    try:
+        token = stage_bytes(fetched.path.read_bytes(), fetched.display_name)
+    finally:
+        fetched.path.unlink(missing_ok=True)
+    preview = _preview_of(token)
+    assert preview is not None
+    if preview.ok:
+        return preview_view(preview, lang), token, token
+    if mapping.wants_choices(preview):
+        return preview_view(preview, lang), None, token
+    discard(token)
+    return preview_view(preview, lang), None, None
 
 
 @callback(

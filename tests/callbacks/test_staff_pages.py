@@ -583,3 +583,55 @@ def test_staff_map_an_uncertain_column_and_the_choice_is_kept_as_a_recipe(
 
 def mapping_page():
     return sys.modules["dashboard.pages._column_mapping"]
+
+
+# --- the staff button that fetches a table from ASK's PxWeb API ---------------------------
+
+from tests.unit.ingest.test_fetch import TABLE as ASK_TABLE  # noqa: E402
+from tests.unit.ingest.test_fetch import server  # noqa: E402, F401  (the local PxWeb server)
+
+
+def fetch_call(client, csrf_token, table, lang="sq"):
+    from dashboard.app import app
+
+    (output,) = [
+        key
+        for key, spec in app.callback_map.items()
+        if any(i.get("id") == "ngarkimi-fetch" for i in spec["inputs"])
+    ]
+    inputs = [{"id": "ngarkimi-fetch", "property": "n_clicks", "value": 1}]
+    state = [
+        {"id": "ngarkimi-ask-table", "property": "value", "value": table},
+        {"id": "ngarkimi-ask-api", "property": "value", "value": "v1"},
+        {"id": "ngarkimi-staged", "property": "data", "value": None},
+        {"id": "ngarkimi-lang", "property": "data", "value": lang},
+    ]
+    return post(client, csrf_token, output, inputs, state, "ngarkimi-fetch.n_clicks")
+
+
+def test_the_fetch_button_previews_the_answer_of_ask_like_an_upload(
+    workspace,
+    client_for,
+    csrf_token,
+    server,  # noqa: F811  (the fixture imported above)
+    monkeypatch,
+):
+    here = dataclasses.replace(workspace, ask_api_url=f"{server}/api/v1")
+    monkeypatch.setattr(upload_page(), "get_settings", lambda: here)
+    client = client_for("editor")
+    response = fetch_call(client, csrf_token, ASK_TABLE)
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    result = response.get_json()["response"]
+    (token,) = {result[key]["data"] for key in result if key.startswith("ngarkimi-staged")}
+    assert token
+    shown = " ".join(texts(next(v["children"] for k, v in result.items() if "preview" in k)))
+    assert "76" in shown  # the census table's 38 municipalities x 2 years, as embedded
+    applied = upload_call(client, csrf_token, "ngarkimi-apply.n_clicks", staged=token)
+    assert applied.status_code == 200
+    (entry,) = importer.list_imports(here)
+    assert entry.original_name == f"{ASK_TABLE} (sq, PxWeb API v1)"
+    # An unknown table is refused in the page's language, naming what was asked.
+    refused = fetch_call(client, csrf_token, "ASKdata/nothing.px", lang="sq")
+    assert refused.status_code == 200
+    said = " ".join(texts(next(v["children"] for k, v in refused.get_json()["response"].items())))
+    assert "ASKdata/nothing.px" in said
