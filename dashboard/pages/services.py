@@ -35,11 +35,12 @@ from dashboard.pages._page_tools import (
     filter_dropdown,
     for_table,
     guarded,
+    is_missing,
     is_staff,
     page_heading,
     parse_controls,
+    withheld,
 )
-from dashboard.suppression import REASON_COLUMN
 
 dash.register_page(
     __name__, path="/sherbimet", name="services", title="Shërbimet – QPS Mitrovicë e Jugut"
@@ -193,14 +194,24 @@ def chart_cards(values: Mapping[str, Any], lang: str, search: str) -> list[dbc.C
 
 
 def selection_summary(values: Mapping[str, Any], lang: str) -> html.P:
-    """One line: how many services the selection holds, labelled when generated."""
-    frame = _frame("services_by_category", values)
-    total = int(frame["services"].fillna(0).sum())
-    demonstration = bool(frame["demonstration"].fillna(False).any()) if len(frame) else False
-    key = "services.selection_total_demo" if demonstration else "services.selection_total"
+    """One line: how many services the selection holds, labelled when generated.
+
+    For the public it is the published total of the selection, never a sum of the
+    categories shown (a withheld one would make that sum too small).
+    """
+    row = _frame("services_selection_total", values).iloc[0]
+    if withheld(row):
+        text = (
+            t("services.selection_total_withheld", lang) + " " + t("services.withheld_note", lang)
+        )
+        return html.P(text, id="services-selection-total", className="fw-semibold")
+    total = 0 if is_missing(row["services"]) else int(row["services"])
+    key = (
+        "services.selection_total_demo"
+        if bool(row["demonstration"])
+        else "services.selection_total"
+    )
     text = t(key, lang, services=format_number(total, lang))
-    if REASON_COLUMN in frame.columns and frame[REASON_COLUMN].notna().any():
-        text += " " + t("services.withheld_note", lang)
     return html.P(text, id="services-selection-total", className="fw-semibold")
 
 
