@@ -327,3 +327,42 @@ def plan_total_takeaway(series: pd.DataFrame, lang: str) -> str:
     )
     report = plan_total_report(series, lang)
     return f"{text} {report}" if report else text
+
+
+def clients_figure(frame: pd.DataFrame, lang: str, top: int = 15) -> go.Figure:
+    """Clients by category in one month: a horizontal bar each (a measure of its own)."""
+    shown = frame.dropna(subset=["clients"]).head(top)
+    labels = [
+        short_label(c, n)
+        for c, n in zip(shown["client_category_code"], shown["category_name"], strict=True)
+    ]
+    figure = go.Figure(
+        go.Bar(
+            y=labels,
+            x=shown["clients"],
+            orientation="h",
+            marker={"color": PALETTE[3]},
+            customdata=shown["category_name"],
+            hovertemplate="%{customdata}: %{x:,}<extra></extra>",
+            name=t("services.clients", lang),
+        )
+    )
+    figure.update_yaxes(categoryorder="array", categoryarray=list(reversed(labels)))
+    return apply_theme(figure, height=max(300, 60 + 26 * len(shown)), legend=False)
+
+
+def clients_takeaway(frame: pd.DataFrame, lang: str) -> str:
+    """Which category had the most clients in the month, from published figures only."""
+    known = frame.dropna(subset=["clients"])
+    if known.empty:
+        return t("services.clients_all_withheld" if has_withheld(frame) else "state.empty", lang)
+    first = known.iloc[0]
+    return t(
+        "services.clients_takeaway",
+        lang,
+        month=month_name(int(first["month"]), lang) if not pd.isna(first["month"]) else "",
+        year=int(first["year"]),
+        name=first["category_name"],
+        clients=format_number(first["clients"], lang),
+        withheld=t("services.clients_withheld", lang) if has_withheld(frame) else "",
+    )

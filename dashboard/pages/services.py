@@ -152,6 +152,34 @@ for _chart_id, (_query_name, *_rest) in CHARTS.items():
 register_chart_data("services-plan-total", _plan_series, dataset="plan_indicator_values")
 
 
+def _clients(_query: Mapping[str, str] | None = None) -> pd.DataFrame:
+    frame = current_database().query("clients_by_category", {"municipality": MUNICIPALITY})
+    return as_seen(frame, "client_counts")
+
+
+register_chart_data("services-clients", _clients, dataset="client_counts")
+
+
+def clients_card(lang: str) -> dbc.Col | None:
+    """The QPS's count of clients by category, when a clients sheet was imported."""
+    frame = _clients()
+    if frame.empty:
+        return None
+    return dbc.Col(
+        chart_card(
+            chart_id="services-clients",
+            title=t("services.chart.clients", lang),
+            figure=figures.clients_figure(frame, lang),
+            takeaway=figures.clients_takeaway(frame, lang),
+            data=for_table(frame),
+            lang=lang,
+            search=to_search({}, {}, lang),
+        ),
+        lg=6,
+        className="mb-3",
+    )
+
+
 def plan_total_card(lang: str) -> dbc.Card:
     """The real count of services of the plan matrix, apart from the demonstration data."""
     series = _plan_series()
@@ -249,6 +277,7 @@ def render_content(values: Mapping[str, Any], lang: str) -> list:
                 dbc.Col(by_id["services-heatmap"], lg=12, className="mb-3"),
                 dbc.Col(by_id["services-sex-age"], lg=6, className="mb-3"),
                 dbc.Col(by_id["services-by-service"], lg=6, className="mb-3"),
+                clients_card(lang),
             ]
         ),
     ]

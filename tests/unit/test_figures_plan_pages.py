@@ -94,3 +94,28 @@ def test_swot_counts_keep_the_printed_order():
     assert list(counts["quadrant"]) == ["S", "W", "O", "T"]
     assert list(counts["items"]) == [1, 2, 1, 1]
     assert "«Weaknesses», 2 of 5" in swot.swot_counts_takeaway(counts, "en")
+
+
+def test_clients_are_their_own_measure_and_withheld_ones_are_said():
+    import pandas as pd
+
+    from dashboard.figures.services import clients_figure, clients_takeaway
+
+    frame = pd.DataFrame(
+        {
+            "year": [2024, 2024],
+            "month": [3, 3],
+            "client_category_code": [3, 1],
+            "category_name": ["Fëmijët jetimë", "Fëmijë pa kujdes prindëror"],
+            "clients": [12, 6],
+            "suppressed": [None, None],
+            "source": ["QPS"] * 2,
+        }
+    )
+    text = clients_takeaway(frame, "en")
+    assert "«Fëmijët jetimë» had the most clients: 12" in text and "March 2024" in text
+    assert len(clients_figure(frame, "en").data[0].x) == 2
+    hidden = frame.assign(
+        clients=pd.array([None, None], dtype="Int64"), suppressed=["< 5", "secondary"]
+    )
+    assert "withheld" in clients_takeaway(hidden, "en")
