@@ -495,7 +495,10 @@ def test_the_audit_page_lists_newest_first(workspace):
     entries.record(workspace, an_indicator(workspace, "binary"), 2024, "1", "akt", "", "admin")
     rows = audit_page().audit_rows()
     times = [row.time for row in rows]
-    assert times == sorted(times, reverse=True) and rows[0].action == "journal.entry"
+    assert times == sorted(times, reverse=True)
+    # Staff actions alone: the entry just made is the newest (failed logins of other
+    # tests may share its second in the list of every kind).
+    assert audit_page().audit_rows(kind="staff")[0].action == "journal.entry"
 
 
 @pytest.mark.parametrize(
