@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import sqlite3
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from dashboard.build import BuildError, build_database
 from dashboard.db import get_database
 from dashboard.ingest import journal
+from dashboard.sqlite_journal import now, open_journal
 
 if TYPE_CHECKING:
     from dashboard.catalog import Dataset
@@ -89,29 +90,8 @@ def entries_path(settings: Settings) -> Path:
     return settings.imports_dir / ENTRIES_FILE
 
 
-def _now() -> str:
-    return datetime.now(UTC).replace(microsecond=0).isoformat()
-
-
-@contextmanager
-def _connect(settings: Settings, write: bool) -> Iterator[sqlite3.Connection | None]:
-    path = entries_path(settings)
-    if not write:
-        if not path.is_file():
-            yield None
-            return
-        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    else:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        connection = sqlite3.connect(path)
-        connection.execute(ENTRIES_TABLE)
-    connection.row_factory = sqlite3.Row
-    try:
-        yield connection
-        if write:
-            connection.commit()
-    finally:
-        connection.close()
+def _connect(settings: Settings, write: bool) -> AbstractContextManager[sqlite3.Connection | None]:
+    return open_journal(entries_path(settings), ENTRIES_TABLE, write=write)
 
 
 def read_entries(settings: Settings, indicator_code: str | None = None) -> list[ResultEntry]:
@@ -263,7 +243,7 @@ def record(
             cursor = connection.execute(
                 "INSERT INTO entries (indicator_code, year, value, old_value, source, comment,"
                 " user, entered_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'active')",
-                (indicator_code, year_, number, old, source, comment, user, _now()),
+                (indicator_code, year_, number, old, source, comment, user, now()),
             )
             entry_id = int(cursor.lastrowid or 0)
         try:
@@ -294,7 +274,7 @@ def undo(
             changed = connection.execute(
                 "UPDATE entries SET status = 'undone', undone_at = ?, undone_by = ?"
                 " WHERE id = ? AND status = 'active'",
-                (_now(), user, int(entry_id)),
+                (now(), user, int(entry_id)),
             ).rowcount
         if changed:
             try:

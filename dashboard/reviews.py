@@ -17,10 +17,8 @@ stay in this journal and in the audit log). Deleting the database loses nothing.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,6 +26,7 @@ from dashboard.build import BuildError, build_database
 from dashboard.db import Connection
 from dashboard.ingest import journal
 from dashboard.plan_status import DIRECTIONS, READINGS
+from dashboard.sqlite_journal import now, open_journal
 
 if TYPE_CHECKING:
     from dashboard.catalog import Dataset
@@ -85,29 +84,8 @@ def reviews_path(settings: Settings) -> Path:
     return settings.imports_dir / REVIEWS_FILE
 
 
-def _now() -> str:
-    return datetime.now(UTC).replace(microsecond=0).isoformat()
-
-
-@contextmanager
-def _connect(settings: Settings, write: bool) -> Iterator[sqlite3.Connection | None]:
-    path = reviews_path(settings)
-    if not write:
-        if not path.is_file():
-            yield None
-            return
-        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    else:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        connection = sqlite3.connect(path)
-        connection.execute(DECISIONS_TABLE)
-    connection.row_factory = sqlite3.Row
-    try:
-        yield connection
-        if write:
-            connection.commit()
-    finally:
-        connection.close()
+def _connect(settings: Settings, write: bool) -> AbstractContextManager[sqlite3.Connection | None]:
+    return open_journal(reviews_path(settings), DECISIONS_TABLE, write=write)
 
 
 def read_decisions(settings: Settings, kind: str | None = None) -> list[Decision]:
@@ -181,7 +159,7 @@ def decide(
             cursor = connection.execute(
                 "INSERT INTO decisions (kind, target, value, note, user, decided_at)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
-                (kind, target, value, note, user, _now()),
+                (kind, target, value, note, user, now()),
             )
             decision_id = int(cursor.lastrowid or 0)
         try:
