@@ -27,7 +27,7 @@ browser-deps:  ## Debian's chromium and chromium-driver, for the browser tests
 
 test: $(STAMP) browser-deps  ## the whole suite: lint, unit, callbacks, browser, audit
 	$(BIN)/ruff check dashboard tests
-	$(BIN)/python -m pytest -q --durations=25
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile --durations=25
 	$(MAKE) audit
 
 # Known vulnerabilities in the locked dependencies, from PyPI's advisory data (needs access
