@@ -9,7 +9,7 @@ import pytest
 from dashboard.ingest import jsonstat, px, pxweb_csv, sniff
 
 FIXTURES = Path(__file__).parents[2] / "fixtures" / "ask"
-REFERENCE = Path("/work/shared/reference")
+REFERENCE = Path(__file__).resolve().parents[3].parent / "shared" / "reference"  # ../shared
 CENSUS = "census_mitrovice_2011_2024"
 SNS = FIXTURES / "sns_mitrovice_kosova_2023.px"
 
