@@ -154,16 +154,17 @@ def journey(settings, tmp_path_factory, browser_driver) -> Iterator[Journey]:
                 assert time.monotonic() < deadline, "gunicorn did not start within 60 s"
                 time.sleep(0.3)
         browser_driver.get(f"{url}/demografia?lang=en")
-        wait_for(browser_driver, ".js-plotly-plot", timeout=30)
+        wait_for(browser_driver, ".js-plotly-plot", timeout=90)  # a cold worker, the other busy
         # Anonymous views open only the published layer; the staff file is opened by
         # staff views, which is where a second connection used to be refused.
         sign_in(browser_driver, url)
         browser_driver.get(f"{url}/demografia?lang=en")
-        wait_for(browser_driver, ".js-plotly-plot", timeout=30)
+        wait_for(browser_driver, ".js-plotly-plot", timeout=90)  # a cold worker, the other busy
         staff_views = (
             "return Promise.all([...Array(12)].map(() =>"
             " fetch('/api/v1/datasets', {cache: 'no-store'}).then(r => r.status)))"
         )
+        deadline = time.monotonic() + 60
         while True:  # more staff views, until each worker has the staff file open
             assert time.monotonic() < deadline, "both workers did not open the database"
             browser_driver.execute_script(staff_views)
