@@ -44,7 +44,6 @@ from dashboard.suppression import REASON_COLUMN, SECONDARY_MARK, suppress
 
 TEXT_TOTAL = "total"  # a text column summed over in the published layer
 NUMBER_TOTAL = 0  # a number column (codes, months) summed over in the published layer
-POLICIES = ("as_printed", "threshold")
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,7 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -61,42 +61,6 @@ def primary_mark(threshold: int) -> str:
 def is_disclosure_mark(text: str) -> bool:
     """Whether a cell's text is a suppression mark ("< 5" for any threshold, "secondary")."""
     return text == SECONDARY_MARK or (text.startswith("< ") and text[2:].isdigit())
-
-
-@dataclass(frozen=True)
-class Disclosure:
-    """How a dataset counts people: the `disclosure` section of data/datasets.toml.
-
-    count: the column holding the count of people.
-    by: the columns that classify a count (together they identify a cell).
-    margins: the columns along which counts add up, each with the code of its total row
-        in the table ("" when the table has no total row for it).
-    rows: only rows whose column has one of these values count people (others untouched).
-    derived: columns that reveal the count (a percentage of it): withheld with it.
-    """
-
-    count: str
-    by: tuple[str, ...] = ()
-    margins: Mapping[str, str] = field(default_factory=dict)
-    rows: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    derived: tuple[str, ...] = ()
-
-    @classmethod
-    def from_spec(cls, spec: Mapping[str, Any]) -> Disclosure:
-        """Read a catalogue `disclosure` table."""
-        return cls(
-            count=str(spec["count"]),
-            by=tuple(spec.get("by", ())),
-            margins={str(k): str(v) for k, v in dict(spec.get("margins", {})).items()},
-            rows={
-                str(k): tuple(str(v) for v in vs) for k, vs in dict(spec.get("rows", {})).items()
-            },
-            derived=tuple(spec.get("derived", ())),
-        )
-
-    def columns(self) -> set[str]:
-        """Every column the section names (for validating the catalogue)."""
-        return {self.count, *self.by, *self.margins, *self.rows, *self.derived}
 
 
 # --- integer sets as unions of intervals, for "how many values could this cell have" ------

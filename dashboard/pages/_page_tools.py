@@ -82,14 +82,12 @@ def card_once(
     return memo(key, lambda: draw(relevant, lang))
 
 
-def as_seen(frame: pd.DataFrame, dataset: str, value_column: str | None = None) -> pd.DataFrame:
+def as_seen(frame: pd.DataFrame, dataset: str) -> pd.DataFrame:
     """What the person asking may see of a frame read from their database.
 
     The public's database is the published layer, already suppressed at build time
     (dashboard/publish.py); here only demonstration rows are dropped, as a second guard.
-    `value_column` is kept for the callers that name an aggregate's count.
     """
-    del value_column  # the published layer carries its own marks
     return for_audience(frame, dataset, current_role())
 
 

@@ -132,7 +132,7 @@ def services_tile(lang: str) -> html.Div:
     """The plan matrix's real count of services, and whether QPS counts were imported."""
     database = current_database()
     series = database.query("plan_indicator_series", {"indicator_code": TOTAL_SERVICES_INDICATOR})
-    real = as_seen(database.query("service_counts_real_totals"), "service_counts", "services")
+    real = as_seen(database.query("service_counts_real_totals"), "service_counts")
     real = real[real["municipality"] == MUNICIPALITY]
     baseline = series[series["kind"] == "baseline"].dropna(subset=["value"]).iloc[0]
     report = latest_plan_report(series)

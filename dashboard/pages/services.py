@@ -92,7 +92,7 @@ def query_params(values: Mapping[str, Any]) -> dict[str, Any]:
 def _frame(query_name: str, values: Mapping[str, Any]) -> pd.DataFrame:
     """A chart's rows as the person asking may see them (no demonstration for the public)."""
     frame = current_database().query(query_name, query_params(values))
-    return as_seen(frame, "service_counts", "services")
+    return as_seen(frame, "service_counts")
 
 
 def _plan_series(_query: Mapping[str, str] | None = None) -> pd.DataFrame:
