@@ -14,7 +14,7 @@ from dashboard.api import api
 from dashboard.audience import current_database
 from dashboard.auth import current_role, current_username
 from dashboard.components.chart_data import chart_downloads
-from dashboard.components.frame import footer, language_of, navbar
+from dashboard.components.frame import footer, frame_meta, language_of, navbar
 from dashboard.i18n import t
 from dashboard.settings import PROJECT_ROOT
 
@@ -44,6 +44,9 @@ def create_app() -> Dash:
     )
     # Access control and hardening: the role guard, logins, CSRF, headers (see
     # dashboard/auth and dashboard/security.py); before any other route is added.
+    for page in dash.page_registry.values():
+        if page.get("role", "public") != "public":
+            auth.register_route_role(page["path"], page["role"])
     auth.init_app(app)
     security.secure(app)
     cache.init_app(app.server)
@@ -68,7 +71,8 @@ def create_app() -> Dash:
     def render_frame(pathname: str | None, search: str | None) -> tuple:
         lang = language_of(search)
         account = (current_username(), current_role())
-        return navbar(lang, pathname or "/", search, account), footer(lang, _built_at())
+        nav = [frame_meta(pathname, lang), navbar(lang, pathname or "/", search, account)]
+        return nav, footer(lang, _built_at())
 
     @app.callback(
         Output("navbar-collapse", "is_open"),

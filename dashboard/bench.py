@@ -621,9 +621,9 @@ def run(
                 load.extra["worker_rss_after_load_mb"] = now
                 rows.append(load)
                 if "browser" not in skip:
-                    from dashboard.components.frame import NAV_PAGES
+                    from dashboard.components.frame import menu_pages
 
-                    rows.extend(_page_loads(port, [p for p, _ in NAV_PAGES], page_repeats))
+                    rows.extend(_page_loads(port, [p for p, _ in menu_pages()], page_repeats))
             finally:
                 server.terminate()
                 server.wait(timeout=30)

@@ -60,13 +60,13 @@ class RouteRule:
     role: str
 
 
-# Pages are public unless listed; staff areas by their Albanian path, as in the menu.
+# Pages are public unless a rule says otherwise.
 ROUTE_RULES: list[RouteRule] = [
     RouteRule("/", "public"),  # every current page, the Dash assets and internals, the API
     RouteRule(LOGIN_PATH, "public"),
-    RouteRule("/ngarkimi", "editor"),  # imports (uploads) and result entry
-    RouteRule("/auditimi", "admin"),  # the audit log, user administration
 ]
+# Staff pages add their rule from the page registry (their `role`), see
+# dashboard/app.py: the menu and the access rules come from the same declaration.
 # State-changing routes that anyone may call: the login form, logout, and the Dash
 # callback route, whose callbacks are judged one by one from the registry below.
 UNSAFE_PUBLIC: set[str] = {LOGIN_PATH, LOGOUT_PATH, CALLBACK_ROUTE}

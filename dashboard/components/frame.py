@@ -4,23 +4,35 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, parse_qsl, urlencode
 
+import dash
 import dash_bootstrap_components as dbc
 from dash import html
 
 from dashboard.i18n import LANGUAGE_NAMES, LANGUAGES, format_date, normalise_language, t
 
-# Every page of the dashboard, in menu order: (path, message key of its name).
-NAV_PAGES: tuple[tuple[str, str], ...] = (
-    ("/", "nav.home"),
-    ("/demografia", "nav.demographics"),
-    ("/ndihma-sociale", "nav.sns"),
-    ("/sherbimet", "nav.services"),
-    ("/treguesit", "nav.indicators"),
-    ("/swot", "nav.swot"),
-    ("/buxheti", "nav.budget"),
-    ("/permbledhja", "nav.briefing"),
-    ("/cilesia", "nav.quality"),
-)
+ROLE_LEVELS = {"public": 0, "viewer": 1, "editor": 2, "admin": 3}
+
+
+def _menu(staff: bool) -> tuple[tuple[str, str, str], ...]:
+    entries = sorted(
+        (page for page in dash.page_registry.values() if page.get("menu_key")),
+        key=lambda page: page.get("order", 99),
+    )
+    return tuple(
+        (page["path"], page["menu_key"], page.get("role", "public"))
+        for page in entries
+        if (page.get("role", "public") != "public") == staff
+    )
+
+
+def menu_pages() -> tuple[tuple[str, str], ...]:
+    """The public pages in menu order, from the page registry: (path, message key)."""
+    return tuple((path, key) for path, key, _role in _menu(staff=False))
+
+
+def staff_pages() -> tuple[tuple[str, str, str], ...]:
+    """The staff pages for the account menu, from the page registry: (path, key, role)."""
+    return _menu(staff=True)
 
 
 def language_of(search: str | None) -> str:
@@ -32,14 +44,6 @@ def language_of(search: str | None) -> str:
 def with_language(path: str, lang: str) -> str:
     """A link to a page in the given language."""
     return path if lang == "sq" else f"{path}?{urlencode({'lang': lang})}"
-
-
-# Staff pages, shown in the account menu to the roles that may open them.
-STAFF_PAGES: tuple[tuple[str, str, str], ...] = (
-    ("/ngarkimi", "nav.upload", "editor"),
-    ("/auditimi", "nav.audit", "admin"),
-)
-ROLE_LEVELS = {"public": 0, "viewer": 1, "editor": 2, "admin": 3}
 
 
 def account_menu(lang: str, username: str | None, role: str) -> html.Div:
@@ -56,7 +60,7 @@ def account_menu(lang: str, username: str | None, role: str) -> html.Div:
         )
     links = [
         html.A(t(key, lang), href=with_language(path, lang), className="staff-link")
-        for path, key, needed in STAFF_PAGES
+        for path, key, needed in staff_pages()
         if ROLE_LEVELS.get(role, 0) >= ROLE_LEVELS[needed]
     ]
     return html.Div(
@@ -92,7 +96,7 @@ def navbar(
                 active=pathname == path,
             )
         )
-        for path, key in NAV_PAGES
+        for path, key in menu_pages()
     ]
     languages = html.Div(
         [
@@ -144,6 +148,25 @@ def navbar(
         color="primary",
         dark=True,
         className="site-nav no-print",
+    )
+
+
+def page_title(pathname: str | None, lang: str) -> str:
+    """The tab title of a page in the reader's language: its menu name and the dashboard's."""
+    normal = (pathname or "/").rstrip("/") or "/"
+    page = next((p for p in dash.page_registry.values() if p.get("path") == normal), None)
+    app_title = t("app.title", lang)
+    if page is None or not page.get("menu_key") or normal == "/":
+        return app_title
+    return f"{t(page['menu_key'], lang)} – {app_title}"
+
+
+def frame_meta(pathname: str | None, lang: str) -> html.Div:
+    """What assets/url_state.js sets on the document: <html lang> and the tab title."""
+    return html.Div(
+        id="frame-meta",
+        hidden=True,
+        **{"data-lang": lang, "data-title": page_title(pathname, lang)},
     )
 
 

@@ -21,7 +21,15 @@ from dashboard.i18n import normalise_language, t
 from dashboard.ingest import importer
 from dashboard.settings import get_settings
 
-dash.register_page(__name__, path="/auditimi", name="audit", title="Auditimi – stafi")
+dash.register_page(
+    __name__,
+    path="/auditimi",
+    name="audit",
+    order=21,
+    menu_key="nav.audit",
+    role="admin",
+    title="Auditimi – stafi",
+)
 auth.require_role_for_outputs("auditimi-", "admin")
 
 LIMIT = 500

@@ -39,7 +39,12 @@ from dashboard.pages._page_tools import (
 from dashboard.plan_status import STATUSES
 
 dash.register_page(
-    __name__, path="/permbledhja", name="briefing", title="Përmbledhje – Mirëqenia sociale"
+    __name__,
+    order=7,
+    menu_key="nav.briefing",
+    path="/permbledhja",
+    name="briefing",
+    title="Përmbledhje – Mirëqenia sociale",
 )
 
 

@@ -35,7 +35,14 @@ from dashboard.pages._page_tools import (
     parse_controls,
 )
 
-dash.register_page(__name__, path="/buxheti", name="budget", title="Buxheti – DMS 2026")
+dash.register_page(
+    __name__,
+    path="/buxheti",
+    name="budget",
+    order=6,
+    menu_key="nav.budget",
+    title="Buxheti – DMS 2026",
+)
 
 READING_BADGES = {"certain": "success", "uncertain": "warning", "not legible": "secondary"}
 

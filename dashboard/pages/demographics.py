@@ -34,7 +34,14 @@ from dashboard.i18n import normalise_language, t
 from dashboard.pages._page_tools import card_once, drawn_once
 
 PATH = "/demografia"
-dash.register_page(__name__, path=PATH, name="demographics", title="Demografia – Mitrovicë e Jugut")
+dash.register_page(
+    __name__,
+    path=PATH,
+    name="demographics",
+    order=1,
+    menu_key="nav.demographics",
+    title="Demografia – Mitrovicë e Jugut",
+)
 
 logger = logging.getLogger(__name__)
 MUNICIPALITY = "Mitrovicë"

@@ -19,7 +19,14 @@ from dashboard.i18n import format_currency, format_number, normalise_language, t
 from dashboard.pages._page_tools import indicators_with_status
 from dashboard.plan_status import STATUSES
 
-dash.register_page(__name__, path="/", name="home", title="Mirëqenia sociale – Mitrovicë e Jugut")
+dash.register_page(
+    __name__,
+    path="/",
+    name="home",
+    order=0,
+    menu_key="nav.home",
+    title="Mirëqenia sociale – Mitrovicë e Jugut",
+)
 
 logger = logging.getLogger(__name__)
 MUNICIPALITY = "Mitrovicë"

@@ -49,7 +49,12 @@ from dashboard.plan_status import AT_RISK_FROM, ON_TRACK_FROM, STATUSES
 from dashboard.suppression import REASON_COLUMN
 
 dash.register_page(
-    __name__, path="/treguesit", name="indicators", title="Treguesit – Plani i Veprimit 2024-2026"
+    __name__,
+    order=4,
+    menu_key="nav.indicators",
+    path="/treguesit",
+    name="indicators",
+    title="Treguesit – Plani i Veprimit 2024-2026",
 )
 
 STATUS_BADGES = {

@@ -6,7 +6,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard.components.frame import NAV_PAGES, with_language
+from dashboard.components.frame import menu_pages, with_language
 from dashboard.i18n import normalise_language, t
 
 dash.register_page(__name__, path="/404", name="not_found", title="404 – Mitrovicë e Jugut")
@@ -36,7 +36,7 @@ def layout(lang: str | None = None, **_query: str) -> html.Div:
                     html.Ul(
                         [
                             html.Li(dcc.Link(t(key, lang), href=with_language(path, lang)))
-                            for path, key in NAV_PAGES
+                            for path, key in menu_pages()
                         ],
                         className="notfound-pages",
                     ),

@@ -28,7 +28,14 @@ from dashboard.pages._page_tools import is_staff
 from dashboard.quality import MARK_VALUES, contradiction_summary, document_of
 from dashboard.settings import get_settings
 
-dash.register_page(__name__, path="/cilesia", name="quality", title="Cilësia e të dhënave")
+dash.register_page(
+    __name__,
+    path="/cilesia",
+    name="quality",
+    order=8,
+    menu_key="nav.quality",
+    title="Cilësia e të dhënave",
+)
 auth.require_role_for_outputs("cilesia-mark-", "editor")
 
 logger = logging.getLogger(__name__)

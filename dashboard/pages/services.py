@@ -8,42 +8,28 @@ count of services of the plan matrix stands apart, in its own card, for everyone
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from functools import partial
+from collections.abc import Mapping
 from typing import Any
 
-import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
-import plotly.graph_objects as go
-from dash import Input, Output, State, callback, dcc, html
+from dash import html
+from dash.development.base_component import Component
 
 from dashboard.audience import current_database
-from dashboard.components.chart_card import chart_card, empty_card
-from dashboard.components.chart_data import register_chart_data
-from dashboard.components.filters import FilterSpec, parse_filters, rejected_notice, to_search
+from dashboard.components.declared import Chart, Filter, Page, in_a_row, register_page
+from dashboard.components.filters import FilterSpec
 from dashboard.figures import services as figures
 from dashboard.figures.indicators import plan_series_figure
-from dashboard.i18n import format_number, month_name, normalise_language, t
+from dashboard.i18n import format_number, month_name, t
 from dashboard.pages._page_tools import (
     MUNICIPALITY,
     TOTAL_SERVICES_INDICATOR,
     as_seen,
-    control_value,
     demonstration_alert,
-    drawn_once,
-    filter_dropdown,
-    for_table,
-    guarded,
     is_missing,
     is_staff,
-    page_heading,
-    parse_controls,
     withheld,
-)
-
-dash.register_page(
-    __name__, path="/sherbimet", name="services", title="Shërbimet – QPS Mitrovicë e Jugut"
 )
 
 AUDIENCES = ("children", "adults", "requests", "other")
@@ -54,52 +40,168 @@ def _dimension(name: str) -> list[str]:
     return list(frame.loc[frame["dimension"] == name, "value"])
 
 
-def _category_codes() -> list[int]:
-    return [int(c) for c in current_database().query("service_categories")["code"]]
+def _coded(query_name: str) -> list[tuple[int, str]]:
+    frame = current_database().query(query_name)
+    return [(int(c), n) for c, n in zip(frame["code"], frame["name_sq"], strict=True)]
 
 
-def _service_codes() -> list[int]:
-    return [int(c) for c in current_database().query("service_catalogue")["code"]]
+def _labelled(query_name: str) -> list[tuple[str, str]]:
+    return [(str(code), figures.short_label(code, name, 70)) for code, name in _coded(query_name)]
 
 
-FILTERS: tuple[FilterSpec, ...] = (
-    FilterSpec("category", _category_codes, [], parse=int, multiple=True),
-    FilterSpec("audience", AUDIENCES, None),
-    FilterSpec("service", _service_codes, None, parse=int),
-    FilterSpec("year", lambda: [int(y) for y in _dimension("year")], None, parse=int),
-    FilterSpec("month", lambda: [int(m) for m in _dimension("month")], None, parse=int),
-    FilterSpec("sex", lambda: _dimension("sex"), None),
-    FilterSpec("age", lambda: _dimension("age_group"), None),
+FILTERS = (
+    Filter(
+        FilterSpec(
+            "category",
+            lambda: [c for c, _ in _coded("service_categories")],
+            [],
+            parse=int,
+            multiple=True,
+        ),
+        "services.filter.category",
+        lambda _lang: _labelled("service_categories"),
+        width=6,
+    ),
+    Filter(
+        FilterSpec("audience", AUDIENCES, None),
+        "services.filter.audience",
+        lambda lang: [(a, figures.audience_label(a, lang)) for a in AUDIENCES],
+    ),
+    Filter(
+        FilterSpec("service", lambda: [c for c, _ in _coded("service_catalogue")], None, parse=int),
+        "services.filter.service",
+        lambda _lang: _labelled("service_catalogue"),
+        width=6,
+    ),
+    Filter(
+        FilterSpec("year", lambda: [int(y) for y in _dimension("year")], None, parse=int),
+        "services.filter.year",
+        lambda _lang: [(y, y) for y in _dimension("year")],
+    ),
+    Filter(
+        FilterSpec("month", lambda: [int(m) for m in _dimension("month")], None, parse=int),
+        "services.filter.month",
+        lambda lang: [(m, month_name(int(m), lang)) for m in _dimension("month")],
+    ),
+    Filter(
+        FilterSpec("sex", lambda: _dimension("sex"), None),
+        "services.filter.sex",
+        lambda lang: [(s, figures.sex_label(s, lang)) for s in _dimension("sex")],
+    ),
+    Filter(
+        FilterSpec("age", lambda: _dimension("age_group"), None),
+        "services.filter.age",
+        lambda _lang: [(a, a) for a in _dimension("age_group")],
+    ),
 )
-DEFAULTS = {spec.name: spec.default for spec in FILTERS}
-CONTROL_IDS = {spec.name: f"services-{spec.name}" for spec in FILTERS}
+EVERY_FILTER = tuple(f.name for f in FILTERS)
 
 
 def query_params(values: Mapping[str, Any]) -> dict[str, Any]:
     """The filter values as the bound parameters of the services_* queries."""
     return {
         "municipality": MUNICIPALITY,
-        "categories": list(values["category"] or []),
-        "audience": values["audience"],
-        "service": values["service"],
-        "year": values["year"],
-        "month": values["month"],
-        "sex": values["sex"],
-        "age_group": values["age"],
+        "categories": list(values.get("category") or []),
+        "audience": values.get("audience"),
+        "service": values.get("service"),
+        "year": values.get("year"),
+        "month": values.get("month"),
+        "sex": values.get("sex"),
+        "age_group": values.get("age"),
     }
 
 
-def _frame(query_name: str, values: Mapping[str, Any]) -> pd.DataFrame:
-    """A chart's rows as the person asking may see them (no demonstration for the public)."""
-    frame = current_database().query(query_name, query_params(values))
-    return as_seen(frame, "service_counts")
+def no_services(frame: pd.DataFrame) -> bool:
+    """A selection without any service (empty, or every count zero)."""
+    return frame.empty or frame["services"].fillna(0).sum() == 0
 
 
-def _plan_series(_query: Mapping[str, str] | None = None) -> pd.DataFrame:
+def _counts_chart(chart_id: str, query: str, title: str, figure: Any, takeaway: Any, width: int):
+    return Chart(
+        id=chart_id,
+        title_key=title,
+        dataset="service_counts",
+        query=query,
+        params=query_params,
+        uses=EVERY_FILTER,
+        figure=figure,
+        takeaway=takeaway,
+        is_empty=no_services,
+        width=width,
+    )
+
+
+def _plan_series(_values: Mapping[str, Any]) -> pd.DataFrame:
     frame = current_database().query(
         "plan_indicator_series", {"indicator_code": TOTAL_SERVICES_INDICATOR}
     )
     return as_seen(frame, "plan_indicator_values")
+
+
+PLAN_TOTAL = Chart(
+    id="services-plan-total",
+    title_key="services.chart.plan_total",
+    dataset="plan_indicator_values",
+    load=_plan_series,
+    figure=plan_series_figure,
+    takeaway=figures.plan_total_takeaway,
+    is_empty=lambda frame: frame.dropna(subset=["value"]).empty,
+    table_columns=("year", "kind", "value", "observed", "year_complete", "source_date"),
+    width=8,
+)
+
+CHARTS = (
+    _counts_chart(
+        "services-categories",
+        "services_by_category",
+        "services.chart.categories",
+        figures.top_categories_figure,
+        figures.top_categories_takeaway,
+        6,
+    ),
+    _counts_chart(
+        "services-trend",
+        "services_by_month",
+        "services.chart.trend",
+        figures.monthly_trend_figure,
+        figures.monthly_trend_takeaway,
+        6,
+    ),
+    _counts_chart(
+        "services-heatmap",
+        "services_category_service",
+        "services.chart.heatmap",
+        figures.heatmap_figure,
+        figures.heatmap_takeaway,
+        12,
+    ),
+    _counts_chart(
+        "services-sex-age",
+        "services_by_sex_age",
+        "services.chart.sex_age",
+        figures.sex_age_figure,
+        figures.sex_age_takeaway,
+        6,
+    ),
+    _counts_chart(
+        "services-by-service",
+        "services_by_service",
+        "services.chart.services",
+        figures.top_services_figure,
+        figures.top_services_takeaway,
+        6,
+    ),
+    Chart(
+        id="services-clients",
+        title_key="services.chart.clients",
+        dataset="client_counts",
+        query="clients_by_category",
+        params=lambda _values: {"municipality": MUNICIPALITY},
+        figure=figures.clients_figure,
+        takeaway=figures.clients_takeaway,
+        hide_when_empty=True,
+    ),
+)
 
 
 def counts_visible() -> bool:
@@ -108,126 +210,14 @@ def counts_visible() -> bool:
     return int(overview["real_rows"].iloc[0]) > 0 or is_staff()
 
 
-# chart id -> (query, title key, figure, takeaway)
-CHARTS: dict[str, tuple[str, str, Callable[..., go.Figure], Callable[..., str]]] = {
-    "services-categories": (
-        "services_by_category",
-        "services.chart.categories",
-        figures.top_categories_figure,
-        figures.top_categories_takeaway,
-    ),
-    "services-trend": (
-        "services_by_month",
-        "services.chart.trend",
-        figures.monthly_trend_figure,
-        figures.monthly_trend_takeaway,
-    ),
-    "services-heatmap": (
-        "services_category_service",
-        "services.chart.heatmap",
-        figures.heatmap_figure,
-        figures.heatmap_takeaway,
-    ),
-    "services-sex-age": (
-        "services_by_sex_age",
-        "services.chart.sex_age",
-        figures.sex_age_figure,
-        figures.sex_age_takeaway,
-    ),
-    "services-by-service": (
-        "services_by_service",
-        "services.chart.services",
-        figures.top_services_figure,
-        figures.top_services_takeaway,
-    ),
-}
-
-
-def _download(query_name: str, query: Mapping[str, str]) -> pd.DataFrame:
-    return _frame(query_name, parse_filters(query, FILTERS).values)
-
-
-for _chart_id, (_query_name, *_rest) in CHARTS.items():
-    register_chart_data(_chart_id, partial(_download, _query_name), dataset="service_counts")
-register_chart_data("services-plan-total", _plan_series, dataset="plan_indicator_values")
-
-
-def _clients(_query: Mapping[str, str] | None = None) -> pd.DataFrame:
-    frame = current_database().query("clients_by_category", {"municipality": MUNICIPALITY})
-    return as_seen(frame, "client_counts")
-
-
-register_chart_data("services-clients", _clients, dataset="client_counts")
-
-
-def clients_card(lang: str) -> dbc.Col | None:
-    """The QPS's count of clients by category, when a clients sheet was imported."""
-    frame = _clients()
-    if frame.empty:
-        return None
-    return dbc.Col(
-        chart_card(
-            chart_id="services-clients",
-            title=t("services.chart.clients", lang),
-            figure=figures.clients_figure(frame, lang),
-            takeaway=figures.clients_takeaway(frame, lang),
-            data=for_table(frame),
-            lang=lang,
-            search=to_search({}, {}, lang),
-        ),
-        lg=6,
-        className="mb-3",
-    )
-
-
-def plan_total_card(lang: str) -> dbc.Card:
-    """The real count of services of the plan matrix, apart from the demonstration data."""
-    series = _plan_series()
-    title = t("services.chart.plan_total", lang)
-    if series.dropna(subset=["value"]).empty:
-        return empty_card(chart_id="services-plan-total", title=title, lang=lang)
-    return chart_card(
-        chart_id="services-plan-total",
-        title=title,
-        figure=plan_series_figure(series, lang),
-        takeaway=figures.plan_total_takeaway(series, lang),
-        data=for_table(series),
-        lang=lang,
-        search=to_search({}, {}, lang),
-        table_columns=["year", "kind", "value", "observed", "year_complete", "source_date"],
-    )
-
-
-def chart_cards(values: Mapping[str, Any], lang: str, search: str) -> list[dbc.Card]:
-    """The page's charts of service counts for the filter values."""
-    cards = []
-    for chart_id, (query_name, title_key, figure, takeaway) in CHARTS.items():
-        frame = _frame(query_name, values)
-        title = t(title_key, lang)
-        if frame.empty or frame["services"].fillna(0).sum() == 0:
-            cards.append(empty_card(chart_id=chart_id, title=title, lang=lang))
-            continue
-        cards.append(
-            chart_card(
-                chart_id=chart_id,
-                title=title,
-                figure=figure(frame, lang),
-                takeaway=takeaway(frame, lang),
-                data=for_table(frame),
-                lang=lang,
-                search=search,
-            )
-        )
-    return cards
-
-
 def selection_summary(values: Mapping[str, Any], lang: str) -> html.P:
     """One line: how many services the selection holds, labelled when generated.
 
     For the public it is the published total of the selection, never a sum of the
     categories shown (a withheld one would make that sum too small).
     """
-    row = _frame("services_selection_total", values).iloc[0]
+    frame = current_database().query("services_selection_total", query_params(values))
+    row = as_seen(frame, "service_counts").iloc[0]
     if withheld(row):
         text = (
             t("services.selection_total_withheld", lang) + " " + t("services.withheld_note", lang)
@@ -243,157 +233,58 @@ def selection_summary(values: Mapping[str, Any], lang: str) -> html.P:
     return html.P(text, id="services-selection-total", className="fw-semibold")
 
 
-def not_published_notice(lang: str) -> html.Div:
+def above_the_cards(values: Mapping[str, Any], lang: str) -> list[Component | None]:
+    """The heading of the counts (demonstration said), and the selection's total."""
+    overview = (
+        current_database().query("service_counts_overview", {"municipality": MUNICIPALITY}).iloc[0]
+    )
+    demonstration = bool(overview["demonstration"])
+    heading = "services.counts_heading_demo" if demonstration else "services.counts_heading"
+    return [
+        html.H2(t(heading, lang), className="h5 mt-2"),
+        demonstration_alert(lang) if demonstration else None,
+        selection_summary(values, lang),
+    ]
+
+
+def real_section(cards: Mapping[str, Component | None], lang: str) -> list[Component]:
+    """The real count of services of the plan matrix: never mixed with the counts below."""
+    return [
+        html.Div(
+            [
+                html.H2(t("services.real_heading", lang), className="h5 mt-2"),
+                in_a_row((PLAN_TOTAL,), cards),
+            ],
+            id="services-real",
+        )
+    ]
+
+
+def not_published(lang: str) -> html.Div | None:
     """For the public while no QPS export is imported: says so, shows no generated data."""
+    if counts_visible():
+        return None
     return html.Div(
         dbc.Alert(t("services.not_published", lang), color="light", className="border"),
         id="services-not-published",
     )
 
 
-@drawn_once("services")
-def render_content(values: Mapping[str, Any], lang: str) -> list:
-    """The service-count charts for the filters (demonstration data until a QPS import)."""
-    if not counts_visible():
-        return [not_published_notice(lang)]
-    search = to_search(values, DEFAULTS, lang)
-    overview = (
-        current_database().query("service_counts_overview", {"municipality": MUNICIPALITY}).iloc[0]
+PAGE = register_page(
+    Page(
+        module=__name__,
+        path="/sherbimet",
+        name="services",
+        prefix="services",
+        title_key="services.title",
+        lead_key="services.lead",
+        menu_key="nav.services",
+        order=3,
+        filters=FILTERS,
+        charts=CHARTS,
+        standing=(PLAN_TOTAL,),
+        intro=real_section,
+        gate=not_published,
+        above=above_the_cards,
     )
-    demonstration = bool(overview["demonstration"])
-    cards = chart_cards(values, lang, search)
-    by_id = {card.id.removeprefix("card-"): card for card in cards}
-    return [
-        html.H2(
-            t("services.counts_heading_demo" if demonstration else "services.counts_heading", lang),
-            className="h5 mt-2",
-        ),
-        demonstration_alert(lang) if demonstration else None,
-        selection_summary(values, lang),
-        dbc.Row(
-            [
-                dbc.Col(by_id["services-categories"], lg=6, className="mb-3"),
-                dbc.Col(by_id["services-trend"], lg=6, className="mb-3"),
-                dbc.Col(by_id["services-heatmap"], lg=12, className="mb-3"),
-                dbc.Col(by_id["services-sex-age"], lg=6, className="mb-3"),
-                dbc.Col(by_id["services-by-service"], lg=6, className="mb-3"),
-                clients_card(lang),
-            ]
-        ),
-    ]
-
-
-def real_section(lang: str) -> html.Div:
-    """The real count of services of the plan matrix: never mixed with the counts below."""
-    return html.Div(
-        [
-            html.H2(t("services.real_heading", lang), className="h5 mt-2"),
-            dbc.Row(dbc.Col(plan_total_card(lang), lg=8, className="mb-3")),
-        ],
-        id="services-real",
-    )
-
-
-def _options(lang: str) -> dict[str, list[tuple[str, str]]]:
-    database = current_database()
-    categories = database.query("service_categories")
-    services = database.query("service_catalogue")
-    return {
-        "category": [
-            (str(c), figures.short_label(c, n, 70))
-            for c, n in zip(categories["code"], categories["name_sq"], strict=True)
-        ],
-        "audience": [(a, figures.audience_label(a, lang)) for a in AUDIENCES],
-        "service": [
-            (str(c), figures.short_label(c, n, 70))
-            for c, n in zip(services["code"], services["name_sq"], strict=True)
-        ],
-        "year": [(y, y) for y in _dimension("year")],
-        "month": [(m, month_name(int(m), lang)) for m in _dimension("month")],
-        "sex": [(s, figures.sex_label(s, lang)) for s in _dimension("sex")],
-        "age": [(a, a) for a in _dimension("age_group")],
-    }
-
-
-def filter_bar(values: Mapping[str, Any], lang: str) -> dbc.Row:
-    """The dropdowns, set to the URL's values."""
-    options = _options(lang)
-    widths = {"category": 6, "service": 6}
-    return dbc.Row(
-        [
-            filter_dropdown(
-                CONTROL_IDS[spec.name],
-                t(f"services.filter.{spec.name}", lang),
-                options[spec.name],
-                control_value(values[spec.name], spec.multiple),
-                lang,
-                multi=spec.multiple,
-                width=widths.get(spec.name, 2),
-            )
-            for spec in FILTERS
-        ],
-        className="filter-bar no-print g-2",
-    )
-
-
-def layout(lang: str | None = None, **query: str) -> html.Div:
-    """The Services page for the filters in the URL."""
-    lang = normalise_language(lang)
-
-    def render() -> list:
-        parsed = parse_filters(query, FILTERS)
-        if not counts_visible():
-            return [real_section(lang), rejected_notice(parsed, lang), not_published_notice(lang)]
-        return [
-            real_section(lang),
-            rejected_notice(parsed, lang),
-            filter_bar(parsed.values, lang),
-            dcc.Loading(
-                html.Div(render_content(parsed.values, lang), id="services-content"), type="dot"
-            ),
-        ]
-
-    return html.Div(
-        [
-            dcc.Location(id="services-url", refresh=False),
-            dcc.Store(id="services-lang", data=lang),
-            page_heading(t("services.title", lang), t("services.lead", lang)),
-            html.Div(guarded(render, lang, "services page"), id="services-body"),
-        ],
-        className="page-services",
-    )
-
-
-@callback(
-    Output("services-content", "children"),
-    Output("services-url", "search"),
-    *(Input(CONTROL_IDS[spec.name], "value") for spec in FILTERS),
-    State("services-lang", "data"),
-    prevent_initial_call=True,
 )
-def update_services(
-    category: list[str] | None,
-    audience: str | None,
-    service: str | None,
-    year: str | None,
-    month: str | None,
-    sex: str | None,
-    age: str | None,
-    lang: str | None,
-) -> tuple[list, str]:
-    """Re-draw the charts for the chosen filters and write them into the address."""
-    lang = normalise_language(lang)
-    parsed = parse_controls(
-        {
-            "category": category,
-            "audience": audience,
-            "service": service,
-            "year": year,
-            "month": month,
-            "sex": sex,
-            "age": age,
-        },
-        FILTERS,
-    )
-    content = guarded(lambda: render_content(parsed.values, lang), lang, "services charts")
-    return content, to_search(parsed.values, DEFAULTS, lang)

@@ -31,7 +31,14 @@ from dashboard.i18n import normalise_language, t
 from dashboard.pages._page_tools import card_once, drawn_once
 
 PATH = "/ndihma-sociale"
-dash.register_page(__name__, path=PATH, name="sns", title="Ndihma sociale – Mitrovicë e Jugut")
+dash.register_page(
+    __name__,
+    path=PATH,
+    name="sns",
+    order=2,
+    menu_key="nav.sns",
+    title="Ndihma sociale – Mitrovicë e Jugut",
+)
 
 logger = logging.getLogger(__name__)
 MUNICIPALITY = "Mitrovicë"

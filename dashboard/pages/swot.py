@@ -35,7 +35,9 @@ from dashboard.pages._page_tools import (
     parse_controls,
 )
 
-dash.register_page(__name__, path="/swot", name="swot", title="Analiza SWOT e QPS-së")
+dash.register_page(
+    __name__, path="/swot", name="swot", order=5, menu_key="nav.swot", title="Analiza SWOT e QPS-së"
+)
 
 QUADRANTS = ("S", "W", "O", "T")
 FILTERS: tuple[FilterSpec, ...] = (FilterSpec("quadrant", QUADRANTS, None),)

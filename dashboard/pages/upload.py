@@ -31,7 +31,15 @@ from dashboard.pages import _column_mapping as mapping
 from dashboard.pages._plan_decisions import decisions_form
 from dashboard.settings import get_settings
 
-dash.register_page(__name__, path="/ngarkimi", name="upload", title="Ngarkimi – stafi")
+dash.register_page(
+    __name__,
+    path="/ngarkimi",
+    name="upload",
+    order=20,
+    menu_key="nav.upload",
+    role="editor",
+    title="Ngarkimi – stafi",
+)
 auth.require_role_for_outputs("ngarkimi-", "editor")
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024

@@ -55,3 +55,15 @@ def chart_cards(node: Any) -> dict[str, Component]:
 def is_demonstration_card(card: Component) -> bool:
     """Whether a chart card carries the demonstration badge."""
     return "is-demonstration" in (getattr(card, "className", "") or "")
+
+
+def update_page(page: Any, lang: str, **controls: Any) -> tuple[list[Any], str]:
+    """A declared page's content and address after its controls are set (unset: every value).
+
+    The same path as the page's callback when a control changes.
+    """
+    from dashboard.components.declared import controls_query, respond
+
+    values = [controls.get(f.name) for f in page.filters]
+    content, _notice, search, _controls = respond(page, controls_query(page, values), lang)
+    return content, search

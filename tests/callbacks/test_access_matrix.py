@@ -14,7 +14,7 @@ import dash
 import pytest
 
 from dashboard.auth import policy
-from dashboard.components.frame import NAV_PAGES
+from dashboard.components.frame import menu_pages
 
 ROLES = ("public", "viewer", "editor", "admin")
 # Staff-only pages and the role each needs; every other page is public.
@@ -54,7 +54,7 @@ def expected_for(needed: str) -> tuple[int, int, int, int]:
 
 def page_paths() -> list[str]:
     registered = [page["path"] for page in dash.page_registry.values()]
-    return sorted({*registered, *(path for path, _ in NAV_PAGES), *STAFF_PAGES})
+    return sorted({*registered, *(path for path, _ in menu_pages()), *STAFF_PAGES})
 
 
 @pytest.fixture(scope="module")

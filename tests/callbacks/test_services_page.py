@@ -10,8 +10,16 @@ import pandas as pd
 import pytest
 
 from dashboard.components.chart_data import DEMONSTRATION_NOTE
+from dashboard.components.declared import page_layout
+from dashboard.components.filters import parse_filters
 from dashboard.i18n import LANGUAGES, format_number, t
-from tests.callbacks.page_tools import chart_cards, find, is_demonstration_card, visible_text
+from tests.callbacks.page_tools import (
+    chart_cards,
+    find,
+    is_demonstration_card,
+    update_page,
+    visible_text,
+)
 
 CONTROLS = ("category", "audience", "service", "year", "month", "sex", "age")
 DEMO_CHARTS = (
@@ -55,17 +63,17 @@ def expected_total(page, database, values) -> int:
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_every_filter_value_redraws_the_charts_and_the_address(page, database, staff, lang):
-    for spec in page.FILTERS:
+    for spec in page.PAGE.specs:
         allowed = spec.allowed_values()
         assert allowed, spec.name
         for value in allowed:
             chosen = {spec.name: [str(value)] if spec.multiple else str(value)}
-            content, search = page.update_services(**controls(**chosen), lang=lang)
+            content, search = update_page(page.PAGE, lang, **controls(**chosen))
             assert urlencode({spec.name: value}) in search, (spec.name, value, search)
             assert (f"lang={lang}" in search) == (lang != "sq")
             text = visible_text(content)
             assert t("state.error", lang) not in text
-            parsed = page.parse_filters({spec.name: str(value)}, page.FILTERS).values
+            parsed = parse_filters({spec.name: str(value)}, page.PAGE.specs).values
             total = expected_total(page, database, parsed)
             summary = visible_text(find(content, "services-selection-total"))
             assert format_number(total, lang) in summary, (spec.name, value)
@@ -81,17 +89,19 @@ def test_every_filter_value_redraws_the_charts_and_the_address(page, database, s
 def test_the_filters_narrow_the_data(page, database, staff):
     everything = controls()
     one_year = controls(year="2024", category=["14", "37"], sex="F")
-    _, search = page.update_services(**one_year, lang="en")
+    _, search = update_page(page.PAGE, "en", **one_year)
     assert search == "?category=14%2C37&year=2024&sex=F&lang=en"
     total = expected_total(
         page,
         database,
-        page.parse_filters({"year": "2024", "category": "14,37", "sex": "F"}, page.FILTERS).values,
+        parse_filters({"year": "2024", "category": "14,37", "sex": "F"}, page.PAGE.specs).values,
     )
-    assert 0 < total < expected_total(page, database, page.parse_filters({}, page.FILTERS).values)
+    assert 0 < total < expected_total(page, database, parse_filters({}, page.PAGE.specs).values)
     frame = database.query(
         "services_by_category",
-        page.query_params(page.parse_controls(one_year, page.FILTERS).values),
+        page.query_params(
+            parse_filters({"year": "2024", "category": "14,37", "sex": "F"}, page.PAGE.specs).values
+        ),
     )
     assert set(frame["client_category_code"]) <= {14, 37}
     assert everything["category"] == []
@@ -99,7 +109,8 @@ def test_the_filters_narrow_the_data(page, database, staff):
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_invalid_url_values_give_the_notice_and_the_defaults(page, staff, lang):
-    layout = page.layout(lang=lang, year="1990", category="14,999,x", sex="Q", month="13")
+    query = {"year": "1990", "category": "14,999,x", "sex": "Q", "month": "13"}
+    layout = page_layout(page.PAGE, lang=lang, **query)
     notice = visible_text(find(layout, "filter-notice"))
     assert t("filters.invalid_heading", lang) in notice
     for name, value in (
@@ -117,7 +128,7 @@ def test_invalid_url_values_give_the_notice_and_the_defaults(page, staff, lang):
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_the_real_count_stands_apart_and_is_not_demonstration(page, staff, lang):
-    layout = page.layout(lang=lang)
+    layout = page_layout(page.PAGE, lang=lang)
     real = find(layout, "services-real")
     cards = chart_cards(real)
     assert list(cards) == ["services-plan-total"]
@@ -161,12 +172,12 @@ def test_the_public_never_gets_demonstration_rows(page, client):
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_the_public_page_says_the_counts_are_not_published(page, lang):
-    layout = page.layout(lang=lang)
+    layout = page_layout(page.PAGE, lang=lang)
     assert t("services.not_published", lang) in visible_text(find(layout, "services-not-published"))
     assert find(layout, "demo-notice") is None
     assert find(layout, "services-category") is None
     assert list(chart_cards(layout)) == ["services-plan-total"]
-    content, search = page.update_services(**controls(year="2024"), lang=lang)
+    content, search = update_page(page.PAGE, lang, **controls(year="2024"))
     assert find(content, "services-not-published") is not None
     assert chart_cards(content) == {}
 
