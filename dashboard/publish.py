@@ -32,7 +32,7 @@ A withheld count is empty, its reason is in `suppressed`, and the dataset's mark
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -88,6 +88,18 @@ class Policy:
     def summed(self) -> dict[str, str]:
         """The margins that have no total row in the table: the layer adds their sums."""
         return {column: code for column, code in self.margins.items() if code == ""}
+
+    def publishes(self, columns: Iterable[str]) -> bool:
+        """Whether the public layer holds figures broken down by (or fixed on) `columns`.
+
+        Only the linked `tables` are published value by value: a view that crosses two of
+        them (e.g. one category for women only, when categories and sexes are published
+        apart) is not published at that detail, which is not the same as "no data".
+        """
+        if self.kind != "threshold" or not self.tables:
+            return True
+        wanted = {column for column in columns if column in self.summed}
+        return any(wanted <= set(table) for table in self.tables)
 
     def levels(self, summed: Sequence[str]) -> list[tuple[str, ...]]:
         """The sets of `summed` columns kept value by value in the published rows.

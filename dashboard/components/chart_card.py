@@ -11,23 +11,38 @@ downloads (PNG, SVG) are made in the browser from the rendered chart.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
 import plotly.graph_objects as go
-from dash import ClientsideFunction, Input, Output, dcc, html
+from dash import ClientsideFunction, Input, Output, State, dcc, html
 from dash.development.base_component import Component
 
-from dashboard.components.chart_data import is_demonstration
+from dashboard.components.chart_data import chart_rows, has_rows, is_demonstration
+from dashboard.components.filters import query_of
 from dashboard.components.source import source_line
 from dashboard.figures.theme import separators_for
-from dashboard.i18n import format_number, t
+from dashboard.i18n import format_number, normalise_language, t
 
 # Rows shown in the table under a chart; the CSV/Excel download has them all. Every cell is
 # a component the browser has to mount, so a long table slows the whole page.
 TABLE_ROW_LIMIT = 50
+
+
+YEAR_COLUMNS = ("year", "baseline_year", "status_year", "final_year")
+
+
+def for_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """A chart's frame for its data table: years as written (2024, not 2,024), dates as dates."""
+    table = frame.copy()
+    for column in table.columns:
+        if column in YEAR_COLUMNS:
+            table[column] = table[column].map(lambda y: None if pd.isna(y) else str(int(y)))
+        elif pd.api.types.is_datetime64_any_dtype(table[column]):
+            table[column] = table[column].dt.strftime("%Y-%m-%d")
+    return table
 
 
 def demonstration_badge(lang: str) -> dbc.Badge:
@@ -99,12 +114,14 @@ def chart_card(
     table_columns: list[str] | None = None,
     column_labels: Mapping[str, str] | None = None,
     note: Component | str | None = None,
+    phone: Sequence[str] | None = None,
 ) -> dbc.Card:
     """A card for one chart; every chart carries its source, takeaway and downloads.
 
     `note` (optional) is shown between the takeaway and the source line, for what a reader
     must know to read the chart right (e.g. two sources that disagree); `column_labels`
-    (optional) names the columns of the data table.
+    (optional) names the columns of the data table; `phone` (optional) lines replace the
+    chart on a phone's narrow screen, where it would not read (e.g. a heatmap).
     """
     demonstration = is_demonstration(data)
     figure.update_layout(separators=separators_for(lang))
@@ -147,24 +164,89 @@ def chart_card(
             [
                 html.Div(heading, className="d-flex align-items-center flex-wrap mb-2"),
                 html.Figure(
-                    [graph, html.Figcaption(takeaway, className="chart-takeaway fw-semibold mt-1")],
+                    [
+                        *on_a_phone(graph, phone),
+                        html.Figcaption(takeaway, className="chart-takeaway fw-semibold mt-1"),
+                    ],
                     className="mb-1",
                     **{"aria-label": f"{title}. {takeaway}"},
                 ),
                 html.Div(note, className="chart-note small mb-1") if note is not None else None,
                 source_line(data["source"] if "source" in data.columns else [], lang),
-                html.Details(
-                    [
-                        html.Summary(t("chart.show_table", lang)),
-                        data_table(data, lang, table_columns, column_labels),
-                    ],
-                    className="chart-details small mt-1",
-                ),
+                table_details(chart_id, data, lang, search, table_columns, column_labels),
                 downloads,
             ]
         ),
         className="chart-card h-100" + (" is-demonstration" if demonstration else ""),
         id=f"card-{chart_id}",
+    )
+
+
+def on_a_phone(graph: dcc.Graph, phone: Sequence[str] | None) -> list[Component]:
+    """The chart, or on a narrow screen its lines instead (CSS .chart-wide/.chart-phone)."""
+    if not phone:
+        return [graph]
+    return [
+        html.Div(graph, className="chart-wide"),
+        html.Ol([html.Li(line) for line in phone], className="chart-phone small mb-1"),
+    ]
+
+
+def table_details(
+    chart_id: str,
+    data: pd.DataFrame,
+    lang: str,
+    search: str,
+    columns: list[str] | None,
+    labels: Mapping[str, str] | None,
+) -> html.Details:
+    """The "show the data" table under a chart, filled when first opened.
+
+    A table of 50 rows is hundreds of components the browser must mount on every draw,
+    and few readers open it; the rows come from the chart's download (same filters,
+    same disclosure) when its summary is first clicked. A chart without a registered
+    download keeps its table inline.
+    """
+    summary = html.Summary(
+        t("chart.show_table", lang), id={"type": "chart-table-open", "chart": chart_id}
+    )
+    if not has_rows(chart_id):
+        return html.Details(
+            [summary, data_table(data, lang, columns, labels)],
+            className="chart-details small mt-1",
+        )
+    request = {"search": search, "lang": lang, "columns": columns, "labels": dict(labels or {})}
+    return html.Details(
+        [
+            summary,
+            html.Div(id={"type": "chart-table", "chart": chart_id}, className="chart-table-slot"),
+            dcc.Store(id={"type": "chart-table-request", "chart": chart_id}, data=request),
+        ],
+        className="chart-details small mt-1",
+    )
+
+
+@dash.callback(
+    Output({"type": "chart-table", "chart": dash.MATCH}, "children"),
+    Input({"type": "chart-table-open", "chart": dash.MATCH}, "n_clicks"),
+    State({"type": "chart-table-request", "chart": dash.MATCH}, "data"),
+    prevent_initial_call=True,
+)
+def fill_table(clicks: int | None, request: Mapping[str, object] | None) -> object:
+    """The rows of a chart's table, the first time its summary is opened."""
+    chart_id = dash.ctx.triggered_id["chart"] if dash.ctx.triggered_id else None
+    if clicks != 1 or not isinstance(request, Mapping) or not has_rows(str(chart_id)):
+        return dash.no_update
+    lang = normalise_language(str(request.get("lang")))
+    query = query_of(str(request.get("search") or ""))
+    frame = for_table(chart_rows(str(chart_id), query))
+    columns = request.get("columns")
+    labels = request.get("labels")
+    return data_table(
+        frame,
+        lang,
+        [str(c) for c in columns if c in frame.columns] if isinstance(columns, list) else None,
+        labels if isinstance(labels, Mapping) else None,
     )
 
 

@@ -46,6 +46,17 @@ def register_chart_data(chart_id: str, provider: ChartData, dataset: str | None 
     _datasets[chart_id] = dataset
 
 
+def has_rows(chart_id: str) -> bool:
+    """Whether a chart's rows can be asked for (its page registered it)."""
+    return chart_id in _providers
+
+
+def chart_rows(chart_id: str, query: Mapping[str, str]) -> pd.DataFrame:
+    """The rows behind a chart for a page's query, as the person asking may see them."""
+    frame = _providers[chart_id](query)
+    return for_audience(frame, _datasets.get(chart_id), current_role())
+
+
 def is_demonstration(frame: pd.DataFrame) -> bool:
     """Whether any row of the frame is demonstration data."""
     return "demonstration" in frame.columns and bool(frame["demonstration"].fillna(False).any())
@@ -82,11 +93,9 @@ def _no_formulas(sheet: Any) -> None:
 @chart_downloads.get("/charts/<chart_id>.<fmt>")
 def download_chart_data(chart_id: str, fmt: str) -> Response | tuple[str, int]:
     """The rows behind one chart, for the filters in the query string."""
-    provider = _providers.get(chart_id)
-    if provider is None or fmt not in DOWNLOAD_FORMATS:
+    if chart_id not in _providers or fmt not in DOWNLOAD_FORMATS:
         return "no such chart download", 404
-    frame = provider(request.args.to_dict())
-    frame = for_audience(frame, _datasets.get(chart_id), current_role())
+    frame = chart_rows(chart_id, request.args.to_dict())
     response = Response(encode_download(frame, fmt), content_type=DOWNLOAD_FORMATS[fmt])
     response.headers["Content-Disposition"] = f'attachment; filename="{chart_id}.{fmt}"'
     return response

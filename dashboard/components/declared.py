@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Literal
 
 import dash
@@ -31,7 +32,8 @@ from dash.development.base_component import Component
 
 from dashboard import auth
 from dashboard.audience import current_database
-from dashboard.components.chart_card import chart_card, empty_card
+from dashboard.catalog import load_catalogue
+from dashboard.components.chart_card import chart_card, empty_card, for_table
 from dashboard.components.chart_data import register_chart_data
 from dashboard.components.filters import (
     FilterSpec,
@@ -47,10 +49,11 @@ from dashboard.pages._page_tools import (
     as_seen,
     card_once,
     drawn_once,
-    for_table,
     guarded,
     query_from_controls,
 )
+from dashboard.publish import Policy
+from dashboard.settings import get_settings
 
 Values = Mapping[str, Any]
 Params = Callable[[Values], dict[str, Any]]
@@ -67,6 +70,7 @@ class Filter:
     control: Literal["dropdown", "select"] = "dropdown"
     placeholder_key: str = "services.filter_all"
     searchable: bool = True
+    dimension: str | None = None
 
     @property
     def name(self) -> str:
@@ -79,7 +83,8 @@ class Chart:
     """One chart card, declared once: everything the renderer needs to draw and export it.
 
     `load` replaces the named query when a chart's rows come from more than one query or
-    from a domain rule; it gets the values of the filters the chart `uses`.
+    from a domain rule; it gets the values of the filters the chart `uses`. `phone` gives
+    the lines that replace the chart on a phone's narrow screen, where it would not read.
     """
 
     id: str
@@ -94,6 +99,8 @@ class Chart:
     is_empty: Callable[[pd.DataFrame], bool] = lambda frame: frame.empty
     table_columns: tuple[str, ...] | None = None
     note: Callable[[pd.DataFrame, str], Component | str | None] | None = None
+    phone: Callable[[pd.DataFrame, str], Sequence[str]] | None = None
+    dimensions: tuple[str, ...] = ()
     width: int = 6
     empty_key: str = "state.empty"
     hide_when_empty: bool = False
@@ -219,12 +226,38 @@ def filter_bar(page: Page, values: Values, lang: str) -> html.Div:
     )
 
 
+@lru_cache(maxsize=64)
+def _policy(dataset: str) -> Policy:
+    return Policy.of(load_catalogue(get_settings().data_dir)[dataset])
+
+
+def published_in_detail(
+    page: Page, dataset: str, dimensions: Sequence[str], values: Values
+) -> bool:
+    """Whether the public layer publishes `dataset` at this view's detail (staff: always).
+
+    The detail is what the view breaks down by and every dimension a set filter fixes.
+    """
+    if not auth.current_role() == "public":
+        return True
+    fixed = [
+        f.dimension
+        for f in page.filters
+        if f.dimension and values.get(f.name) not in (None, [], f.spec.default)
+    ]
+    return _policy(dataset).publishes([*dimensions, *fixed])
+
+
 def chart_component(page: Page, chart: Chart, values: Values, lang: str) -> Component | None:
     """One chart's card for the filter values, drawn once per build, language and role."""
 
     def draw(relevant: dict[str, Any], lang: str) -> Component | None:
-        frame = chart.rows(relevant)
         title = t(chart.title_key, lang)
+        if not published_in_detail(page, chart.dataset, chart.dimensions, relevant):
+            return empty_card(
+                chart_id=chart.id, title=title, lang=lang, message_key="state.not_published_detail"
+            )
+        frame = chart.rows(relevant)
         if chart.is_empty(frame):
             if chart.hide_when_empty:
                 return None
@@ -242,6 +275,7 @@ def chart_component(page: Page, chart: Chart, values: Values, lang: str) -> Comp
             search=to_search(relevant, defaults, lang),
             table_columns=list(chart.table_columns) if chart.table_columns else None,
             note=chart.note(frame, lang) if chart.note else None,
+            phone=chart.phone(frame, lang) if chart.phone else None,
         )
 
     return card_once(page.name, chart.id, chart.uses, values, lang, draw)

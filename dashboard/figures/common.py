@@ -26,6 +26,43 @@ def has_withheld(frame: pd.DataFrame) -> bool:
     return "suppressed" in frame.columns and bool(frame["suppressed"].notna().any())
 
 
+def withheld_marks(frame: pd.DataFrame, value_column: str) -> pd.Series:
+    """The disclosure mark ("< 5", "secondary") of each withheld row, "" elsewhere."""
+    if "suppressed" not in frame.columns:
+        return pd.Series("", index=frame.index)
+    marks = frame["suppressed"].where(frame[value_column].isna())
+    return marks.fillna("").astype(str)
+
+
+def add_withheld_bars(
+    figure: go.Figure, labels: list[str], marks: list[str], lang: str, horizontal: bool = True
+) -> go.Figure:
+    """Withheld rows of a bar chart stay on it, at zero with their mark, said on hover.
+
+    Dropping them would read as "none"; drawing a length would publish the hidden count.
+    """
+    shown = [(label, mark) for label, mark in zip(labels, marks, strict=True) if mark]
+    if not shown:
+        return figure
+    names, texts = [label for label, _ in shown], [mark for _, mark in shown]
+    hover = [t("chart.withheld_hover", lang, label=n, mark=m) for n, m in shown]
+    position = (
+        {"x": [0] * len(names), "y": names} if horizontal else {"x": names, "y": [0] * len(names)}
+    )
+    figure.add_scatter(
+        **position,
+        mode="text",
+        text=texts,
+        textposition="middle right" if horizontal else "top center",
+        textfont={"color": "#6c757d"},
+        name=t("chart.withheld_trace", lang),
+        hovertext=hover,
+        hovertemplate="%{hovertext}<extra></extra>",
+        cliponaxis=False,
+    )
+    return figure
+
+
 def number_or_mark(value: object, lang: str, decimals: int = 0) -> str:
     """A number in the language's format, or the missing mark (never 0 for missing)."""
     if is_missing(value):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures.common import has_withheld
+from dashboard.figures.common import add_withheld_bars, has_withheld, withheld_marks
 from dashboard.figures.indicators import with_legend_room
 from dashboard.figures.theme import MUTED, PALETTE, apply_theme
 from dashboard.i18n import format_date, format_number, format_percent, month_name, t
@@ -46,9 +46,10 @@ def _total(frame: pd.DataFrame) -> int:
 
 def top_categories_figure(frame: pd.DataFrame, lang: str, top: int = 15) -> go.Figure:
     """The categories with the most services, a horizontal bar each, coloured by audience."""
-    shown = frame.dropna(subset=["services"]).head(top)
+    shown = frame.head(top)
+    marks = withheld_marks(shown, "services")
     figure = go.Figure()
-    for audience, rows in shown.groupby("audience", sort=False, dropna=False):
+    for audience, rows in shown[marks == ""].groupby("audience", sort=False, dropna=False):
         figure.add_bar(
             name=audience_label(audience if isinstance(audience, str) else None, lang),
             y=[
@@ -65,30 +66,30 @@ def top_categories_figure(frame: pd.DataFrame, lang: str, top: int = 15) -> go.F
         short_label(c, n)
         for c, n in zip(shown["client_category_code"], shown["category_name"], strict=True)
     ]
+    add_withheld_bars(figure, order, list(marks), lang)
     figure.update_yaxes(categoryorder="array", categoryarray=list(reversed(order)))
     return with_legend_room(apply_theme(figure, height=max(340, 80 + 26 * len(shown))))
 
 
-def top_categories_takeaway(frame: pd.DataFrame, lang: str) -> str:
-    """Which category had the most services, and its share (when every part is published)."""
+def _top_share_takeaway(
+    frame: pd.DataFrame, lang: str, key: str, name_column: str, count_name: str
+) -> str:
+    """The first row's name, count and share (the share only when every part is published)."""
     total = _total(frame)
     if frame.empty or total == 0:
         return t("state.empty", lang)
     first = frame.iloc[0]
+    named = {"name": first[name_column], "services": format_number(first["services"], lang)}
     if has_withheld(frame):
-        return t(
-            "services.categories_takeaway_withheld",
-            lang,
-            name=first["category_name"],
-            services=format_number(first["services"], lang),
-        )
-    return t(
-        "services.categories_takeaway",
-        lang,
-        name=first["category_name"],
-        services=format_number(first["services"], lang),
-        share=format_percent(first["services"] / total, lang),
-        categories=len(frame),
+        return t(f"{key}_withheld", lang, **named)
+    share = format_percent(first["services"] / total, lang)
+    return t(key, lang, **named, share=share, **{count_name: len(frame)})
+
+
+def top_categories_takeaway(frame: pd.DataFrame, lang: str) -> str:
+    """Which category had the most services, and its share (when every part is published)."""
+    return _top_share_takeaway(
+        frame, lang, "services.categories_takeaway", "category_name", "categories"
     )
 
 
@@ -163,16 +164,31 @@ def heatmap_figure(frame: pd.DataFrame, lang: str, top: int = 12) -> go.Figure:
         .sum()
         .nlargest(top)
     )
-    matrix = frame.pivot_table(
-        index="client_category_code", columns="service_code", values="services", aggfunc="sum"
+    # min_count=1: a cell whose counts are all withheld stays empty, never a published 0.
+    matrix = (
+        frame.groupby(["client_category_code", "service_code"])["services"]
+        .sum(min_count=1)
+        .unstack("service_code")
     ).reindex(index=[c for c, _ in categories.index], columns=[s for s, _ in services.index])
     y = [short_label(c, n, 38) for c, n in categories.index]
     x = [short_label(s, n, 28) for s, n in services.index]
+    # A withheld cell shows its mark ("< 5"), not a gap that reads as "none".
+    marked = frame.assign(mark=withheld_marks(frame, "services"))
+    marks = (
+        marked.pivot_table(
+            index="client_category_code", columns="service_code", values="mark", aggfunc="max"
+        )
+        .reindex(index=matrix.index, columns=matrix.columns)
+        .fillna("")
+    )
     figure = go.Figure(
         go.Heatmap(
             z=matrix.to_numpy(dtype=float),
             x=x,
             y=y,
+            text=marks.to_numpy(dtype=object),
+            texttemplate="%{text}",
+            textfont={"color": "#6c757d", "size": 10},
             colorscale="Blues",
             hoverongaps=False,
             colorbar={"title": {"text": t("services.services", lang)}},
@@ -182,6 +198,21 @@ def heatmap_figure(frame: pd.DataFrame, lang: str, top: int = 12) -> go.Figure:
     figure.update_yaxes(autorange="reversed")
     figure.update_xaxes(tickangle=-40)
     return apply_theme(figure, height=560, legend=False)
+
+
+def heatmap_ranking(frame: pd.DataFrame, lang: str, top: int = 10) -> list[str]:
+    """The busiest category and service pairs as lines, for a phone's narrow screen.
+
+    Withheld pairs are not ranked (their count is hidden) but said in a last line.
+    """
+    published = frame.dropna(subset=["services"]).nlargest(top, "services")
+    lines = [
+        f"{row.category_name} × {row.service_name}: {format_number(row.services, lang)}"
+        for row in published.itertuples()
+    ]
+    if has_withheld(frame):
+        lines.append(t("services.heatmap_withheld_pairs", lang))
+    return lines
 
 
 def heatmap_takeaway(frame: pd.DataFrame, lang: str) -> str:
@@ -237,45 +268,31 @@ def sex_age_takeaway(frame: pd.DataFrame, lang: str) -> str:
 
 def top_services_figure(frame: pd.DataFrame, lang: str, top: int = 15) -> go.Figure:
     """The services delivered most often, a horizontal bar each."""
-    shown = frame.dropna(subset=["services"]).head(top)
+    shown = frame.head(top)
+    marks = withheld_marks(shown, "services")
     labels = [
         short_label(c, n) for c, n in zip(shown["service_code"], shown["service_name"], strict=True)
     ]
+    published = (marks == "").to_list()
     figure = go.Figure(
         go.Bar(
-            y=labels,
-            x=shown["services"],
+            y=[label for label, keep in zip(labels, published, strict=True) if keep],
+            x=shown["services"][marks == ""],
             orientation="h",
             marker={"color": PALETTE[2]},
-            customdata=shown["service_name"],
+            customdata=shown["service_name"][marks == ""],
             hovertemplate="%{customdata}: %{x:,}<extra></extra>",
+            showlegend=False,
         )
     )
+    add_withheld_bars(figure, labels, list(marks), lang)
     figure.update_yaxes(categoryorder="array", categoryarray=list(reversed(labels)))
     return apply_theme(figure, height=max(320, 60 + 26 * len(shown)), legend=False)
 
 
 def top_services_takeaway(frame: pd.DataFrame, lang: str) -> str:
     """Which service was delivered most often, and its share (when every part is published)."""
-    total = _total(frame)
-    if frame.empty or total == 0:
-        return t("state.empty", lang)
-    first = frame.iloc[0]
-    if has_withheld(frame):
-        return t(
-            "services.services_takeaway_withheld",
-            lang,
-            name=first["service_name"],
-            services=format_number(first["services"], lang),
-        )
-    return t(
-        "services.services_takeaway",
-        lang,
-        name=first["service_name"],
-        services=format_number(first["services"], lang),
-        share=format_percent(first["services"] / total, lang),
-        count=len(frame),
-    )
+    return _top_share_takeaway(frame, lang, "services.services_takeaway", "service_name", "count")
 
 
 def latest_plan_report(series: pd.DataFrame) -> dict | None:

@@ -18,7 +18,7 @@ from dashboard import auth
 from dashboard.audience import current_database
 from dashboard.cache import memo
 from dashboard.catalog import load_catalogue
-from dashboard.components.chart_card import demonstration_badge
+from dashboard.components.chart_card import demonstration_badge, for_table  # noqa: F401
 from dashboard.components.filters import FilterSpec, ParsedFilters, parse_filters
 from dashboard.i18n import format_number, t
 from dashboard.plan_status import PlanDecisions, indicator_statuses
@@ -113,20 +113,6 @@ def number_or_mark(row: Mapping[str, Any] | pd.Series, column: str, lang: str) -
         return mark
     value = row[column]
     return t("chart.missing_mark", lang) if is_missing(value) else format_number(value, lang)
-
-
-YEAR_COLUMNS = ("year", "baseline_year", "status_year", "final_year")
-
-
-def for_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """A chart's frame for its data table: years as written (2024, not 2,024), dates as dates."""
-    table = frame.copy()
-    for column in table.columns:
-        if column in YEAR_COLUMNS:
-            table[column] = table[column].map(lambda y: None if is_missing(y) else str(int(y)))
-        elif pd.api.types.is_datetime64_any_dtype(table[column]):
-            table[column] = table[column].dt.strftime("%Y-%m-%d")
-    return table
 
 
 def dataset_source(name: str) -> str:

@@ -17,7 +17,14 @@ from dash import html
 from dash.development.base_component import Component
 
 from dashboard.audience import current_database
-from dashboard.components.declared import Chart, Filter, Page, in_a_row, register_page
+from dashboard.components.declared import (
+    Chart,
+    Filter,
+    Page,
+    in_a_row,
+    published_in_detail,
+    register_page,
+)
 from dashboard.components.filters import FilterSpec
 from dashboard.figures import services as figures
 from dashboard.figures.indicators import plan_series_figure
@@ -61,17 +68,20 @@ FILTERS = (
         "services.filter.category",
         lambda _lang: _labelled("service_categories"),
         width=6,
+        dimension="client_category_code",
     ),
     Filter(
         FilterSpec("audience", AUDIENCES, None),
         "services.filter.audience",
         lambda lang: [(a, figures.audience_label(a, lang)) for a in AUDIENCES],
+        dimension="client_category_code",
     ),
     Filter(
         FilterSpec("service", lambda: [c for c, _ in _coded("service_catalogue")], None, parse=int),
         "services.filter.service",
         lambda _lang: _labelled("service_catalogue"),
         width=6,
+        dimension="service_code",
     ),
     Filter(
         FilterSpec("year", lambda: [int(y) for y in _dimension("year")], None, parse=int),
@@ -82,16 +92,19 @@ FILTERS = (
         FilterSpec("month", lambda: [int(m) for m in _dimension("month")], None, parse=int),
         "services.filter.month",
         lambda lang: [(m, month_name(int(m), lang)) for m in _dimension("month")],
+        dimension="month",
     ),
     Filter(
         FilterSpec("sex", lambda: _dimension("sex"), None),
         "services.filter.sex",
         lambda lang: [(s, figures.sex_label(s, lang)) for s in _dimension("sex")],
+        dimension="sex",
     ),
     Filter(
         FilterSpec("age", lambda: _dimension("age_group"), None),
         "services.filter.age",
         lambda _lang: [(a, a) for a in _dimension("age_group")],
+        dimension="age_group",
     ),
 )
 EVERY_FILTER = tuple(f.name for f in FILTERS)
@@ -116,7 +129,9 @@ def no_services(frame: pd.DataFrame) -> bool:
     return frame.empty or frame["services"].fillna(0).sum() == 0
 
 
-def _counts_chart(chart_id: str, query: str, title: str, figure: Any, takeaway: Any, width: int):
+def _counts_chart(
+    chart_id: str, query: str, title: str, figure: Any, takeaway: Any, width: int, **more: Any
+) -> Chart:
     return Chart(
         id=chart_id,
         title_key=title,
@@ -128,6 +143,7 @@ def _counts_chart(chart_id: str, query: str, title: str, figure: Any, takeaway: 
         takeaway=takeaway,
         is_empty=no_services,
         width=width,
+        **more,
     )
 
 
@@ -158,6 +174,7 @@ CHARTS = (
         figures.top_categories_figure,
         figures.top_categories_takeaway,
         6,
+        dimensions=("client_category_code",),
     ),
     _counts_chart(
         "services-trend",
@@ -166,6 +183,7 @@ CHARTS = (
         figures.monthly_trend_figure,
         figures.monthly_trend_takeaway,
         6,
+        dimensions=("month",),
     ),
     _counts_chart(
         "services-heatmap",
@@ -174,6 +192,8 @@ CHARTS = (
         figures.heatmap_figure,
         figures.heatmap_takeaway,
         12,
+        phone=figures.heatmap_ranking,
+        dimensions=("client_category_code", "service_code"),
     ),
     _counts_chart(
         "services-sex-age",
@@ -182,6 +202,7 @@ CHARTS = (
         figures.sex_age_figure,
         figures.sex_age_takeaway,
         6,
+        dimensions=("sex", "age_group"),
     ),
     _counts_chart(
         "services-by-service",
@@ -190,6 +211,7 @@ CHARTS = (
         figures.top_services_figure,
         figures.top_services_takeaway,
         6,
+        dimensions=("service_code",),
     ),
     Chart(
         id="services-clients",
@@ -216,6 +238,9 @@ def selection_summary(values: Mapping[str, Any], lang: str) -> html.P:
     For the public it is the published total of the selection, never a sum of the
     categories shown (a withheld one would make that sum too small).
     """
+    if not published_in_detail(PAGE, "service_counts", (), values):
+        text = t("state.not_published_detail", lang)
+        return html.P(text, id="services-selection-total", className="fw-semibold")
     frame = current_database().query("services_selection_total", query_params(values))
     row = as_seen(frame, "service_counts").iloc[0]
     if withheld(row):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.conftest import console_errors, wait_for, wait_for_text
+from tests.browser.page_checks import click_language
 from tests.browser.page_steps import (
     choose,
     full_page_screenshot,
@@ -18,6 +19,14 @@ from tests.browser.page_steps import (
 pytestmark = pytest.mark.browser
 
 
+def wait_for_url_without(driver, fragment: str, timeout: float = 15) -> str:
+    """Wait until the address no longer contains fragment; return the address."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(driver, timeout).until(lambda d: fragment not in d.current_url)
+    return driver.current_url
+
+
 def test_public_sees_the_real_count_and_no_generated_data(live_server, browser, artifacts_dir):
     browser.get(f"{live_server}/sherbimet")
     wait_for(browser, "#card-services-plan-total .js-plotly-plot")
@@ -26,6 +35,13 @@ def test_public_sees_the_real_count_and_no_generated_data(live_server, browser, 
     assert "Burimi: Plani i Veprimit 2024-2026 (002)" in card
     assert "nuk janë publikuar ende" in text_of(browser, "#services-not-published")
     assert not browser.find_elements("css selector", ".demo-badge")
+    # The table under the chart is not in the page until asked for, then holds the rows.
+    assert not browser.find_elements("css selector", "#card-services-plan-total table")
+    browser.find_element("css selector", "#card-services-plan-total summary").click()
+    table = wait_for(browser, "#card-services-plan-total table")
+    rows = table.find_elements("css selector", "tbody tr")
+    assert len(rows) >= 4  # the baseline, the 2024 report and the planned years
+    assert "6 735" in table.text.replace("\u202f", " ").replace("\u00a0", " ")
     full_page_screenshot(browser, artifacts_dir / "services-public-sq.png")
     assert console_errors(browser) == []
 
@@ -59,6 +75,28 @@ def test_staff_filter_by_year_and_category_in_three_languages(live_server, brows
         ):
             assert "Demonstration data" in text_of(browser, f"#card-{card}"), card
         full_page_screenshot(browser, artifacts_dir / "services-staff-en.png")
+        assert console_errors(browser) == []
+
+        # One URL state: the language switch, back and reload keep the filters.
+        click_language(browser, "Srpski")
+        url = wait_for_url(browser, "lang=sr")
+        assert "year=2024" in url and "category=14" in url, url
+        wait_for_text(browser, "h1", "Usluge Centra za socijalni rad")
+        assert "2024" in text_of(browser, "#services-year")
+        assert "14 ·" in text_of(browser, "#services-category")
+        choose(browser, "services-sex", "Žene i devojčice")
+        wait_for_url(browser, "sex=F")
+        settle(browser)
+        browser.back()
+        wait_for_url_without(browser, "sex=F")
+        settle(browser)
+        assert "Žene" not in text_of(browser, "#services-sex")
+        assert "year=2024" in browser.current_url
+        browser.refresh()
+        wait_for_text(browser, "h1", "Usluge Centra za socijalni rad")
+        assert "2024" in text_of(browser, "#services-year")
+        assert "14 ·" in text_of(browser, "#services-category")
+        assert len(browser.find_elements("css selector", "#filter-notice .alert")) == 0
         assert console_errors(browser) == []
 
         # The address alone restores the view, in Albanian and Serbian.

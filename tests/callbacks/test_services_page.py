@@ -185,3 +185,21 @@ def test_the_public_page_says_the_counts_are_not_published(page, lang):
 def test_staff_see_the_api_rows_labelled(client, staff):
     rows = client.get("/api/v1/datasets/service_counts.json?year=2024").get_json()
     assert rows and all(r["demonstration"] is True and "not real" in r["source"] for r in rows)
+
+
+def test_a_public_view_across_two_linked_tables_says_it_is_not_published(page, monkeypatch):
+    from dashboard.components.declared import chart_component, published_in_detail
+
+    # Values as a page with real counts would parse them (the public database holds none
+    # here: the embedded data has demonstration counts only).
+    values = {**page.PAGE.defaults, "category": [14], "sex": "F"}
+    one_table = {**page.PAGE.defaults, "category": [14], "service": 1}
+    monkeypatch.setattr("dashboard.auth.current_role", lambda: "public")
+    assert not published_in_detail(page.PAGE, "service_counts", (), values)
+    assert published_in_detail(page.PAGE, "service_counts", ("client_category_code",), one_table)
+    card = chart_component(page.PAGE, page.PAGE.chart("services-categories"), values, "en")
+    assert t("state.not_published_detail", "en") in visible_text(card)
+    assert find(card, "chart-services-categories") is None
+    # Staff read the staff database: every detail.
+    monkeypatch.setattr("dashboard.auth.current_role", lambda: "viewer")
+    assert published_in_detail(page.PAGE, "service_counts", ("client_category_code",), values)
