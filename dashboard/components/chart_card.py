@@ -20,7 +20,7 @@ import plotly.graph_objects as go
 from dash import ClientsideFunction, Input, Output, dcc, html
 from dash.development.base_component import Component
 
-from dashboard.components.chart_data import is_demonstration
+from dashboard.components.chart_data import image_caption, is_demonstration
 from dashboard.components.source import source_line
 from dashboard.figures.theme import separators_for
 from dashboard.i18n import format_number, t
@@ -130,6 +130,7 @@ def chart_card(
             ),
         ],
         className="chart-downloads small no-print",
+        **image_caption(title, data, lang),  # drawn into PNG/SVG downloads (assets/charts.js)
     )
     graph = dcc.Graph(
         id=f"chart-{chart_id}",

@@ -219,6 +219,19 @@ def is_demonstration(frame: pd.DataFrame) -> bool:
     return "demonstration" in frame.columns and bool(frame["demonstration"].fillna(False).any())
 
 
+def image_caption(title: str, data: pd.DataFrame, lang: str) -> dict[str, str]:
+    """The data attributes an image download draws around its chart (assets/charts.js)."""
+    caption = {
+        "data-title": title,
+        "data-source": f"{t('source.prefix', lang)}: " + "; ".join(sources_of(data)),
+        "data-municipality": t("app.municipality", lang),
+        "data-date": format_date(date.today(), lang),
+    }
+    if is_demonstration(data):
+        caption["data-demonstration"] = t("chart.demonstration", lang)
+    return caption
+
+
 def sources_of(frame: pd.DataFrame) -> list[str]:
     """Every distinct source the rows name (the `source` column and any `*_source`)."""
     columns = [c for c in frame.columns if c == "source" or c.endswith("_source")]
