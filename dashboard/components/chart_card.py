@@ -20,7 +20,7 @@ import plotly.graph_objects as go
 from dash import ClientsideFunction, Input, Output, State, dcc, html
 from dash.development.base_component import Component
 
-from dashboard.components.chart_data import chart_rows, has_rows, is_demonstration
+from dashboard.components.chart_data import chart_rows, has_rows, image_caption, is_demonstration
 from dashboard.components.filters import query_of
 from dashboard.components.source import source_line
 from dashboard.figures.theme import separators_for
@@ -147,6 +147,7 @@ def chart_card(
             ),
         ],
         className="chart-downloads small no-print",
+        **image_caption(title, data, lang),  # drawn into PNG/SVG downloads (assets/charts.js)
     )
     graph = dcc.Graph(
         id=f"chart-{chart_id}",

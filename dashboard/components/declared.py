@@ -420,7 +420,7 @@ def register_downloads(page: Page) -> None:
         def provider(query: Mapping[str, str], chart: Chart = chart) -> pd.DataFrame:
             return for_table(chart.rows(parse_filters(query, page.specs).values))
 
-        register_chart_data(chart.id, provider, dataset=chart.dataset)
+        register_chart_data(chart.id, provider, dataset=chart.dataset, title=chart.title_key)
 
 
 REGISTRY: dict[str, Page] = {}

@@ -20,11 +20,19 @@ def objects(data: bytes) -> dict[int, bytes]:
 
 
 def stream(body: bytes) -> bytes:
-    """The decoded stream of an object (b'' when it has none)."""
+    """The decoded stream of an object (b'' when it has none).
+
+    The stream's /Length, when given directly, says where it ends: compressed bytes may
+    happen to contain "endstream" and a line break.
+    """
     match = _STREAM.search(body)
     if not match:
         return b""
     raw = match.group(1)
+    length = re.search(rb"/Length\s+(\d+)(?!\s+\d+\s+R)", body[: match.start()])
+    if length:
+        start = match.start(1)
+        raw = body[start : start + int(length.group(1))]
     return zlib.decompress(raw) if b"/FlateDecode" in body[: match.start()] else raw
 
 

@@ -11,6 +11,7 @@ import pytest
 from dashboard.components.chart_data import encode_download
 from dashboard.opendata import encode
 from dashboard.security import formula_risk, spreadsheet_safe
+from tests.workbooks import header_row
 
 RISKY = ["=1+2", "+1+2", "-1+2", "-2*A1", "@SUM(A1:A9)", "\t=1+2", "\r=1+2", "-cmd|' /C calc'!A0"]
 HARMLESS = ["-", "-3.5", "+7", "-12", "1e5", "..", ":", "text", "", "a=b"]
@@ -46,7 +47,8 @@ def test_csv_downloads_neutralise_every_formula_start(encoder):
 def test_xlsx_downloads_keep_every_formula_start_as_text():
     frame = pd.DataFrame({"comment": RISKY, "n": range(len(RISKY))})
     sheet = openpyxl.load_workbook(io.BytesIO(encode_download(frame, "xlsx")))["data"]
-    cells = [sheet.cell(row=row, column=1) for row in range(2, len(RISKY) + 2)]
+    first = header_row(sheet) + 1
+    cells = [sheet.cell(row=row, column=1) for row in range(first, first + len(RISKY))]
     assert [cell.data_type for cell in cells] == ["s"] * len(RISKY)
     # The text itself, never a formula (XML stores a carriage return as a line feed).
     assert [cell.value for cell in cells] == [text.replace("\r", "\n") for text in RISKY]
