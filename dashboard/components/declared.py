@@ -159,6 +159,11 @@ class Chart:
         return {c: t(key.format_map(values), lang) for c, key in self.column_labels.items()}
 
 
+def plain(builder: Callable[[pd.DataFrame, str], Any]) -> Callable[..., Any]:
+    """A builder that needs no filter value, for a chart whose other builders do."""
+    return lambda frame, lang, _values: builder(frame, lang)
+
+
 Section = Callable[[Values, str], Sequence[Component | None]]
 Arrange = Callable[[Mapping[str, Component], Values, str], Sequence[Component | None]]
 Intro = Callable[[Mapping[str, Component], str], Sequence[Component | None]]

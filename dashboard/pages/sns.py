@@ -16,7 +16,7 @@ from dash import html
 
 from dashboard import sns_periods
 from dashboard.audience import current_database
-from dashboard.components.declared import Chart, Filter, Page, register_page
+from dashboard.components.declared import Chart, Filter, Page, plain, register_page
 from dashboard.components.filters import FilterSpec
 from dashboard.figures import sns as figures
 from dashboard.i18n import t
@@ -155,9 +155,9 @@ TREND = Chart(
     uses=("measure",),
     takes_values=True,
     is_empty=lambda frame, _values: frame.dropna(subset=["value"]).empty,
-    figure=lambda frame, lang, _values: figures.trend_figure(frame, lang),
+    figure=plain(figures.trend_figure),
     takeaway=lambda frame, lang, v: figures.trend_takeaway(frame, v["measure"], lang),
-    table=lambda frame, lang, _values: figures.with_period_text(frame, lang),
+    table=plain(figures.with_period_text),
     column_labels={**PERIOD_COLUMNS, "value": "sns.col.{measure}"},
     note=lambda _frame, lang, _values: t("sns.trend.note", lang),
     width=7,
@@ -171,9 +171,9 @@ CATEGORIES = Chart(
     uses=("measure",),  # the takeaway and the note speak of the measure shown
     takes_values=True,
     is_empty=lambda frame, _values: frame.dropna(subset=["value"]).empty,
-    figure=lambda frame, lang, _values: figures.categories_figure(frame, lang),
+    figure=plain(figures.categories_figure),
     takeaway=lambda frame, lang, v: figures.categories_takeaway(frame, v["measure"], lang),
-    table=lambda frame, lang, _values: figures.categories_table(frame, lang),
+    table=plain(figures.categories_table),
     column_labels={
         "category_text": "sns.col.category",
         "measure_text": "sns.col.measure",
@@ -193,11 +193,11 @@ RATE = Chart(
     uses=("measure",),
     takes_values=True,
     is_empty=lambda frame, _values: frame.dropna(subset=["per_1000"]).empty,
-    figure=lambda frame, lang, _values: figures.rate_figure(frame, lang),
+    figure=plain(figures.rate_figure),
     takeaway=lambda frame, lang, v: figures.rate_takeaway(frame, v["measure"], lang),
-    table=lambda frame, lang, _values: figures.with_period_text(frame, lang),
+    table=plain(figures.with_period_text),
     column_labels={**PERIOD_COLUMNS, "value": "sns.col.{measure}", **CENSUS_COLUMNS},
-    note=lambda frame, lang, _values: figures.rate_population_note(frame, lang),
+    note=plain(figures.rate_population_note),
     width=5,
 )
 COMPARE = Chart(
@@ -216,7 +216,7 @@ COMPARE = Chart(
     takeaway=lambda frame, lang, v: figures.comparison_takeaway(
         frame, lang, v["unit"], v["measure"], MUNICIPALITY
     ),
-    table=lambda frame, lang, _values: figures.comparison_table(frame, lang),
+    table=plain(figures.comparison_table),
     column_labels={
         "name": "sns.col.municipality",
         "value": "sns.col.{measure}",
