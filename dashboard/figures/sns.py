@@ -447,3 +447,18 @@ def comparison_title(frame: pd.DataFrame, lang: str, unit: str, measure: str, pe
         measure=measure_label(measure, lang),
         period=period_label(period, period_type, lang) if period else "",
     )
+
+
+def period_options(periods: pd.DataFrame, lang: str) -> list[tuple[str, str]]:
+    """(period, the period in words) for each comparison period."""
+    return [
+        (str(p), period_label(p, k, lang))
+        for p, k in zip(periods["period"], periods["period_type"], strict=True)
+    ]
+
+
+def municipality_options(municipalities: pd.DataFrame, lang: str) -> list[tuple[str, str]]:
+    """(municipality, its name in the language) for each municipality to compare with."""
+    return [
+        (row["municipality"], municipality_label(row, lang)) for _, row in municipalities.iterrows()
+    ]

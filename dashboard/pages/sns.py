@@ -8,6 +8,7 @@ open is the latest comparison (dashboard/sns_periods.py), so it is left out of a
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 import dash_bootstrap_components as dbc
@@ -53,10 +54,7 @@ FILTERS = (
     Filter(
         FilterSpec("period", comparison_periods, None),
         "sns.filter.period",
-        lambda lang: [
-            (row["period"], figures.period_label(row["period"], row["period_type"], lang))
-            for _, row in _periods().iterrows()
-        ],
+        lambda lang: figures.period_options(_periods(), lang),
         width=3,
         control="select",
     ),
@@ -65,10 +63,7 @@ FILTERS = (
             "compare", lambda: _municipalities()["municipality"].tolist(), [], multiple=True
         ),
         "sns.filter.compare",
-        lambda lang: [
-            (row["municipality"], figures.municipality_label(row, lang))
-            for _, row in _municipalities().iterrows()
-        ],
+        lambda lang: figures.municipality_options(_municipalities(), lang),
         width=4,
         placeholder_key="sns.filter.compare_all",
     ),
@@ -99,12 +94,8 @@ def trend_rows(values: Values) -> pd.DataFrame:
 
 def comparison_rows(values: Values) -> pd.DataFrame:
     """The measure in the period for Mitrovica South, the chosen municipalities and Kosovo."""
-    period, measure = values["period"], values["measure"]
-    frame = (
-        None
-        if period is None
-        else current_database().query("sns_comparison", {"period": period, "measure": measure})
-    )
+    params = {"period": values["period"], "measure": values["measure"]}
+    frame = None if params["period"] is None else current_database().query("sns_comparison", params)
     return as_seen(sns_periods.compared_rows(frame, MUNICIPALITY, values["compare"]), DATASET)
 
 
@@ -139,6 +130,8 @@ def _measure_title(key: str) -> Any:
     )
 
 
+# The charts of Mitrovica South's own figures: each speaks of the measure chosen.
+_of_the_measure = partial(Chart, dataset=DATASET, uses=("measure",), takes_values=True)
 PERIOD_COLUMNS = {"period_text": "sns.col.period", "statistic_text": "sns.col.statistic"}
 CENSUS_COLUMNS = {
     "census_year": "sns.col.census_year",
@@ -146,14 +139,11 @@ CENSUS_COLUMNS = {
     "per_1000": "sns.col.per_1000",
 }
 
-TREND = Chart(
+TREND = _of_the_measure(
     id="sns-trend",
     title_key="sns.trend.title",
     title=_measure_title("sns.trend.title"),
-    dataset=DATASET,
     load=trend_rows,
-    uses=("measure",),
-    takes_values=True,
     is_empty=lambda frame, _values: frame.dropna(subset=["value"]).empty,
     figure=plain(figures.trend_figure),
     takeaway=lambda frame, lang, v: figures.trend_takeaway(frame, v["measure"], lang),
@@ -162,14 +152,11 @@ TREND = Chart(
     note=lambda _frame, lang, _values: t("sns.trend.note", lang),
     width=7,
 )
-CATEGORIES = Chart(
+CATEGORIES = _of_the_measure(  # undated: the measure is the one its takeaway and note speak of
     id="sns-categories",
     title_key="sns.categories.title",
-    dataset=DATASET,
     query="sns_categories",
     params=lambda _values: {"municipality": MUNICIPALITY},
-    uses=("measure",),  # the takeaway and the note speak of the measure shown
-    takes_values=True,
     is_empty=lambda frame, _values: frame.dropna(subset=["value"]).empty,
     figure=plain(figures.categories_figure),
     takeaway=lambda frame, lang, v: figures.categories_takeaway(frame, v["measure"], lang),
@@ -183,15 +170,12 @@ CATEGORIES = Chart(
     note=categories_note,
     width=5,
 )
-RATE = Chart(
+RATE = _of_the_measure(
     id="sns-rate",
     title_key="sns.rate.title",
     title=_measure_title("sns.rate.title"),
-    dataset=DATASET,
     query="sns_per_1000",
     params=lambda v: {"municipality": MUNICIPALITY, "measure": v["measure"]},
-    uses=("measure",),
-    takes_values=True,
     is_empty=lambda frame, _values: frame.dropna(subset=["per_1000"]).empty,
     figure=plain(figures.rate_figure),
     takeaway=lambda frame, lang, v: figures.rate_takeaway(frame, v["measure"], lang),
