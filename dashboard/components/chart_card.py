@@ -106,7 +106,7 @@ def chart_card(
     *,
     chart_id: str,
     title: str,
-    figure: go.Figure,
+    figure: go.Figure | Component,
     takeaway: str,
     data: pd.DataFrame,
     lang: str,
@@ -121,52 +121,56 @@ def chart_card(
     `note` (optional) is shown between the takeaway and the source line, for what a reader
     must know to read the chart right (e.g. two sources that disagree); `column_labels`
     (optional) names the columns of the data table; `phone` (optional) lines replace the
-    chart on a phone's narrow screen, where it would not read (e.g. a heatmap).
+    chart on a phone's narrow screen, where it would not read (e.g. a heatmap). `figure`
+    may be a component instead (a table a person sorts): it is shown as it is, without
+    image downloads or a second table.
     """
     demonstration = is_demonstration(data)
-    figure.update_layout(separators=separators_for(lang))
+    drawn = isinstance(figure, go.Figure)
     heading = [html.H2(title, className="h6 mb-0 chart-title")]
     if demonstration:
         heading.append(demonstration_badge(lang))
+    images = [
+        html.Button(
+            fmt.upper(),
+            id={"type": "chart-image", "chart": chart_id, "fmt": fmt},
+            className="btn btn-link btn-sm p-0 align-baseline" + (" me-2" if fmt == "png" else ""),
+            **{"aria-label": t("chart.download_image", lang, fmt=fmt.upper(), title=title)},
+        )
+        for fmt in ("png", "svg")
+    ]
     downloads = html.Div(
         [
             html.Span(t("chart.download", lang) + ":", className="me-1"),
             html.A("CSV", href=f"/charts/{chart_id}.csv{search}", className="me-2", download=""),
             html.A("Excel", href=f"/charts/{chart_id}.xlsx{search}", className="me-2", download=""),
-            html.Button(
-                "PNG",
-                id={"type": "chart-image", "chart": chart_id, "fmt": "png"},
-                className="btn btn-link btn-sm p-0 me-2 align-baseline",
-                **{"aria-label": t("chart.download_image", lang, fmt="PNG", title=title)},
-            ),
-            html.Button(
-                "SVG",
-                id={"type": "chart-image", "chart": chart_id, "fmt": "svg"},
-                className="btn btn-link btn-sm p-0 align-baseline",
-                **{"aria-label": t("chart.download_image", lang, fmt="SVG", title=title)},
-            ),
+            *(images if drawn else []),
         ],
         className="chart-downloads small no-print",
         **image_caption(title, data, lang),  # drawn into PNG/SVG downloads (assets/charts.js)
     )
-    graph = dcc.Graph(
-        id=f"chart-{chart_id}",
-        figure=figure,
-        config={
-            "displaylogo": False,
-            "responsive": True,
-            "toImageButtonOptions": {"format": "png", "filename": chart_id, "scale": 2},
-            "modeBarButtonsToRemove": ["lasso2d", "select2d"],
-        },
-        className="chart-graph",
-    )
+    if isinstance(figure, go.Figure):
+        figure.update_layout(separators=separators_for(lang))
+        shown: Component = dcc.Graph(
+            id=f"chart-{chart_id}",
+            figure=figure,
+            config={
+                "displaylogo": False,
+                "responsive": True,
+                "toImageButtonOptions": {"format": "png", "filename": chart_id, "scale": 2},
+                "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+            },
+            className="chart-graph",
+        )
+    else:
+        shown = figure
     return dbc.Card(
         dbc.CardBody(
             [
                 html.Div(heading, className="d-flex align-items-center flex-wrap mb-2"),
                 html.Figure(
                     [
-                        *on_a_phone(graph, phone),
+                        *on_a_phone(shown, phone),
                         html.Figcaption(takeaway, className="chart-takeaway fw-semibold mt-1"),
                     ],
                     className="mb-1",
@@ -174,7 +178,11 @@ def chart_card(
                 ),
                 html.Div(note, className="chart-note small mb-1") if note is not None else None,
                 source_line(data["source"] if "source" in data.columns else [], lang),
-                table_details(chart_id, data, lang, search, table_columns, column_labels),
+                (
+                    table_details(chart_id, data, lang, search, table_columns, column_labels)
+                    if drawn
+                    else None
+                ),
                 downloads,
             ]
         ),
@@ -183,7 +191,7 @@ def chart_card(
     )
 
 
-def on_a_phone(graph: dcc.Graph, phone: Sequence[str] | None) -> list[Component]:
+def on_a_phone(graph: Component, phone: Sequence[str] | None) -> list[Component]:
     """The chart, or on a narrow screen its lines instead (CSS .chart-wide/.chart-phone)."""
     if not phone:
         return [graph]
@@ -252,13 +260,27 @@ def fill_table(clicks: int | None, request: Mapping[str, object] | None) -> obje
 
 
 def empty_card(
-    *, chart_id: str, title: str, lang: str, message_key: str = "state.empty"
+    *,
+    chart_id: str,
+    title: str,
+    lang: str,
+    message_key: str = "state.empty",
+    note_key: str | None = None,
+    warning: bool = False,
 ) -> dbc.Card:
-    """The card shown when a selection has no data: says so in words."""
+    """The card shown when a selection has no data: says so in words.
+
+    `note_key` adds a line saying what would fill it; `warning` shows the message as a
+    warning (the data could not be read, rather than there is none).
+    """
+    message: Component = (
+        dbc.Alert(t(message_key, lang), color="warning", className="mb-0")
+        if warning
+        else html.P(t(message_key, lang), className="text-muted")
+    )
+    note = html.P(t(note_key, lang), className="small text-muted mb-0") if note_key else None
     return dbc.Card(
-        dbc.CardBody(
-            [html.H2(title, className="h6"), html.P(t(message_key, lang), className="text-muted")]
-        ),
+        dbc.CardBody([html.H2(title, className="h6"), message, note]),
         className="chart-card h-100",
         id=f"card-{chart_id}",
     )

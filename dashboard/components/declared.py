@@ -14,10 +14,16 @@ registers it with Dash and builds from the declaration:
   the filters the chart uses (so its link and cache key carry those alone).
 
 Page modules keep only what is truly theirs (a drill-down table, a map, staff forms).
+
+Two hooks for pages whose views depend on their data or on a filter's value: a page's
+`resolve(values)` fixes the parsed values (a default known only from the data, such as
+the latest period), and a chart with `takes_values` gets the values of the filters it uses
+in its builders (a measure named in the title, the unit of an axis).
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -55,6 +61,7 @@ from dashboard.pages._page_tools import (
 from dashboard.publish import Policy
 from dashboard.settings import get_settings
 
+logger = logging.getLogger(__name__)
 Values = Mapping[str, Any]
 Params = Callable[[Values], dict[str, Any]]
 
@@ -85,25 +92,43 @@ class Chart:
     `load` replaces the named query when a chart's rows come from more than one query or
     from a domain rule; it gets the values of the filters the chart `uses`. `phone` gives
     the lines that replace the chart on a phone's narrow screen, where it would not read.
+    `dimensions` are the dataset's columns the chart breaks its counts down by: with the
+    filters' `dimension`s they tell whether the public layer publishes the view at all.
+
+    The builders are `figure(frame, lang)`, `takeaway`, `note`, `title` (instead of
+    `title_key`) and `table` (the rows as the card's table shows them, e.g. with a
+    translated column); with `takes_values` each also gets the values of the filters the
+    chart uses, `(frame, lang, values)`, and `is_empty` gets `(frame, values)`. A figure
+    may be a component instead (a table a person sorts): the card shows it as it is.
+    `column_labels` are the message keys of the table's headers (and, without
+    `table_columns`, its columns); a key may name a filter in braces (`sns.col.{measure}`).
+    With `error_key`, rows that cannot be read (an import of an unexpected shape) are said
+    in the card instead of taking the page down.
     """
 
     id: str
     title_key: str
     dataset: str
-    figure: Callable[[pd.DataFrame, str], go.Figure]
-    takeaway: Callable[[pd.DataFrame, str], str]
+    figure: Callable[..., go.Figure | Component]
+    takeaway: Callable[..., str]
     query: str | None = None
     params: Params | None = None
     uses: tuple[str, ...] = ()
     load: Callable[[Values], pd.DataFrame] | None = None
-    is_empty: Callable[[pd.DataFrame], bool] = lambda frame: frame.empty
+    is_empty: Callable[..., bool] = lambda frame, *_values: frame.empty
     table_columns: tuple[str, ...] | None = None
-    note: Callable[[pd.DataFrame, str], Component | str | None] | None = None
-    phone: Callable[[pd.DataFrame, str], Sequence[str]] | None = None
+    note: Callable[..., Component | str | None] | None = None
+    phone: Callable[..., Sequence[str]] | None = None
     dimensions: tuple[str, ...] = ()
     width: int = 6
     empty_key: str = "state.empty"
     hide_when_empty: bool = False
+    takes_values: bool = False
+    title: Callable[..., str] | None = None
+    table: Callable[..., pd.DataFrame] | None = None
+    column_labels: Mapping[str, str] | None = None
+    empty_note_key: str | None = None
+    error_key: str | None = None
 
     def rows(self, values: Values) -> pd.DataFrame:
         """The chart's rows for the values of the filters it uses, as the asker may see them."""
@@ -114,6 +139,38 @@ class Chart:
             raise ValueError(f"chart {self.id!r} declares neither a query nor a loader")
         params = self.params(relevant) if self.params else dict(relevant)
         return as_seen(current_database().query(self.query, params), self.dataset)
+
+    def build(
+        self, builder: Callable[..., Any], frame: pd.DataFrame, lang: str, values: Values
+    ) -> Any:
+        """A builder's result for the frame (and the values, when the chart takes them)."""
+        return builder(frame, lang, values) if self.takes_values else builder(frame, lang)
+
+    def empty(self, frame: pd.DataFrame, values: Values) -> bool:
+        """Whether the rows leave nothing to draw."""
+        return self.is_empty(frame, values) if self.takes_values else self.is_empty(frame)
+
+    def heading(self, frame: pd.DataFrame, lang: str, values: Values) -> str:
+        """The card's title in the language."""
+        return (
+            self.build(self.title, frame, lang, values) if self.title else t(self.title_key, lang)
+        )
+
+    def columns(self) -> list[str] | None:
+        """The columns of the card's table: as declared, else the labelled ones (None: all)."""
+        columns = self.table_columns or tuple(self.column_labels or ())
+        return list(columns) or None
+
+    def labels(self, lang: str, values: Values) -> dict[str, str] | None:
+        """The table's headers in the language (None: the column names)."""
+        if not self.column_labels:
+            return None
+        return {c: t(key.format_map(values), lang) for c, key in self.column_labels.items()}
+
+
+def plain(builder: Callable[[pd.DataFrame, str], Any]) -> Callable[..., Any]:
+    """A builder that needs no filter value, for a chart whose other builders do."""
+    return lambda frame, lang, _values: builder(frame, lang)
 
 
 Section = Callable[[Values, str], Sequence[Component | None]]
@@ -131,7 +188,9 @@ class Page:
     `gate(lang)` returns what to show instead of the filters and charts when the page has
     nothing to show to the asker (None otherwise); `above(values, lang)` is drawn above
     the cards and redrawn with them; `arrange(cards, values, lang)` places the cards
-    (a row of columns of each chart's width by default).
+    (a row of columns of each chart's width by default); `resolve(values)` fixes the
+    parsed values before anything uses them (a default known only from the data), and
+    the address leaves out what equals the resolved defaults.
     """
 
     module: str
@@ -151,6 +210,7 @@ class Page:
     above: Section | None = None
     arrange: Arrange | None = None
     css_class: str = ""
+    resolve: Callable[[dict[str, Any]], dict[str, Any]] | None = None
     specs: tuple[FilterSpec, ...] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -160,6 +220,17 @@ class Page:
     def defaults(self) -> dict[str, Any]:
         """Each filter's default value."""
         return {spec.name: spec.default for spec in self.specs}
+
+    def values(self, query: Mapping[str, Any]) -> ParsedFilters:
+        """An address's (or the controls') filter values, parsed and resolved."""
+        parsed = parse_filters(query, self.specs)
+        if self.resolve:
+            parsed.values = self.resolve(dict(parsed.values))
+        return parsed
+
+    def view_defaults(self) -> dict[str, Any]:
+        """The defaults as resolved: what the address leaves out."""
+        return self.resolve(self.defaults) if self.resolve else self.defaults
 
     def control_id(self, name: str) -> str:
         """The component id of a filter's control."""
@@ -248,35 +319,60 @@ def published_in_detail(
     return _policy(dataset).publishes([*dimensions, *fixed])
 
 
+def card_for(
+    page: Page, chart: Chart, frame: pd.DataFrame, relevant: Values, lang: str
+) -> Component | None:
+    """A chart's card for its rows and the values of the filters it uses."""
+    title = chart.heading(frame, lang, relevant)
+    if chart.empty(frame, relevant):
+        if chart.hide_when_empty:
+            return None
+        return empty_card(
+            chart_id=chart.id,
+            title=title,
+            lang=lang,
+            message_key=chart.empty_key,
+            note_key=chart.empty_note_key,
+        )
+    defaults = page.view_defaults()
+    shown = chart.build(chart.table, frame, lang, relevant) if chart.table else frame
+    return chart_card(
+        chart_id=chart.id,
+        title=title,
+        figure=chart.build(chart.figure, frame, lang, relevant),
+        takeaway=chart.build(chart.takeaway, frame, lang, relevant),
+        data=for_table(shown),
+        lang=lang,
+        search=to_search(relevant, {name: defaults[name] for name in relevant}, lang),
+        table_columns=chart.columns(),
+        column_labels=chart.labels(lang, relevant),
+        note=chart.build(chart.note, frame, lang, relevant) if chart.note else None,
+        phone=chart.build(chart.phone, frame, lang, relevant) if chart.phone else None,
+    )
+
+
 def chart_component(page: Page, chart: Chart, values: Values, lang: str) -> Component | None:
     """One chart's card for the filter values, drawn once per build, language and role."""
 
     def draw(relevant: dict[str, Any], lang: str) -> Component | None:
-        title = t(chart.title_key, lang)
         if not published_in_detail(page, chart.dataset, chart.dimensions, relevant):
             return empty_card(
-                chart_id=chart.id, title=title, lang=lang, message_key="state.not_published_detail"
+                chart_id=chart.id,
+                title=t(chart.title_key, lang),
+                lang=lang,
+                message_key="state.not_published_detail",
             )
-        frame = chart.rows(relevant)
-        if chart.is_empty(frame):
-            if chart.hide_when_empty:
-                return None
+        if chart.error_key is None:
+            return card_for(page, chart, chart.rows(relevant), relevant, lang)
+        try:
+            frame = chart.rows(relevant)
+        except Exception:  # rows of an unexpected shape must not take the page down
+            logger.exception("chart %s could not be read", chart.id)
+            title = t(chart.title_key, lang)
             return empty_card(
-                chart_id=chart.id, title=title, lang=lang, message_key=chart.empty_key
+                chart_id=chart.id, title=title, lang=lang, message_key=chart.error_key, warning=True
             )
-        defaults = {name: page.defaults[name] for name in relevant}
-        return chart_card(
-            chart_id=chart.id,
-            title=title,
-            figure=chart.figure(frame, lang),
-            takeaway=chart.takeaway(frame, lang),
-            data=for_table(frame),
-            lang=lang,
-            search=to_search(relevant, defaults, lang),
-            table_columns=list(chart.table_columns) if chart.table_columns else None,
-            note=chart.note(frame, lang) if chart.note else None,
-            phone=chart.phone(frame, lang) if chart.phone else None,
-        )
+        return card_for(page, chart, frame, relevant, lang)
 
     return card_once(page.name, chart.id, chart.uses, values, lang, draw)
 
@@ -344,9 +440,7 @@ def page_layout(page: Page, lang: str | None = None, **query: str) -> html.Div:
             html.H1(title, className="h3 mt-3"),
             html.P(t(page.lead_key, lang), className="lead"),
             html.Div(
-                guarded(
-                    lambda: body(page, parse_filters(query, page.specs), lang), lang, page.name
-                ),
+                guarded(lambda: body(page, page.values(query), lang), lang, page.name),
                 id=f"{page.prefix}-body",
             ),
         ],
@@ -366,8 +460,8 @@ def respond(
     page: Page, query: Mapping[str, str], lang: str
 ) -> tuple[list[Component | None], Component, str, list[Any]]:
     """The content, the notice, the canonical address and the controls for a query."""
-    parsed = parse_filters(query, page.specs)
-    search = to_search(parsed.values, page.defaults, lang)
+    parsed = page.values(query)
+    search = to_search(parsed.values, page.view_defaults(), lang)
     drawn = guarded(lambda: content(page, parsed.values, lang), lang, page.name)
     controls = [control_value(parsed.values[f.name], f.spec.multiple) for f in page.filters]
     return drawn, rejected_notice(parsed, lang), search, controls
@@ -418,9 +512,12 @@ def register_downloads(page: Page) -> None:
     for chart in (*page.charts, *page.standing):
 
         def provider(query: Mapping[str, str], chart: Chart = chart) -> pd.DataFrame:
-            return for_table(chart.rows(parse_filters(query, page.specs).values))
+            return for_table(chart.rows(page.values(query).values))
 
-        register_chart_data(chart.id, provider, dataset=chart.dataset, title=chart.title_key)
+        def title(query: Mapping[str, str], frame: pd.DataFrame, lang: str, chart: Chart = chart):
+            return chart.heading(frame, lang, page.values(query).values)
+
+        register_chart_data(chart.id, provider, dataset=chart.dataset, title=title)
 
 
 REGISTRY: dict[str, Page] = {}

@@ -68,6 +68,13 @@ def sort_measure(sort: str) -> str:
 # --- settlements -------------------------------------------------------------------------
 
 
+def settlements_title(frame: pd.DataFrame, lang: str, sort: str) -> str:
+    """The ranked bar's title: what it ranks by (no rows: the settlements)."""
+    if frame.empty:
+        return t("demography.settlements.title", lang)
+    return t(f"demography.settlements.title.{sort_measure(sort)}", lang)
+
+
 def settlements_bar(frame: pd.DataFrame, lang: str, sort: str = "population_desc") -> go.Figure:
     """Settlements ranked in the frame's order, one bar each, coloured urban/rural."""
     if frame.empty:
@@ -259,6 +266,14 @@ def density_takeaway(differences: pd.DataFrame, frame: pd.DataFrame, lang: str) 
 # --- ethnicity and age -------------------------------------------------------------------
 
 
+def ethnicity_title(frame: pd.DataFrame, lang: str, source_kind: str) -> str:
+    """The ethnicity chart's title, naming the source shown."""
+    title = t("demography.ethnicity.title", lang)
+    if frame.empty:
+        return title
+    return title + " – " + t(f"demography.ethnicity.source.{source_kind}", lang)
+
+
 def ethnicity_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
     """Residents by ethnicity from one source, largest first."""
     if frame.empty:
@@ -341,6 +356,20 @@ def ethnicity_implied(comparison: pd.DataFrame, lang: str) -> str | None:
         table=number_or_mark(row["table_population"], lang),
         text=number_or_mark(row["text_population"], lang),
     )
+
+
+def ethnicity_note(comparison: pd.DataFrame, source_kind: str, lang: str) -> str:
+    """The source shown against the other, where they disagree and what Tabela 3 implies."""
+    other = "text" if source_kind == "table" else "table"
+    note = t(
+        "demography.ethnicity.note",
+        lang,
+        source=t(f"demography.ethnicity.source.{source_kind}", lang),
+        other=t(f"demography.ethnicity.source.{other}", lang),
+        items="; ".join(ethnicity_disagreements(comparison, lang)),
+    )
+    implied = ethnicity_implied(comparison, lang)
+    return f"{note} {implied}" if implied else note
 
 
 def age_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
@@ -694,3 +723,42 @@ def map_takeaway(frame: pd.DataFrame, lang: str, highlight: str) -> str:
         count=format_number(len(known), lang),
         missing=format_number(len(frame) - len(known), lang),
     )
+
+
+# --- the sortable table of settlements ---------------------------------------------------
+
+
+def settlement_totals_note(totals: Mapping[str, Any], lang: str) -> str:
+    """How many settlements and residents Tabela 5 lists against the totals it prints."""
+    return t(
+        "demography.settlements.totals_note",
+        lang,
+        listed=number_or_mark(totals["listed_settlements"], lang),
+        listed_population=number_or_mark(totals["listed_population"], lang),
+        printed=number_or_mark(totals["printed_settlements"], lang),
+        printed_population=number_or_mark(totals["printed_population"], lang),
+    )
+
+
+def next_sort(sort: str, column: str) -> str:
+    """The order a column's heading sorts by: the active column flips, names start A-Z."""
+    current, direction = sort.rsplit("_", 1)
+    if current == column:
+        return f"{column}_{'asc' if direction == 'desc' else 'desc'}"
+    return f"{column}_{'asc' if column == 'name' else 'desc'}"
+
+
+def sort_marks(sort: str, column: str) -> tuple[str, str]:
+    """A sortable heading's arrow and its aria-sort, for the table's current order."""
+    current, direction = sort.rsplit("_", 1)
+    if current != column:
+        return "↕", "none"
+    return ("▼", "descending") if direction == "desc" else ("▲", "ascending")
+
+
+def printed_density(row: Mapping[str, Any], lang: str) -> str:
+    """The density as printed: its number, or the text printed in place of one."""
+    text = row["density_printed_text"]
+    if is_missing(row["density_printed"]) and isinstance(text, str):
+        return text
+    return number_or_mark(row["density_printed"], lang)

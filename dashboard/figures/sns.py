@@ -16,9 +16,9 @@ import plotly.graph_objects as go
 from dashboard.figures.common import empty_figure, is_missing, municipality_name, number_or_mark
 from dashboard.figures.theme import HIGHLIGHT, PALETTE, apply_theme
 from dashboard.i18n import format_number, format_percent, month_name, t
+from dashboard.sns_periods import KOSOVO, shown_column
 from dashboard.suppression import is_disclosure_mark
 
-KOSOVO = "Kosovë"
 # Statistic (as stored) -> message key, colour and preference when one must be chosen.
 STATISTICS: dict[str, tuple[str, str]] = {
     "monthly average": ("monthly_average", PALETTE[0]),
@@ -340,7 +340,7 @@ def rate_population_note(frame: pd.DataFrame, lang: str) -> str | None:
 
 def comparison_figure(frame: pd.DataFrame, lang: str, unit: str, highlight: str) -> go.Figure:
     """One bar per municipality reported (not Kosovo's total), the highlighted one in colour."""
-    column = "per_1000" if unit == "per_1000" else "value"
+    column = shown_column(unit)
     shown = frame[~frame["is_total"].astype(bool)].dropna(subset=[column])
     if shown.empty:
         return empty_figure(lang)
@@ -374,7 +374,7 @@ def comparison_takeaway(
     frame: pd.DataFrame, lang: str, unit: str, measure: str, highlight: str
 ) -> str:
     """Where the highlighted municipality ranks, and its share of Kosovo's total."""
-    column = "per_1000" if unit == "per_1000" else "value"
+    column = shown_column(unit)
     shown = frame[~frame["is_total"].astype(bool)].dropna(subset=[column])
     target = shown[shown["municipality"] == highlight]
     if shown.empty or target.empty:
@@ -405,3 +405,60 @@ def comparison_takeaway(
         total=format_number(kosovo, lang),
         **values,
     )
+
+
+# --- the rows under each chart, in words -------------------------------------------------
+
+
+def with_period_text(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The rows with the period in words and the kind of statistic in the language."""
+    return frame.assign(
+        period_text=[
+            period_label(p, k, lang)
+            for p, k in zip(frame["period"], frame["period_type"], strict=True)
+        ],
+        statistic_text=[statistic_label(s, lang) for s in frame["statistic"]],
+    )
+
+
+def categories_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The categories' rows with the category, the measure and the period in words."""
+    return frame.assign(
+        category_text=[t(f"sns.category.{c}", lang) for c in frame["category"]],
+        measure_text=[measure_label(m, lang) for m in frame["measure"]],
+        period_text=[
+            period_label(p, k, lang)
+            for p, k in zip(frame["period"], frame["period_type"], strict=True)
+        ],
+    )
+
+
+def comparison_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The comparison's rows with each municipality's name in the language."""
+    return frame.assign(name=[municipality_label(row, lang) for _, row in frame.iterrows()])
+
+
+def comparison_title(frame: pd.DataFrame, lang: str, unit: str, measure: str, period: Any) -> str:
+    """The comparison's title: the measure, the unit and the period in words."""
+    period_type = frame["period_type"].iloc[0] if len(frame) else "month"
+    return t(
+        f"sns.compare.title.{unit}",
+        lang,
+        measure=measure_label(measure, lang),
+        period=period_label(period, period_type, lang) if period else "",
+    )
+
+
+def period_options(periods: pd.DataFrame, lang: str) -> list[tuple[str, str]]:
+    """(period, the period in words) for each comparison period."""
+    return [
+        (str(p), period_label(p, k, lang))
+        for p, k in zip(periods["period"], periods["period_type"], strict=True)
+    ]
+
+
+def municipality_options(municipalities: pd.DataFrame, lang: str) -> list[tuple[str, str]]:
+    """(municipality, its name in the language) for each municipality to compare with."""
+    return [
+        (row["municipality"], municipality_label(row, lang)) for _, row in municipalities.iterrows()
+    ]

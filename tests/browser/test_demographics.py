@@ -153,3 +153,44 @@ def test_charts_are_fitted_to_the_printed_page_and_back(live_server, browser):
         message="screen size restored",
     )
     assert console_errors(browser) == []
+
+
+def selected(driver, control_id: str) -> str:
+    """The value a select control shows."""
+    return Select(driver.find_element("id", control_id)).first_selected_option.get_attribute(
+        "value"
+    )
+
+
+def test_one_address_through_the_language_switch_back_and_reload(live_server, browser):
+    browser.get(f"{live_server}/demografia?lang=en")
+    wait_for_chart(browser, "demography-settlements")
+    Select(browser.find_element("id", "demography-type")).select_by_value("rural")
+    wait_until(browser, lambda d: "type=rural" in d.current_url, message="type in the URL")
+    wait_until(browser, lambda d: len(chart_labels(d, "demography-settlements")) == 38)
+    # Another language: the same view, its filter in the address and in the control.
+    browser.find_element("css selector", "a.lang-link[hreflang='sq']").click()
+    wait_for_text(browser, "h1", TITLES["sq"])
+    wait_until(browser, lambda d: "lang=" not in d.current_url and "type=rural" in d.current_url)
+    wait_until(browser, lambda d: selected(d, "demography-type") == "rural")
+    wait_until(browser, lambda d: len(chart_labels(d, "demography-settlements")) == 38)
+    # A second filter, then back: the address and the view follow, the type stays.
+    Select(browser.find_element("id", "demography-sort")).select_by_value("name_asc")
+    wait_until(browser, lambda d: "sort=name_asc" in d.current_url)
+    wait_until(browser, lambda d: chart_labels(d, "demography-settlements")[:1] == ["Bajgorë"])
+    browser.back()
+    wait_until(browser, lambda d: "sort=" not in d.current_url and "type=rural" in d.current_url)
+    wait_until(browser, lambda d: selected(d, "demography-sort") == "population_desc")
+    wait_until(
+        browser, lambda d: chart_labels(d, "demography-settlements")[:1] == ["Zhabar i ulët"]
+    )
+    assert selected(browser, "demography-type") == "rural"
+    # Reload: the address alone gives the same view.
+    browser.refresh()
+    wait_for_text(browser, "h1", TITLES["sq"])
+    wait_for_chart(browser, "demography-settlements")
+    assert "type=rural" in browser.current_url and "lang=" not in browser.current_url
+    assert selected(browser, "demography-type") == "rural"
+    assert selected(browser, "demography-sort") == "population_desc"
+    assert len(chart_labels(browser, "demography-settlements")) == 38
+    assert console_errors(browser) == []

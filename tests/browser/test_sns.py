@@ -104,3 +104,45 @@ def test_screenshots_phone_layout_and_print(live_server, browser, artifacts_dir,
     assert printed["header"] == "block" and TITLES[lang] in printed["title"]
     assert printed["source"] != "none"
     assert console_errors(browser) == []
+
+
+def selected(driver, control_id: str) -> str:
+    """The value a select control shows."""
+    return Select(driver.find_element("id", control_id)).first_selected_option.get_attribute(
+        "value"
+    )
+
+
+def test_one_address_through_the_language_switch_back_and_reload(live_server, browser, database):
+    per_1000 = round(1000 * 1759 / 64742, 1)  # families in January 2025, census 2024
+    february = database.query("sns_comparison", {"period": "2023-02", "measure": "families"})
+    february_rate = float(february.set_index("municipality").loc["Mitrovicë", "per_1000"])
+    browser.get(f"{live_server}/ndihma-sociale?lang=en")
+    wait_for_chart(browser, "sns-compare")
+    Select(browser.find_element("id", "sns-unit")).select_by_value("per_1000")
+    wait_until(browser, lambda d: "unit=per_1000" in d.current_url, message="unit in the URL")
+    wait_until(browser, lambda d: compared(d).get("Mitrovica South") == per_1000)
+    # Another language: the same view, its filter in the address and in the control.
+    browser.find_element("css selector", "a.lang-link[hreflang='sr']").click()
+    wait_for_text(browser, "h1", TITLES["sr"])
+    wait_until(browser, lambda d: "lang=sr" in d.current_url and "unit=per_1000" in d.current_url)
+    wait_until(browser, lambda d: selected(d, "sns-unit") == "per_1000")
+    wait_until(browser, lambda d: compared(d).get("Južna Mitrovica") == per_1000)
+    # A second filter, then back: the address and the view follow, the unit stays.
+    Select(browser.find_element("id", "sns-period")).select_by_value("2023-02")
+    wait_until(browser, lambda d: "period=2023-02" in d.current_url)
+    wait_until(browser, lambda d: compared(d).get("Južna Mitrovica") == february_rate)
+    browser.back()
+    wait_until(browser, lambda d: "period=" not in d.current_url and "lang=sr" in d.current_url)
+    wait_until(browser, lambda d: selected(d, "sns-period") == "2025-01")
+    wait_until(browser, lambda d: compared(d).get("Južna Mitrovica") == per_1000)
+    assert selected(browser, "sns-unit") == "per_1000"
+    # Reload: the address alone gives the same view.
+    browser.refresh()
+    wait_for_text(browser, "h1", TITLES["sr"])
+    wait_for_chart(browser, "sns-compare")
+    assert "unit=per_1000" in browser.current_url and "lang=sr" in browser.current_url
+    assert selected(browser, "sns-unit") == "per_1000"
+    assert selected(browser, "sns-period") == "2025-01"
+    assert compared(browser).get("Južna Mitrovica") == per_1000
+    assert console_errors(browser) == []

@@ -3,12 +3,15 @@ notice for invalid values, and the downloads against the charts."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 
 import pandas as pd
 import pytest
+from dash._utils import split_callback_id
 from dash.development.base_component import Component
 
+from dashboard.components.declared import card_for, chart_component, page_layout, respond
 from dashboard.components.filters import query_of
 from dashboard.i18n import LANGUAGES, t
 from tests.callbacks.page_tools import chart_cards, find, visible_text, walk
@@ -31,6 +34,20 @@ def page(app):
     return demographics
 
 
+def view(page, query, lang):
+    """The content, the notice, the address and the controls' values (by filter) of a query."""
+    content, notice, search, controls = respond(page.PAGE, query, lang)
+    names = [f.name for f in page.PAGE.filters]
+    return content, notice, search, dict(zip(names, controls, strict=True))
+
+
+def rows_of(data: bytes, fmt: str) -> pd.DataFrame:
+    body = io.BytesIO(data)
+    if fmt == "csv":
+        return pd.read_csv(body, encoding="utf-8-sig")
+    return chart_rows(data)
+
+
 def figure_of(content, chart_id):
     graph = find(content, f"chart-{chart_id}")
     assert graph is not None, chart_id
@@ -45,7 +62,7 @@ def bar_rows(figure) -> list[tuple[str, float]]:
 
 
 def filter_cases(page):
-    for spec in page.FILTERS:
+    for spec in page.PAGE.specs:
         for value in spec.allowed_values():
             yield spec.name, value
 
@@ -53,20 +70,20 @@ def filter_cases(page):
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_every_filter_value_renders_every_chart_and_writes_the_address(page, database, lang):
     for name, value in filter_cases(page):
-        query = {**page.DEFAULTS, name: value}
-        content, search, settlement_type, sort, ethnicity = page.respond(query, lang)
-        assert (settlement_type, sort, ethnicity) == (
+        query = {**page.PAGE.defaults, name: value}
+        content, notice, search, controls = view(page, query, lang)
+        assert (controls["type"], controls["sort"], controls["ethnicity"]) == (
             query["type"],
             query["sort"],
             query["ethnicity"],
         )
-        assert (f"{name}={value}" in search) == (value != page.DEFAULTS[name]), (
+        assert (f"{name}={value}" in search) == (value != page.PAGE.defaults[name]), (
             name,
             value,
             search,
         )
         assert (f"lang={lang}" in search) == (lang != "sq")
-        text = visible_text(content)
+        text = visible_text([notice, content])
         assert t("state.error", lang) not in text
         assert t("filters.invalid_heading", lang) not in text
         assert CHARTS <= set(chart_cards(content)), (name, value)
@@ -83,15 +100,15 @@ def test_every_filter_value_renders_every_chart_and_writes_the_address(page, dat
 
 
 def test_settlement_type_filters_the_rows(page):
-    content = page.respond({"type": "rural"}, "en")[0]
+    content = view(page, {"type": "rural"}, "en")[0]
     labels = [label for label, _ in bar_rows(figure_of(content, "demography-settlements"))]
     assert "Mitrovicë" not in labels and len(labels) == 38
-    content = page.respond({"type": "urban"}, "en")[0]
+    content = view(page, {"type": "urban"}, "en")[0]
     assert bar_rows(figure_of(content, "demography-settlements")) == [("Mitrovicë", 32260)]
 
 
 def test_sort_by_area_ranks_by_area_with_the_missing_area_last(page, database):
-    content = page.respond({"sort": "area_desc"}, "en")[0]
+    content = view(page, {"sort": "area_desc"}, "en")[0]
     rows = bar_rows(figure_of(content, "demography-settlements"))
     values = [value for _, value in rows]
     known = [v for v in values if v == v]
@@ -100,8 +117,8 @@ def test_sort_by_area_ranks_by_area_with_the_missing_area_last(page, database):
 
 
 def test_ethnicity_source_switches_the_chart_and_notes_the_other(page):
-    table = page.respond({"ethnicity": "table"}, "en")[0]
-    text = page.respond({"ethnicity": "text"}, "en")[0]
+    table = view(page, {"ethnicity": "table"}, "en")[0]
+    text = view(page, {"ethnicity": "text"}, "en")[0]
     table_bars = dict(
         zip(
             figure_of(table, "demography-ethnicity").data[0].y,
@@ -129,7 +146,7 @@ def test_ethnicity_source_switches_the_chart_and_notes_the_other(page):
 
 
 def test_map_counts_the_northern_municipalities_as_no_data(page):
-    content = page.respond({}, "en")[0]
+    content = view(page, {}, "en")[0]
     figure = figure_of(content, "demography-map")
     shapes = [trace for trace in figure.data if trace.fill == "toself"]
     no_data = [trace for trace in shapes if "not enumerated" in trace.name]
@@ -141,9 +158,10 @@ def test_map_counts_the_northern_municipalities_as_no_data(page):
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_age_sex_card_explains_why_it_is_empty(page, lang):
-    content = page.respond({}, lang)[0]
+    content = view(page, {}, lang)[0]
     card = find(content, "card-demography-age-sex")
     assert t("demography.age_sex.empty", lang) in visible_text(card)
+    assert t("demography.age_sex.empty_how", lang) in visible_text(card)
     assert find(card, "chart-demography-age-sex") is None
 
 
@@ -157,48 +175,72 @@ def test_age_sex_card_draws_the_pyramid_when_rows_exist(page):
     frame = pd.DataFrame(
         rows, columns=["year", "age_group", "age_from", "sex", "population", "source"]
     )
-    card = page.age_sex_card(frame, "en", "?lang=en")
+    card = card_for(page.PAGE, page.AGE_SEX, frame, {}, "en")
     assert find(card, "chart-demography-age-sex") is not None
     assert "ASK census2024" in visible_text(find(card, "card-demography-age-sex").children)
+    assert t("demography.age_sex.empty", "en") not in visible_text(card)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_age_sex_rows_that_cannot_be_read_are_said_in_the_card(page, lang):
+    def unreadable(_values):
+        raise ValueError("an import of an unexpected shape")
+
+    broken = dataclasses.replace(page.AGE_SEX, query=None, load=unreadable)
+    card = chart_component(page.PAGE, broken, {}, lang)
+    assert t("demography.age_sex.error", lang) in visible_text(card)
+    assert card.id == "card-demography-age-sex" and find(card, "chart-demography-age-sex") is None
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_invalid_url_values_give_the_notice_not_an_exception(page, lang):
-    layout = page.layout(lang=lang, type="suburban", sort="size", ethnicity="gossip")
+    layout = page_layout(page.PAGE, lang=lang, type="suburban", sort="size", ethnicity="gossip")
     notice = visible_text(find(layout, "filter-notice"))
     assert t("filters.invalid_heading", lang) in notice
     for value in ("suburban", "size", "gossip"):
         assert value in notice
     assert find(layout, "demography-type").value == "all"
-    content, search, *controls = page.respond(
-        {"type": "suburban", "sort": "population_desc", "ethnicity": "text"}, lang
+    # One notice for the page: none among the cards.
+    content = find(layout, "demography-content")
+    assert t("filters.invalid_heading", lang) not in visible_text(content)
+    content, notice, search, controls = respond(
+        page.PAGE, {"type": "suburban", "sort": "population_desc", "ethnicity": "text"}, lang
     )
     assert controls == ["all", "population_desc", "text"]
-    assert "suburban" in visible_text(content) and "type=" not in search
+    assert "suburban" in visible_text(notice) and "type=" not in search
     assert CHARTS <= set(chart_cards(content))
 
 
 def test_the_url_query_is_read_back(page):
     query = query_of("?type=rural&sort=name_desc&ethnicity=text&lang=sr")
-    content, search, *controls = page.respond(query, "sr")
+    content, _notice, search, controls = respond(page.PAGE, query, "sr")
     assert controls == ["rural", "name_desc", "text"]
     assert search == "?type=rural&sort=name_desc&ethnicity=text&lang=sr"
 
 
 def test_layout_works_without_arguments(page):
-    layout = page.layout()
+    layout = page_layout(page.PAGE)
     assert (
         find(layout, "demography-url") is not None
         and find(layout, "demography-content") is not None
     )
+    assert CHARTS <= set(chart_cards(find(layout, "demography-content")))  # drawn with the page
 
 
 def test_sort_headers_link_to_the_sorted_address(page):
-    content = page.respond({"type": "rural", "sort": "population_desc"}, "en")[0]
+    content = view(page, {"type": "rural", "sort": "population_desc"}, "en")[0]
     table = find(content, "card-demography-settlements-table")
     links = {c.href for c in walk(table) if isinstance(c, Component) and getattr(c, "href", None)}
     assert "/demografia?type=rural&sort=population_asc&lang=en" in links  # the active column flips
     assert "/demografia?type=rural&sort=name_asc&lang=en" in links
+    # The table's source and downloads are the chart card's.
+    assert t("source.prefix", "en") + ": " in visible_text(table)
+    assert "/charts/demography-settlements-table.csv?type=rural&lang=en" in links
+    # Sorting keeps every other filter of the view.
+    content = view(page, {"type": "rural", "ethnicity": "text"}, "en")[0]
+    table = find(content, "card-demography-settlements-table")
+    links = {c.href for c in walk(table) if isinstance(c, Component) and getattr(c, "href", None)}
+    assert "/demografia?type=rural&sort=area_desc&ethnicity=text&lang=en" in links
 
 
 @pytest.mark.parametrize(
@@ -214,11 +256,20 @@ def test_sort_headers_link_to_the_sorted_address(page):
 )
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_downloads_return_the_rows_of_the_chart(page, client, chart_id, query, fmt):
-    content, search, *_ = page.respond(query, "en")
+    content, _notice, search, _controls = respond(page.PAGE, query, "en")
     response = client.get(f"/charts/{chart_id}.{fmt}{search}")
     assert response.status_code == 200
-    body = io.BytesIO(response.data)
-    rows = pd.read_csv(body, encoding="utf-8-sig") if fmt == "csv" else chart_rows(response.data)
+    rows = rows_of(response.data, fmt)
+    # The card's own link names only the filters the chart uses, and gives the same rows.
+    link = next(
+        c.href
+        for c in walk(chart_cards(content)[chart_id])
+        if isinstance(c, Component)
+        and str(getattr(c, "href", "")).startswith(f"/charts/{chart_id}.{fmt}")
+    )
+    uses = set(page.PAGE.chart(chart_id).uses) | {"lang"}
+    assert set(query_of(link.partition("?")[2])) <= uses, link
+    pd.testing.assert_frame_equal(rows_of(client.get(link).data, fmt), rows)
     figure = figure_of(content, chart_id)
     if chart_id == "demography-settlements":
         assert rows["settlement"].tolist() == [label for label, _ in bar_rows(figure)]
@@ -238,28 +289,24 @@ def test_downloads_return_the_rows_of_the_chart(page, client, chart_id, query, f
         assert rows["change"].isna().sum() == 4
 
 
-def post_callback(client, path, outputs, inputs, state, changed):
+def page_callback(app) -> str:
+    """The output key of the page's one callback (controls and address)."""
+    return next(key for key in app.callback_map if "demography-content.children" in key)
+
+
+def post_callback(client, path, output, inputs, state, changed):
     """POST a callback as dash-renderer does (with the CSRF token of the page's cookie)."""
     assert client.get(path).status_code == 200
     cookie = client.get_cookie("_csrf_token")
     headers = {"X-CSRFToken": cookie.value} if cookie else {}
     body = {
-        "output": ".." + "...".join(f"{c}.{p}" for c, p in outputs) + "..",
-        "outputs": [{"id": c, "property": p} for c, p in outputs],
+        "output": output,
+        "outputs": split_callback_id(output),
         "inputs": [{"id": c, "property": p, "value": v} for c, p, v in inputs],
         "state": [{"id": c, "property": p, "value": v} for c, p, v in state],
         "changedPropIds": changed,
     }
     return client.post("/_dash-update-component", json=body, headers=headers)
-
-
-OUTPUTS = [
-    ("demography-content", "children"),
-    ("demography-url", "search"),
-    ("demography-type", "value"),
-    ("demography-sort", "value"),
-    ("demography-ethnicity", "value"),
-]
 
 
 def _inputs(settlement_type, search):
@@ -271,11 +318,11 @@ def _inputs(settlement_type, search):
     ]
 
 
-def test_a_control_change_writes_the_address_through_dash(client, page):
+def test_a_control_change_writes_the_address_through_dash(app, client, page):
     response = post_callback(
         client,
         "/demografia?lang=en",
-        OUTPUTS,
+        page_callback(app),
         _inputs("rural", "?lang=en"),
         [("demography-lang", "data", "en")],
         ["demography-type.value"],
@@ -286,11 +333,11 @@ def test_a_control_change_writes_the_address_through_dash(client, page):
     assert "demography-type" not in answer  # the controls are left as the person set them
 
 
-def test_back_and_forward_render_the_view_of_the_address(client, page):
+def test_back_and_forward_render_the_view_of_the_address(app, client, page):
     response = post_callback(
         client,
         "/demografia?lang=en",
-        OUTPUTS,
+        page_callback(app),
         _inputs("rural", "?type=urban&lang=en"),
         [("demography-lang", "data", "en")],
         ["demography-url.search"],

@@ -72,6 +72,7 @@ OWN_MODULES = [
     "dashboard/figures/demographics.py",
     "dashboard/figures/sns.py",
     "dashboard/components/print_header.py",
+    "dashboard/components/settlements_table.py",
 ]
 
 
