@@ -14,6 +14,12 @@ registers it with Dash and builds from the declaration:
   the filters the chart uses (so its link and cache key carry those alone).
 
 Page modules keep only what is truly theirs (a drill-down table, a map, staff forms).
+
+Also declarable: a filter kept in the address only (`control="none"`, set by links and
+kept when the controls change), a filter narrowed by the others (`scope`: its options
+follow them and a value outside them falls back to the default), and a card of a chart's
+rows that is not a chart (`Chart.render`: a table or a list with the chart's loader,
+`uses`, caching and download).
 """
 
 from __future__ import annotations
@@ -64,9 +70,12 @@ class Filter:
     label_key: str
     options: Callable[[str], Sequence[tuple[str, str]]]
     width: int = 2
-    control: Literal["dropdown", "select"] = "dropdown"
+    control: Literal["dropdown", "select", "none"] = "dropdown"
     placeholder_key: str = "services.filter_all"
     searchable: bool = True
+    # The values allowed by the other filters (declared before this one), e.g. the
+    # objectives of the chosen priority: None allows every value of `spec`.
+    scope: Callable[[Values], Sequence[Any]] | None = None
 
     @property
     def name(self) -> str:
@@ -80,13 +89,17 @@ class Chart:
 
     `load` replaces the named query when a chart's rows come from more than one query or
     from a domain rule; it gets the values of the filters the chart `uses`.
+    `figure_args(values)` gives the figure builder keyword arguments from those values
+    (e.g. the quadrant to highlight); `subtitle(rows, lang)` follows the title (e.g. the
+    indicator shown). `render(rows, values, lang)` draws the rows as a card that is not a
+    chart (a table, a list) instead of `figure` and `takeaway`.
     """
 
     id: str
     title_key: str
     dataset: str
-    figure: Callable[[pd.DataFrame, str], go.Figure]
-    takeaway: Callable[[pd.DataFrame, str], str]
+    figure: Callable[..., go.Figure] | None = None
+    takeaway: Callable[[pd.DataFrame, str], str] | None = None
     query: str | None = None
     params: Params | None = None
     uses: tuple[str, ...] = ()
@@ -97,6 +110,13 @@ class Chart:
     width: int = 6
     empty_key: str = "state.empty"
     hide_when_empty: bool = False
+    figure_args: Callable[[Values], Mapping[str, Any]] | None = None
+    subtitle: Callable[[pd.DataFrame, str], str | None] | None = None
+    render: Callable[[pd.DataFrame, Values, str], Component] | None = None
+
+    def __post_init__(self) -> None:
+        if self.render is None and (self.figure is None or self.takeaway is None):
+            raise ValueError(f"chart {self.id!r} declares neither a figure and takeaway nor render")
 
     def rows(self, values: Values) -> pd.DataFrame:
         """The chart's rows for the values of the filters it uses, as the asker may see them."""
@@ -162,6 +182,40 @@ class Page:
         """A declared chart of the page by its id."""
         return next(chart for chart in (*self.charts, *self.standing) if chart.id == chart_id)
 
+    @property
+    def controlled(self) -> tuple[Filter, ...]:
+        """The filters shown as controls (the others live in the address alone)."""
+        return tuple(f for f in self.filters if f.control != "none")
+
+
+def parse_page(page: Page, query: Mapping[str, Any]) -> ParsedFilters:
+    """The address's filters, validated; a value outside its `scope` falls back quietly.
+
+    (Quietly: the value was valid, only the other filters leave it out, as an objective
+    of another priority.)
+    """
+    parsed = parse_filters(query, page.specs)
+    values = parsed.values
+    for declared in page.filters:
+        value, default = values[declared.name], declared.spec.default
+        if declared.scope is None or value == default:
+            continue
+        allowed = set(declared.scope(values))
+        if declared.spec.multiple:
+            values[declared.name] = [v for v in value if v in allowed] or default
+        elif value not in allowed:
+            values[declared.name] = default
+    return parsed
+
+
+def filter_options(declared: Filter, values: Values, lang: str) -> list[dict[str, str]]:
+    """A control's options, narrowed to the filter's scope for the other filters' values."""
+    options = declared.options(lang)
+    if declared.scope is not None:
+        allowed = {str(v) for v in declared.scope(values)}
+        options = [(code, text) for code, text in options if str(code) in allowed]
+    return [{"label": text, "value": code} for code, text in options]
+
 
 def control_value(value: Any, multiple: bool) -> Any:
     """A parsed filter value as a control value (controls hold strings)."""
@@ -170,10 +224,12 @@ def control_value(value: Any, multiple: bool) -> Any:
     return None if value is None else str(value)
 
 
-def filter_control(page: Page, declared: Filter, value: Any, lang: str) -> dbc.Col:
+def filter_control(
+    page: Page, declared: Filter, value: Any, lang: str, values: Values | None = None
+) -> dbc.Col:
     """A labelled control of the filter bar; empty means every value."""
     component_id = page.control_id(declared.name)
-    options = [{"label": text, "value": code} for code, text in declared.options(lang)]
+    options = filter_options(declared, values or {declared.name: value}, lang)
     multiple = declared.spec.multiple
     if declared.control == "select":
         control: Component = dbc.Select(
@@ -210,7 +266,7 @@ def filter_bar(page: Page, values: Values, lang: str) -> html.Div:
     """The page's controls, set to the address's values."""
     return html.Div(
         dbc.Row(
-            [filter_control(page, f, values[f.name], lang) for f in page.filters],
+            [filter_control(page, f, values[f.name], lang, values) for f in page.controlled],
             className="g-2",
         ),
         className="filter-bar no-print",
@@ -231,11 +287,16 @@ def chart_component(page: Page, chart: Chart, values: Values, lang: str) -> Comp
             return empty_card(
                 chart_id=chart.id, title=title, lang=lang, message_key=chart.empty_key
             )
+        if chart.render is not None:
+            return chart.render(frame, relevant, lang)
+        assert chart.figure is not None and chart.takeaway is not None  # __post_init__
+        subtitle = chart.subtitle(frame, lang) if chart.subtitle else None
         defaults = {name: page.defaults[name] for name in relevant}
+        figure_args = chart.figure_args(relevant) if chart.figure_args else {}
         return chart_card(
             chart_id=chart.id,
-            title=title,
-            figure=chart.figure(frame, lang),
+            title=f"{title}: {subtitle}" if subtitle else title,
+            figure=chart.figure(frame, lang, **figure_args),
             takeaway=chart.takeaway(frame, lang),
             data=for_table(frame),
             lang=lang,
@@ -310,9 +371,7 @@ def page_layout(page: Page, lang: str | None = None, **query: str) -> html.Div:
             html.H1(title, className="h3 mt-3"),
             html.P(t(page.lead_key, lang), className="lead"),
             html.Div(
-                guarded(
-                    lambda: body(page, parse_filters(query, page.specs), lang), lang, page.name
-                ),
+                guarded(lambda: body(page, parse_page(page, query), lang), lang, page.name),
                 id=f"{page.prefix}-body",
             ),
         ],
@@ -328,11 +387,16 @@ def controls_query(page: Page, controls: Sequence[Any]) -> dict[str, str]:
     )
 
 
-def respond(
-    page: Page, query: Mapping[str, str], lang: str
-) -> tuple[list[Component | None], Component, str, list[Any]]:
+Response = tuple[list[Component | None], Component, str, list[Any]]
+
+
+def respond(page: Page, query: Mapping[str, str], lang: str) -> Response:
     """The content, the notice, the canonical address and the controls for a query."""
-    parsed = parse_filters(query, page.specs)
+    return respond_parsed(page, parse_page(page, query), lang)
+
+
+def respond_parsed(page: Page, parsed: ParsedFilters, lang: str) -> Response:
+    """`respond` for filters already parsed (the callback also needs their values)."""
     search = to_search(parsed.values, page.defaults, lang)
     drawn = guarded(lambda: content(page, parsed.values, lang), lang, page.name)
     controls = [control_value(parsed.values[f.name], f.spec.multiple) for f in page.filters]
@@ -340,17 +404,24 @@ def respond(
 
 
 def register_callback(page: Page) -> None:
-    """The page's one callback: controls -> content and address; address -> content, controls."""
+    """The page's one callback: controls -> content and address; address -> content, controls.
+
+    A filter without a control keeps its value from the address when a control changes;
+    a control whose value falls out of its scope is cleared, and scoped options follow.
+    """
     if not page.filters:
         return
     url_id = f"{page.prefix}-url"
-    control_ids = [page.control_id(f.name) for f in page.filters]
+    controlled = page.controlled
+    scoped = tuple(f for f in controlled if f.scope is not None)
+    control_ids = [page.control_id(f.name) for f in controlled]
 
     @dash.callback(
         Output(f"{page.prefix}-content", "children"),
         Output("filter-notice", "children", allow_duplicate=True),
         Output(url_id, "search"),
         *(Output(cid, "value") for cid in control_ids),
+        *(Output(page.control_id(f.name), "options") for f in scoped),
         *(Input(cid, "value") for cid in control_ids),
         Input(url_id, "search"),
         State(f"{page.prefix}-lang", "data"),
@@ -359,16 +430,30 @@ def register_callback(page: Page) -> None:
     def update(*args: Any) -> tuple[Any, ...]:
         *controls, search, lang = args
         lang = normalise_language(lang)
-        unchanged = [dash.no_update] * len(control_ids)
-        if dash.ctx.triggered_id == url_id:
+        address = _without_lang(search)
+        from_address = dash.ctx.triggered_id == url_id
+        if from_address:
             # Back or forward: draw the address's view and set the controls to it.
-            drawn, notice, _search, values = respond(page, _without_lang(search), lang)
-            return drawn, notice.children, dash.no_update, *values
-        drawn, notice, new_search, _values = respond(page, controls_query(page, controls), lang)
+            parsed = parse_page(page, address)
+        else:
+            given = dict(zip((f.name for f in controlled), controls, strict=True))
+            chosen = [given.get(f.name, address.get(f.name)) for f in page.filters]
+            parsed = parse_page(page, controls_query(page, chosen))
+        drawn, notice, new_search, _ = respond_parsed(page, parsed, lang)
+        applied = [control_value(parsed.values[f.name], f.spec.multiple) for f in controlled]
+        options = [filter_options(f, parsed.values, lang) for f in scoped]
+        if from_address:
+            return drawn, notice.children, dash.no_update, *applied, *options
         if new_search == (search or ""):
             # The controls were set from the address: what is shown is already this view.
+            unchanged = [dash.no_update] * (len(control_ids) + len(scoped))
             return dash.no_update, dash.no_update, dash.no_update, *unchanged
-        return drawn, notice.children, new_search, *unchanged
+        # A control whose value the other filters leave out is set to the value applied.
+        corrected = [
+            value if value != control else dash.no_update
+            for value, control in zip(applied, controls, strict=True)
+        ]
+        return drawn, notice.children, new_search, *corrected, *options
 
     update.__name__ = f"update_{page.name}"
 
@@ -384,7 +469,7 @@ def register_downloads(page: Page) -> None:
     for chart in (*page.charts, *page.standing):
 
         def provider(query: Mapping[str, str], chart: Chart = chart) -> pd.DataFrame:
-            return for_table(chart.rows(parse_filters(query, page.specs).values))
+            return for_table(chart.rows(parse_page(page, query).values))
 
         register_chart_data(chart.id, provider, dataset=chart.dataset)
 
