@@ -440,14 +440,14 @@ def register_callback(page: Page) -> None:
             chosen = [given.get(f.name, address.get(f.name)) for f in page.filters]
             parsed = parse_page(page, controls_query(page, chosen))
         drawn, notice, new_search, _ = respond_parsed(page, parsed, lang)
+        if not from_address and new_search == (search or ""):
+            # The controls were set from the address: what is shown is already this view.
+            unchanged = [dash.no_update] * (len(control_ids) + len(scoped))
+            return dash.no_update, dash.no_update, dash.no_update, *unchanged
         applied = [control_value(parsed.values[f.name], f.spec.multiple) for f in controlled]
         options = [filter_options(f, parsed.values, lang) for f in scoped]
         if from_address:
             return drawn, notice.children, dash.no_update, *applied, *options
-        if new_search == (search or ""):
-            # The controls were set from the address: what is shown is already this view.
-            unchanged = [dash.no_update] * (len(control_ids) + len(scoped))
-            return dash.no_update, dash.no_update, dash.no_update, *unchanged
         # A control whose value the other filters leave out is set to the value applied.
         corrected = [
             value if value != control else dash.no_update
