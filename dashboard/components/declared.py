@@ -15,10 +15,15 @@ registers it with Dash and builds from the declaration:
 
 Page modules keep only what is truly theirs (a drill-down table, a map, staff forms).
 
-Two hooks for pages whose views depend on their data or on a filter's value: a page's
+Hooks for pages whose views depend on their data or on a filter's value: a page's
 `resolve(values)` fixes the parsed values (a default known only from the data, such as
-the latest period), and a chart with `takes_values` gets the values of the filters it uses
-in its builders (a measure named in the title, the unit of an axis).
+the latest period); a chart with `takes_values` gets the values of the filters it uses in
+its builders (a measure named in the title, the quadrant to highlight). Also declarable:
+a filter kept in the address only (`control="none"`, set by links and kept when the
+controls change), a filter narrowed by the others (`scope`: its options follow them and a
+value outside them falls back to the default), and a card of a chart's rows that is not a
+chart card (`Chart.render`: e.g. the SWOT quadrants, with the chart's loader, `uses`,
+caching and download).
 """
 
 from __future__ import annotations
@@ -74,10 +79,13 @@ class Filter:
     label_key: str
     options: Callable[[str], Sequence[tuple[str, str]]]
     width: int = 2
-    control: Literal["dropdown", "select"] = "dropdown"
+    control: Literal["dropdown", "select", "none"] = "dropdown"
     placeholder_key: str = "services.filter_all"
     searchable: bool = True
     dimension: str | None = None
+    # The values allowed by the other filters (declared before this one), e.g. the
+    # objectives of the chosen priority: None allows every value of `spec`.
+    scope: Callable[[Values], Sequence[Any]] | None = None
 
     @property
     def name(self) -> str:
@@ -104,13 +112,15 @@ class Chart:
     `table_columns`, its columns); a key may name a filter in braces (`sns.col.{measure}`).
     With `error_key`, rows that cannot be read (an import of an unexpected shape) are said
     in the card instead of taking the page down.
+    `render(rows, values, lang)` draws the rows as a card that is not a chart card (the
+    SWOT quadrants) instead of `figure` and `takeaway`.
     """
 
     id: str
     title_key: str
     dataset: str
-    figure: Callable[..., go.Figure | Component]
-    takeaway: Callable[..., str]
+    figure: Callable[..., go.Figure | Component] | None = None
+    takeaway: Callable[..., str] | None = None
     query: str | None = None
     params: Params | None = None
     uses: tuple[str, ...] = ()
@@ -129,6 +139,11 @@ class Chart:
     column_labels: Mapping[str, str] | None = None
     empty_note_key: str | None = None
     error_key: str | None = None
+    render: Callable[[pd.DataFrame, Values, str], Component] | None = None
+
+    def __post_init__(self) -> None:
+        if self.render is None and (self.figure is None or self.takeaway is None):
+            raise ValueError(f"chart {self.id!r} declares neither a figure and takeaway nor render")
 
     def rows(self, values: Values) -> pd.DataFrame:
         """The chart's rows for the values of the filters it uses, as the asker may see them."""
@@ -222,8 +237,21 @@ class Page:
         return {spec.name: spec.default for spec in self.specs}
 
     def values(self, query: Mapping[str, Any]) -> ParsedFilters:
-        """An address's (or the controls') filter values, parsed and resolved."""
+        """An address's (or the controls') filter values: parsed, scoped and resolved.
+
+        A value outside its filter's `scope` falls back quietly: it was valid, only the
+        other filters leave it out (an objective of another priority).
+        """
         parsed = parse_filters(query, self.specs)
+        for declared in self.filters:
+            value, default = parsed.values[declared.name], declared.spec.default
+            if declared.scope is None or value == default:
+                continue
+            allowed = set(declared.scope(parsed.values))
+            if declared.spec.multiple:
+                parsed.values[declared.name] = [v for v in value if v in allowed] or default
+            elif value not in allowed:
+                parsed.values[declared.name] = default
         if self.resolve:
             parsed.values = self.resolve(dict(parsed.values))
         return parsed
@@ -240,6 +268,20 @@ class Page:
         """A declared chart of the page by its id."""
         return next(chart for chart in (*self.charts, *self.standing) if chart.id == chart_id)
 
+    @property
+    def controlled(self) -> tuple[Filter, ...]:
+        """The filters shown as controls (the others live in the address alone)."""
+        return tuple(f for f in self.filters if f.control != "none")
+
+
+def filter_options(declared: Filter, values: Values, lang: str) -> list[dict[str, str]]:
+    """A control's options, narrowed to the filter's scope for the other filters' values."""
+    options = declared.options(lang)
+    if declared.scope is not None:
+        allowed = {str(v) for v in declared.scope(values)}
+        options = [(code, text) for code, text in options if str(code) in allowed]
+    return [{"label": text, "value": code} for code, text in options]
+
 
 def control_value(value: Any, multiple: bool) -> Any:
     """A parsed filter value as a control value (controls hold strings)."""
@@ -248,10 +290,12 @@ def control_value(value: Any, multiple: bool) -> Any:
     return None if value is None else str(value)
 
 
-def filter_control(page: Page, declared: Filter, value: Any, lang: str) -> dbc.Col:
+def filter_control(
+    page: Page, declared: Filter, value: Any, lang: str, values: Values | None = None
+) -> dbc.Col:
     """A labelled control of the filter bar; empty means every value."""
     component_id = page.control_id(declared.name)
-    options = [{"label": text, "value": code} for code, text in declared.options(lang)]
+    options = filter_options(declared, values or {declared.name: value}, lang)
     multiple = declared.spec.multiple
     if declared.control == "select":
         control: Component = dbc.Select(
@@ -288,7 +332,7 @@ def filter_bar(page: Page, values: Values, lang: str) -> html.Div:
     """The page's controls, set to the address's values."""
     return html.Div(
         dbc.Row(
-            [filter_control(page, f, values[f.name], lang) for f in page.filters],
+            [filter_control(page, f, values[f.name], lang, values) for f in page.controlled],
             className="g-2",
         ),
         className="filter-bar no-print",
@@ -362,16 +406,20 @@ def chart_component(page: Page, chart: Chart, values: Values, lang: str) -> Comp
                 lang=lang,
                 message_key="state.not_published_detail",
             )
-        if chart.error_key is None:
+        if chart.error_key is None and chart.render is None:
             return card_for(page, chart, chart.rows(relevant), relevant, lang)
         try:
             frame = chart.rows(relevant)
         except Exception:  # rows of an unexpected shape must not take the page down
+            if chart.error_key is None:
+                raise
             logger.exception("chart %s could not be read", chart.id)
             title = t(chart.title_key, lang)
             return empty_card(
                 chart_id=chart.id, title=title, lang=lang, message_key=chart.error_key, warning=True
             )
+        if chart.render is not None:
+            return chart.render(frame, relevant, lang)
         return card_for(page, chart, frame, relevant, lang)
 
     return card_once(page.name, chart.id, chart.uses, values, lang, draw)
@@ -456,11 +504,16 @@ def controls_query(page: Page, controls: Sequence[Any]) -> dict[str, str]:
     )
 
 
-def respond(
-    page: Page, query: Mapping[str, str], lang: str
-) -> tuple[list[Component | None], Component, str, list[Any]]:
+Response = tuple[list[Component | None], Component, str, list[Any]]
+
+
+def respond(page: Page, query: Mapping[str, str], lang: str) -> Response:
     """The content, the notice, the canonical address and the controls for a query."""
-    parsed = page.values(query)
+    return respond_parsed(page, page.values(query), lang)
+
+
+def respond_parsed(page: Page, parsed: ParsedFilters, lang: str) -> Response:
+    """`respond` for filters already parsed (the callback also needs their values)."""
     search = to_search(parsed.values, page.view_defaults(), lang)
     drawn = guarded(lambda: content(page, parsed.values, lang), lang, page.name)
     controls = [control_value(parsed.values[f.name], f.spec.multiple) for f in page.filters]
@@ -468,17 +521,24 @@ def respond(
 
 
 def register_callback(page: Page) -> None:
-    """The page's one callback: controls -> content and address; address -> content, controls."""
+    """The page's one callback: controls -> content and address; address -> content, controls.
+
+    A filter without a control keeps its value from the address when a control changes;
+    a control whose value falls out of its scope is cleared, and scoped options follow.
+    """
     if not page.filters:
         return
     url_id = f"{page.prefix}-url"
-    control_ids = [page.control_id(f.name) for f in page.filters]
+    controlled = page.controlled
+    scoped = tuple(f for f in controlled if f.scope is not None)
+    control_ids = [page.control_id(f.name) for f in controlled]
 
     @dash.callback(
         Output(f"{page.prefix}-content", "children"),
         Output("filter-notice", "children", allow_duplicate=True),
         Output(url_id, "search"),
         *(Output(cid, "value") for cid in control_ids),
+        *(Output(page.control_id(f.name), "options") for f in scoped),
         *(Input(cid, "value") for cid in control_ids),
         Input(url_id, "search"),
         State(f"{page.prefix}-lang", "data"),
@@ -487,16 +547,30 @@ def register_callback(page: Page) -> None:
     def update(*args: Any) -> tuple[Any, ...]:
         *controls, search, lang = args
         lang = normalise_language(lang)
-        unchanged = [dash.no_update] * len(control_ids)
-        if dash.ctx.triggered_id == url_id:
+        address = _without_lang(search)
+        from_address = dash.ctx.triggered_id == url_id
+        if from_address:
             # Back or forward: draw the address's view and set the controls to it.
-            drawn, notice, _search, values = respond(page, _without_lang(search), lang)
-            return drawn, notice.children, dash.no_update, *values
-        drawn, notice, new_search, _values = respond(page, controls_query(page, controls), lang)
-        if new_search == (search or ""):
+            parsed = page.values(address)
+        else:
+            given = dict(zip((f.name for f in controlled), controls, strict=True))
+            chosen = [given.get(f.name, address.get(f.name)) for f in page.filters]
+            parsed = page.values(controls_query(page, chosen))
+        drawn, notice, new_search, _ = respond_parsed(page, parsed, lang)
+        if not from_address and new_search == (search or ""):
             # The controls were set from the address: what is shown is already this view.
+            unchanged = [dash.no_update] * (len(control_ids) + len(scoped))
             return dash.no_update, dash.no_update, dash.no_update, *unchanged
-        return drawn, notice.children, new_search, *unchanged
+        applied = [control_value(parsed.values[f.name], f.spec.multiple) for f in controlled]
+        options = [filter_options(f, parsed.values, lang) for f in scoped]
+        if from_address:
+            return drawn, notice.children, dash.no_update, *applied, *options
+        # A control whose value the other filters leave out is set to the value applied.
+        corrected = [
+            value if value != control else dash.no_update
+            for value, control in zip(applied, controls, strict=True)
+        ]
+        return drawn, notice.children, new_search, *corrected, *options
 
     update.__name__ = f"update_{page.name}"
 

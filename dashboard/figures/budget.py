@@ -29,6 +29,15 @@ def reading_label(reading: str, lang: str) -> str:
     return t(f"budget.reading.{reading.replace(' ', '_')}", lang)
 
 
+def amount_text(row: pd.Series, lang: str) -> str:
+    """Why a line has no amount, in words: not legible, written as text, or none listed."""
+    if row["reading"] == "not legible":
+        return t("budget.amount_not_legible", lang)
+    if isinstance(row["amount_text"], str) and row["amount_text"]:
+        return t("budget.amount_as_text", lang, text=row["amount_text"])
+    return t("budget.amount_none", lang)
+
+
 def budget_lines_figure(lines: pd.DataFrame, lang: str) -> go.Figure:
     """The lines with an amount, largest first; amounts read with uncertainty are hatched."""
     shown = lines.dropna(subset=["amount_eur"]).sort_values("amount_eur", ascending=False)

@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.figures.theme import MUTED, PALETTE, apply_theme
 from dashboard.i18n import format_number, format_percent, t
-from dashboard.plan_status import STATUSES
+from dashboard.plan_status import (
+    DIRECTIONS,
+    REASON_NO_DIRECTION,
+    REASON_NO_TARGET,
+    REASON_NO_VALUE,
+    REASON_TABLE,
+    REASON_TEXT,
+    STATUSES,
+    TEXT_UNIT,
+)
 
 STATUS_COLOURS: dict[str, str] = {
     "achieved": "#009E73",
@@ -40,6 +52,51 @@ def progress_text(progress: object, lang: str) -> str:
 def priority_label(priority: int, lang: str) -> str:
     """'Priority II' in the language (the plan numbers its priorities in Roman numerals)."""
     return t("indicators.priority", lang, number=ROMAN.get(int(priority), str(priority)))
+
+
+# The reasons an indicator has no status, each said in words beside its badge.
+NO_STATUS_REASONS = (
+    REASON_NO_DIRECTION,
+    REASON_TABLE,
+    REASON_TEXT,
+    REASON_NO_VALUE,
+    REASON_NO_TARGET,
+)
+
+
+def direction_text(row: Mapping[str, Any] | pd.Series, lang: str) -> str:
+    """Higher or lower is better, and how that is known; or that it is not set."""
+    if row.get("unit") == TEXT_UNIT:
+        return t("indicators.direction.none", lang)
+    direction = row.get("status_direction")
+    if not isinstance(direction, str) or direction not in DIRECTIONS:
+        return t("indicators.direction.not_set", lang)
+    text = t(f"indicators.direction.{direction}", lang)
+    basis = row.get("status_direction_basis")
+    if isinstance(basis, str):
+        text += " " + t(f"indicators.direction.{basis}", lang)
+    return text
+
+
+def status_notes(row: Mapping[str, Any] | pd.Series, lang: str) -> tuple[str | None, str | None]:
+    """Why an indicator has no status (None when it has one), and how its table is read."""
+    reason = row.get("status_reason")
+    why = (
+        t(f"indicators.reason.{reason}", lang)
+        if row.get("status") == "no_data" and reason in NO_STATUS_REASONS
+        else None
+    )
+    reading = row.get("status_table_reading")
+    how = t(f"indicators.reading.{reading}", lang) if isinstance(reading, str) and reading else None
+    return why, how
+
+
+def plan_number(value: object, lang: str) -> str:
+    """A plan figure as printed: whole numbers without decimals, the missing mark if none."""
+    if value is None or pd.isna(value):  # type: ignore[call-overload]
+        return t("chart.missing_mark", lang)
+    number = float(value)  # type: ignore[arg-type]
+    return format_number(number, lang, decimals=0 if number.is_integer() else 1)
 
 
 def status_summary_figure(summary: pd.DataFrame, lang: str) -> go.Figure:

@@ -21,7 +21,6 @@ from dashboard.catalog import load_catalogue
 from dashboard.components.chart_card import demonstration_badge, for_table  # noqa: F401
 from dashboard.components.filters import FilterSpec, ParsedFilters, parse_filters
 from dashboard.i18n import format_number, t
-from dashboard.plan_status import PlanDecisions, indicator_statuses
 from dashboard.settings import get_settings
 from dashboard.suppression import REASON_COLUMN, for_audience, is_disclosure_mark
 
@@ -118,19 +117,6 @@ def number_or_mark(row: Mapping[str, Any] | pd.Series, column: str, lang: str) -
 def dataset_source(name: str) -> str:
     """The source of a whole dataset, as the catalogue (data/datasets.toml) states it."""
     return load_catalogue(get_settings().data_dir)[name].source
-
-
-STATUS_SOURCE = "dashboard/plan_status.py"
-
-
-def indicators_with_status() -> pd.DataFrame:
-    """Every plan indicator with its objective, priority and status (plan_status rule)."""
-    database = current_database()
-    indicators = database.query("plan_indicator_list")
-    values = database.query("plan_indicator_values_by_year")
-    decisions = PlanDecisions.from_frame(database.query("staff_decisions_in_force"))
-    statuses = indicator_statuses(indicators, values, decisions)
-    return indicators.merge(statuses, on="indicator_code", how="left")
 
 
 def control_value(value: Any, multiple: bool = False) -> Any:

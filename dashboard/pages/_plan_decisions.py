@@ -16,10 +16,11 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, ctx, dcc, html
 
 from dashboard import auth, reviews
+from dashboard.audience import current_database
 from dashboard.build import BuildError
 from dashboard.db import get_database
 from dashboard.i18n import normalise_language, t
-from dashboard.pages._page_tools import indicators_with_status
+from dashboard.plan_indicators import indicators_with_status
 from dashboard.plan_status import DIRECTIONS, READINGS, table_readings
 from dashboard.settings import get_settings
 
@@ -31,7 +32,7 @@ HISTORY_ROWS = 50
 def _indicator_options(lang: str) -> list[dict[str, str]]:
     """Count and binary indicators, those without a direction first."""
     try:
-        indicators = indicators_with_status()
+        indicators = indicators_with_status(current_database())
     except Exception:  # noqa: BLE001 - no database yet: an empty list, the page still works
         return []
     indicators = indicators[indicators["unit"].isin(["count", "binary"])]

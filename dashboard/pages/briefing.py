@@ -28,14 +28,13 @@ from dashboard.i18n import (
 )
 from dashboard.pages._page_tools import (
     MUNICIPALITY,
-    STATUS_SOURCE,
     TOTAL_SERVICES_INDICATOR,
     as_seen,
     dataset_source,
     guarded,
-    indicators_with_status,
     number_or_mark,
 )
+from dashboard.plan_indicators import STATUS_SOURCE, indicators_with_status
 from dashboard.plan_status import STATUSES
 
 dash.register_page(
@@ -172,7 +171,7 @@ def services_tile(lang: str) -> html.Div:
 
 def indicators_tile(lang: str) -> html.Div:
     """How many plan indicators are achieved or on track, by the plan_status rule."""
-    indicators = indicators_with_status()
+    indicators = indicators_with_status(current_database())
     counts = indicators["status"].value_counts()
     good = int(counts.get("achieved", 0) + counts.get("on_track", 0))
     year = indicators["status_year"].dropna()

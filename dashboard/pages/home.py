@@ -16,7 +16,7 @@ from dashboard.components.print_header import print_header
 from dashboard.figures import overview
 from dashboard.figures.sns import period_label
 from dashboard.i18n import format_currency, format_number, normalise_language, t
-from dashboard.pages._page_tools import indicators_with_status
+from dashboard.plan_indicators import indicators_with_status
 from dashboard.plan_status import STATUSES
 
 dash.register_page(
@@ -88,7 +88,7 @@ def _plan_card(lang: str) -> dbc.Card:
     plan = current_database().query("plan_summary").iloc[0]
     # The status mix by the rule of /treguesit (dashboard/plan_status.py), as that page
     # counts it: every indicator once, "no data" included.
-    counts = indicators_with_status()["status"].value_counts()
+    counts = indicators_with_status(current_database())["status"].value_counts()
     parts = " · ".join(
         f"{format_number(int(counts.get(status, 0)), lang)} "
         f"{t(f'indicators.status.{status}', lang).lower()}"

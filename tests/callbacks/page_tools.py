@@ -67,3 +67,37 @@ def update_page(page: Any, lang: str, **controls: Any) -> tuple[list[Any], str]:
     values = [controls.get(f.name) for f in page.filters]
     content, _notice, search, _controls = respond(page, controls_query(page, values), lang)
     return content, search
+
+
+def post_page_callback(
+    client: Any, page: Any, lang: str, search: str = "", changed: str | None = None, **controls: Any
+) -> dict[str, dict[str, Any]]:
+    """POST a declared page's one callback as dash-renderer does; its outputs by component.
+
+    `changed` names the control that fired (a filter's name); None: the address changed
+    (back or forward) to `search`. Unset controls hold no value.
+    """
+    from dash._utils import split_callback_id
+
+    from dashboard.app import app
+    from tests.conftest import csrf_token_of
+
+    url_id = f"{page.prefix}-url"
+    client.get("/")  # the first request sets the callbacks up (and hands out the CSRF cookie)
+    output = next(key for key in app.callback_map if f"{page.prefix}-content.children" in key)
+    inputs = [
+        {"id": page.control_id(f.name), "property": "value", "value": controls.get(f.name)}
+        for f in page.controlled
+    ] + [{"id": url_id, "property": "search", "value": search}]
+    body = {
+        "output": output,
+        "outputs": split_callback_id(output),
+        "inputs": inputs,
+        "state": [{"id": f"{page.prefix}-lang", "property": "data", "value": lang}],
+        "changedPropIds": [f"{page.control_id(changed)}.value" if changed else f"{url_id}.search"],
+    }
+    response = client.post(
+        "/_dash-update-component", json=body, headers={"X-CSRFToken": csrf_token_of(client)}
+    )
+    assert response.status_code == 200, response.data[:500]
+    return response.get_json()["response"]

@@ -119,3 +119,89 @@ def test_clients_are_their_own_measure_and_withheld_ones_are_said():
         clients=pd.array([None, None], dtype="Int64"), suppressed=["< 5", "secondary"]
     )
     assert "withheld" in clients_takeaway(hidden, "en")
+
+
+def _plan_indicators() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "indicator_code": ["1.1.a", "1.1.b", "2.3.a"],
+            "priority": [1, 1, 2],
+            "objective_code": ["1.1", "1.1", "2.3"],
+            "status": ["on_track", "no_data", "off_track"],
+            "status_year": [2024, None, 2024],
+            "status_reported": [9.0, None, 1696.0],
+            "progress": [0.95, None, 0.2],
+        }
+    )
+
+
+def test_the_scope_and_the_indicator_shown_in_detail():
+    from dashboard.plan_indicators import in_scope, shown_indicator
+
+    frame = _plan_indicators()
+    assert list(in_scope(frame, 1)["indicator_code"]) == ["1.1.a", "1.1.b"]
+    assert list(in_scope(frame, None, "1.1", "no_data")["indicator_code"]) == ["1.1.b"]
+    assert in_scope(frame, 2, "1.1").empty
+    assert shown_indicator(frame, {"priority": 2}) == "2.3.a"  # the first of the selection
+    assert shown_indicator(frame, {"priority": 1, "indicator": "1.1.b"}) == "1.1.b"
+    assert shown_indicator(frame, {"status": "achieved"}) is None
+
+
+def test_the_status_summary_counts_every_status_of_each_priority():
+    from dashboard.plan_indicators import STATUS_SOURCE, status_summary
+    from dashboard.plan_status import STATUSES
+
+    summary = status_summary(_plan_indicators())
+    assert len(summary) == 2 * len(STATUSES)
+    first = summary[summary["priority"] == 1].set_index("status")
+    assert first.loc["on_track", "indicators"] == 1 and first.loc["achieved", "indicators"] == 0
+    assert first["share"].sum() == 1.0
+    assert summary["source"].str.endswith(STATUS_SOURCE).all()
+    assert status_summary(_plan_indicators().iloc[0:0]).empty
+
+
+def test_a_withheld_report_withholds_the_progress_computed_from_it():
+    from dashboard.plan_indicators import with_withheld_reports
+    from dashboard.suppression import REASON_COLUMN
+
+    values = pd.DataFrame(
+        {
+            "indicator_code": ["1.1.a", "2.3.a"],
+            "year": [2024, 2024],
+            "kind": ["reported", "target"],
+            REASON_COLUMN: ["< 5", "< 5"],
+        }
+    )
+    shown = with_withheld_reports(_plan_indicators(), values).set_index("indicator_code")
+    assert shown.loc["1.1.a", "reported_withheld"] == "< 5"
+    assert pd.isna(shown.loc["1.1.a", "progress"]) and pd.isna(
+        shown.loc["1.1.a", "status_reported"]
+    )
+    assert shown.loc["2.3.a", "progress"] == 0.2  # a withheld target is not a withheld report
+    plain = with_withheld_reports(_plan_indicators(), values.drop(columns=[REASON_COLUMN]))
+    assert plain["reported_withheld"].isna().all() and plain["progress"].notna().sum() == 2
+
+
+def test_directions_and_missing_statuses_are_said_in_words():
+    row = {"unit": "count", "status": "no_data", "status_reason": "direction_not_set"}
+    assert indicators.direction_text(row, "en") == t("indicators.direction.not_set", "en")
+    assert indicators.status_notes(row, "en") == (
+        t("indicators.reason.direction_not_set", "en"),
+        None,
+    )
+    known = {"unit": "count", "status_direction": "higher", "status_direction_basis": "staff"}
+    assert indicators.direction_text(known, "en") == (
+        t("indicators.direction.higher", "en") + " " + t("indicators.direction.staff", "en")
+    )
+    assert indicators.direction_text({"unit": "text"}, "en") == t("indicators.direction.none", "en")
+    assert indicators.plan_number(1696.0, "en") == "1,696"
+    assert indicators.plan_number(None, "en") == t("chart.missing_mark", "en")
+
+
+def test_a_line_without_an_amount_says_why():
+    row = pd.Series({"reading": "not legible", "amount_text": None})
+    assert budget.amount_text(row, "en") == t("budget.amount_not_legible", "en")
+    row = pd.Series({"reading": "certain", "amount_text": "sipas nevojës"})
+    assert budget.amount_text(row, "en") == t("budget.amount_as_text", "en", text="sipas nevojës")
+    row = pd.Series({"reading": "certain", "amount_text": None})
+    assert budget.amount_text(row, "en") == t("budget.amount_none", "en")
