@@ -15,6 +15,7 @@ from collections.abc import Mapping
 
 import dash
 import dash_bootstrap_components as dbc
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from dash import ClientsideFunction, Input, Output, dcc, html
@@ -23,7 +24,8 @@ from dash.development.base_component import Component
 from dashboard.components.chart_data import is_demonstration
 from dashboard.components.source import source_line
 from dashboard.figures.theme import separators_for
-from dashboard.i18n import format_number, t
+from dashboard.i18n import format_number, has_message, t, tn
+from dashboard.suppression import REASON_COLUMN
 
 # Rows shown in the table under a chart; the CSV/Excel download has them all. Every cell is
 # a component the browser has to mount, so a long table slows the whole page.
@@ -41,13 +43,32 @@ def demonstration_badge(lang: str) -> dbc.Badge:
     )
 
 
-def _cell(value: object, lang: str) -> str:
-    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
-        return t("chart.missing_mark", lang)
-    if isinstance(value, int | float) and not isinstance(value, bool):
+def _is_empty(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value))
+
+
+def _cell(value: object, lang: str, column: str = "") -> str:
+    """One cell in the reader's language: numbers in its format, yes/no, coded values named.
+
+    Missing is the missing mark, never 0; an empty `suppressed` says only that the row was
+    not withheld, so it stays empty. A code with a `value.<column>.<code>` message (a
+    status, a kind of figure) shows that message.
+    """
+    if _is_empty(value):
+        return "" if column == REASON_COLUMN else t("chart.missing_mark", lang)
+    if isinstance(value, bool | np.bool_):
+        return t("value.yes" if value else "value.no", lang)
+    if isinstance(value, int | float):
         decimals = 0 if float(value).is_integer() else 2
         return format_number(value, lang, decimals=decimals)
-    return str(value)
+    key = f"value.{column}.{value}"
+    return t(key, lang) if column and has_message(key, lang) else str(value)
+
+
+def column_label(column: str, lang: str) -> str:
+    """A column's header in the reader's language (`column.<name>`), the name otherwise."""
+    key = f"column.{column}"
+    return t(key, lang) if has_message(key, lang) else column
 
 
 def data_table(
@@ -58,22 +79,31 @@ def data_table(
 ) -> html.Div:
     """An accessible table of the rows behind a chart (missing shown as a mark, not 0).
 
-    `labels` optionally gives a header text per column (the column name otherwise).
+    Headers are the columns' names in the reader's language (`labels` may name them
+    otherwise).
     """
     columns = columns or [c for c in frame.columns if c not in ("source", "demonstration")]
     labels = labels or {}
     shown = frame.head(TABLE_ROW_LIMIT)
-    header = html.Thead(html.Tr([html.Th(labels.get(c, c), scope="col") for c in columns]))
+    header = html.Thead(
+        html.Tr(
+            [
+                html.Th(labels.get(c) or column_label(c, lang), scope="col", **{"data-column": c})
+                for c in columns
+            ]
+        )
+    )
     body = html.Tbody(
         # to_dict gives Python scalars (iterrows built a Series per row: most of the cost)
         [
-            html.Tr([html.Td(_cell(row[c], lang)) for c in columns])
+            html.Tr([html.Td(_cell(row[c], lang, c)) for c in columns])
             for row in shown[columns].to_dict("records")
         ]
     )
     note = (
         html.P(
-            t("chart.table_truncated", lang, shown=len(shown), total=len(frame)), className="small"
+            tn("table.truncated", len(frame), lang, shown=format_number(len(shown), lang)),
+            className="small",
         )
         if len(frame) > len(shown)
         else None
