@@ -27,6 +27,8 @@ from dashboard.figures.theme import separators_for
 from dashboard.i18n import format_number, has_message, t, tn
 from dashboard.suppression import REASON_COLUMN
 
+# Columns that mark some rows only: an empty cell there means "not marked", not missing.
+MARK_COLUMNS = (REASON_COLUMN, "compared")
 # Rows shown in the table under a chart; the CSV/Excel download has them all. Every cell is
 # a component the browser has to mount, so a long table slows the whole page.
 TABLE_ROW_LIMIT = 50
@@ -50,12 +52,12 @@ def _is_empty(value: object) -> bool:
 def _cell(value: object, lang: str, column: str = "") -> str:
     """One cell in the reader's language: numbers in its format, yes/no, coded values named.
 
-    Missing is the missing mark, never 0; an empty `suppressed` says only that the row was
-    not withheld, so it stays empty. A code with a `value.<column>.<code>` message (a
+    Missing is the missing mark, never 0; an empty mark (`suppressed`: the row was not
+    withheld) stays empty. A code with a `value.<column>.<code>` message (a
     status, a kind of figure) shows that message.
     """
     if _is_empty(value):
-        return "" if column == REASON_COLUMN else t("chart.missing_mark", lang)
+        return "" if column in MARK_COLUMNS else t("chart.missing_mark", lang)
     if isinstance(value, bool | np.bool_):
         return t("value.yes" if value else "value.no", lang)
     if isinstance(value, int | float):
@@ -82,7 +84,11 @@ def data_table(
     Headers are the columns' names in the reader's language (`labels` may name them
     otherwise).
     """
-    columns = columns or [c for c in frame.columns if c not in ("source", "demonstration")]
+    if columns:
+        # A declared column a database lacks (`suppressed` where nothing was withheld).
+        columns = [c for c in columns if c in frame.columns]
+    else:
+        columns = [c for c in frame.columns if c not in ("source", "demonstration")]
     labels = labels or {}
     shown = frame.head(TABLE_ROW_LIMIT)
     header = html.Thead(
