@@ -27,8 +27,9 @@ from dashboard.figures.theme import separators_for
 from dashboard.i18n import format_number, has_message, t, tn
 from dashboard.suppression import REASON_COLUMN
 
-# Columns that mark some rows only: an empty cell there means "not marked", not missing.
-MARK_COLUMNS = (REASON_COLUMN, "compared")
+# Columns that mark some rows only (withheld, an ASK symbol, the pair a headline compares):
+# an empty cell there means "not marked", not missing.
+MARK_COLUMNS = (REASON_COLUMN, "status", "compared")
 # Rows shown in the table under a chart; the CSV/Excel download has them all. Every cell is
 # a component the browser has to mount, so a long table slows the whole page.
 TABLE_ROW_LIMIT = 50

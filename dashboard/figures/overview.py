@@ -78,19 +78,6 @@ def sns_detail(row: pd.Series, lang: str) -> str:
     return t(key, lang, **values)
 
 
-def services_detail(row: pd.Series, lang: str) -> str:
-    """Which indicator the services count is, and the target set for the next year."""
-    if is_missing(row.get("target_value")):
-        return t("overview.services.detail_no_target", lang, code=row["indicator_code"])
-    return t(
-        "overview.services.detail",
-        lang,
-        code=row["indicator_code"],
-        target_year=int(row["target_year"]),
-        target=format_number(row["target_value"], lang),
-    )
-
-
 # --- The overview's small charts: compact, one headline each -------------------------------
 
 COMPACT_HEIGHT = 190
@@ -99,7 +86,14 @@ COMPACT_HEIGHT = 190
 def compact(figure: go.Figure, height: int = COMPACT_HEIGHT) -> go.Figure:
     """A headline's small chart: low, no legend, no tool bar room, labels kept short."""
     apply_theme(figure, height=height, legend=False)
-    figure.update_layout(margin={"l": 4, "r": 4, "t": 8, "b": 4}, bargap=0.35)
+    # The top margin leaves the chart's tool bar room above the data.
+    figure.update_layout(margin={"l": 4, "r": 4, "t": 30, "b": 4}, bargap=0.35)
+    return figure
+
+
+def room_for_labels(figure: go.Figure, largest: float) -> go.Figure:
+    """A horizontal bar chart's value axis long enough for the labels beside the bars."""
+    figure.update_xaxes(range=[0, float(largest) * 1.25 if largest else 1])
     return figure
 
 
@@ -200,11 +194,14 @@ def sns_figure(series: pd.DataFrame, lang: str) -> go.Figure:
             yshift=14,
             font={"color": HIGHLIGHT},
         )
-    years = sorted({pd.Timestamp(d).year for d in known["period_start"]})
-    if years:
+    dates = pd.to_datetime(known["period_start"])
+    if not dates.empty:
+        years = range(dates.min().year, dates.max().year + 1)
+        # Two months either side, so the first and the last dot are not cut at the edge.
         figure.update_xaxes(
-            tickvals=[pd.Timestamp(year=y, month=1, day=1) for y in range(years[0], years[-1] + 1)],
-            ticktext=[str(y) for y in range(years[0], years[-1] + 1)],
+            tickvals=[pd.Timestamp(year=y, month=1, day=1) for y in years],
+            ticktext=[str(y) for y in years],
+            range=[dates.min() - pd.Timedelta(days=75), dates.max() + pd.Timedelta(days=75)],
         )
     figure.update_yaxes(rangemode="tozero")
     return compact(figure)
@@ -248,7 +245,7 @@ def status_figure(counts: pd.DataFrame, lang: str) -> go.Figure:
         )
     )
     figure.update_yaxes(autorange="reversed")
-    return compact(figure)
+    return room_for_labels(compact(figure), ordered["indicators"].max())
 
 
 def status_takeaway(counts: pd.DataFrame, lang: str) -> str:
@@ -283,7 +280,7 @@ def shortened(text: str, length: int) -> str:
 def budget_split_figure(split: pd.DataFrame, lang: str) -> go.Figure:
     """The planned budget by sector: one horizontal bar each, with its share."""
     rows = split.dropna(subset=["amount_eur"])
-    labels = [shortened(sector_name(row, lang), 30) for row in rows.to_dict("records")]
+    labels = [shortened(sector_name(row, lang), 26) for row in rows.to_dict("records")]
     figure = go.Figure(
         go.Bar(
             y=labels,
@@ -291,14 +288,15 @@ def budget_split_figure(split: pd.DataFrame, lang: str) -> go.Figure:
             orientation="h",
             marker={"color": PALETTE[0]},
             text=[format_percent(s, lang, 1) for s in rows["share_of_total"]],
-            textposition="outside",
+            textposition="auto",  # inside a long bar, beside a short one
+            insidetextanchor="end",
             cliponaxis=False,
             customdata=[sector_name(row, lang) for row in rows.to_dict("records")],
             hovertemplate="%{customdata}: %{x} €<extra></extra>",
         )
     )
     figure.update_yaxes(autorange="reversed")
-    return compact(figure, height=150)
+    return room_for_labels(compact(figure, height=170), rows["amount_eur"].max())
 
 
 def budget_split_takeaway(split: pd.DataFrame, lang: str) -> str:

@@ -129,7 +129,7 @@ STANDING = (
             figure=overview.sns_figure,
             takeaway=overview.sns_takeaway,
             is_empty=lambda frame: frame.dropna(subset=["value"]).empty,
-            table_columns=("period", "value", "statistic", "compared", "suppressed"),
+            table_columns=("period", "value", "statistic", "status", "compared"),
             note=linked("sns", "overview.link.sns"),
         )
         for measure in ("families", "members")
