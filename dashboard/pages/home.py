@@ -1,9 +1,8 @@
-"""Overview (/): the mayor's view, declared like every page (dashboard/components/declared.py).
+"""Overview (/): the mayor's view, a declared page (dashboard/components/declared.py).
 
-Each headline is a small chart with its change, source and page; above them, what needs
-attention, computed from the data by the rules of dashboard/attention.py. Public and
-staff get the same declaration, each read from their own database: the public's is the
-published layer (dashboard/audience.py), so its overview shows published figures only.
+Each headline a small chart with its change, source and page; above them what needs
+attention, computed by dashboard/attention.py. Public and staff share the declaration,
+each read from their own database (the public's is the published layer).
 """
 
 from __future__ import annotations
@@ -45,19 +44,14 @@ PAGES = {
 ATTENTION_PAGES = {"off_track": "indicators", "sns_rising": "sns", "findings_open": "quality"}
 
 
-def page_link(page: str, key: str, lang: str) -> dcc.Link:
-    """A link to a page, in the reader's language."""
-    return dcc.Link(
-        t(key, lang), href=with_language(PAGES[page], lang), className="headline-link d-block"
-    )
-
-
 def linked(page: str, key: str, *extra: str) -> Callable[[pd.DataFrame, str], Component]:
     """The note of a headline card: sentences (message keys) and the link to its page."""
 
     def note(_frame: pd.DataFrame, lang: str) -> Component:
         sentences = [html.Span(t(k, lang) + " ", className="text-muted") for k in extra]
-        return html.Div([*sentences, page_link(page, key, lang)], className="headline-note")
+        href = with_language(PAGES[page], lang)
+        link = dcc.Link(t(key, lang), href=href, className="headline-link d-block")
+        return html.Div([*sentences, link], className="headline-note")
 
     return note
 
