@@ -36,6 +36,7 @@ from dashboard.components.chart_data import register_chart_data
 from dashboard.components.filters import (
     FilterSpec,
     ParsedFilters,
+    dropdown_labels,
     parse_filters,
     query_of,
     rejected_notice,
@@ -188,6 +189,7 @@ def filter_control(page: Page, declared: Filter, value: Any, lang: str) -> dbc.C
             clearable=True,
             searchable=declared.searchable,
             placeholder=t(declared.placeholder_key, lang),
+            labels=dropdown_labels(lang),
             optionHeight=44,
         )
     return dbc.Col(

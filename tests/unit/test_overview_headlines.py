@@ -325,3 +325,19 @@ def test_a_rise_between_two_different_statistics_is_not_called_a_rise():
     mixed = _change(value=2500, earlier_statistic="monthly average")
     assert attention.sns_rising(mixed) == []
     assert attention.sns_rising(_change(earlier_value=None)) == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "search"), [("sq", "Kërko"), ("en", "Search"), ("sr", "Pretraži")]
+)
+def test_the_dropdowns_own_texts_are_in_the_language(lang, search):
+    from dashboard.components.declared import Filter, Page, filter_control
+    from dashboard.components.filters import FilterSpec, dropdown_labels
+
+    labels = dropdown_labels(lang)
+    assert labels["search"] == search
+    assert "{num_selected}" in labels["selected_count"]  # Dash fills it in the browser
+    declared = Filter(FilterSpec("year", [2024], None), "services.filter.year", lambda _l: [])
+    page = Page("m", "/x", "x", "x", "home.title", "home.lead", 0, filters=(declared,))
+    control = filter_control(page, declared, None, lang).children[1]
+    assert control.labels == labels
