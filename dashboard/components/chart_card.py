@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 
 import dash
 import dash_bootstrap_components as dbc
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from dash import ClientsideFunction, Input, Output, State, dcc, html
@@ -24,8 +25,12 @@ from dashboard.components.chart_data import chart_rows, has_rows, image_caption,
 from dashboard.components.filters import query_of
 from dashboard.components.source import source_line
 from dashboard.figures.theme import separators_for
-from dashboard.i18n import format_number, normalise_language, t
+from dashboard.i18n import format_number, has_message, normalise_language, t, tn
+from dashboard.suppression import REASON_COLUMN
 
+# Columns that mark some rows only (withheld, an ASK symbol, the pair a headline compares):
+# an empty cell there means "not marked", not missing.
+MARK_COLUMNS = (REASON_COLUMN, "status", "compared")
 # Rows shown in the table under a chart; the CSV/Excel download has them all. Every cell is
 # a component the browser has to mount, so a long table slows the whole page.
 TABLE_ROW_LIMIT = 50
@@ -56,13 +61,32 @@ def demonstration_badge(lang: str) -> dbc.Badge:
     )
 
 
-def _cell(value: object, lang: str) -> str:
-    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
-        return t("chart.missing_mark", lang)
-    if isinstance(value, int | float) and not isinstance(value, bool):
+def _is_empty(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value))
+
+
+def _cell(value: object, lang: str, column: str = "") -> str:
+    """One cell in the reader's language: numbers in its format, yes/no, coded values named.
+
+    Missing is the missing mark, never 0; an empty mark (`suppressed`: the row was not
+    withheld) stays empty. A code with a `value.<column>.<code>` message (a
+    status, a kind of figure) shows that message.
+    """
+    if _is_empty(value):
+        return "" if column in MARK_COLUMNS else t("chart.missing_mark", lang)
+    if isinstance(value, bool | np.bool_):
+        return t("value.yes" if value else "value.no", lang)
+    if isinstance(value, int | float):
         decimals = 0 if float(value).is_integer() else 2
         return format_number(value, lang, decimals=decimals)
-    return str(value)
+    key = f"value.{column}.{value}"
+    return t(key, lang) if column and has_message(key, lang) else str(value)
+
+
+def column_label(column: str, lang: str) -> str:
+    """A column's header in the reader's language (`column.<name>`), the name otherwise."""
+    key = f"column.{column}"
+    return t(key, lang) if has_message(key, lang) else column
 
 
 def data_table(
@@ -73,22 +97,35 @@ def data_table(
 ) -> html.Div:
     """An accessible table of the rows behind a chart (missing shown as a mark, not 0).
 
-    `labels` optionally gives a header text per column (the column name otherwise).
+    Headers are the columns' names in the reader's language (`labels` may name them
+    otherwise).
     """
-    columns = columns or [c for c in frame.columns if c not in ("source", "demonstration")]
+    if columns:
+        # A declared column a database lacks (`suppressed` where nothing was withheld).
+        columns = [c for c in columns if c in frame.columns]
+    else:
+        columns = [c for c in frame.columns if c not in ("source", "demonstration")]
     labels = labels or {}
     shown = frame.head(TABLE_ROW_LIMIT)
-    header = html.Thead(html.Tr([html.Th(labels.get(c, c), scope="col") for c in columns]))
+    header = html.Thead(
+        html.Tr(
+            [
+                html.Th(labels.get(c) or column_label(c, lang), scope="col", **{"data-column": c})
+                for c in columns
+            ]
+        )
+    )
     body = html.Tbody(
         # to_dict gives Python scalars (iterrows built a Series per row: most of the cost)
         [
-            html.Tr([html.Td(_cell(row[c], lang)) for c in columns])
+            html.Tr([html.Td(_cell(row[c], lang, c)) for c in columns])
             for row in shown[columns].to_dict("records")
         ]
     )
     note = (
         html.P(
-            t("chart.table_truncated", lang, shown=len(shown), total=len(frame)), className="small"
+            tn("table.truncated", len(frame), lang, shown=format_number(len(shown), lang)),
+            className="small",
         )
         if len(frame) > len(shown)
         else None

@@ -49,6 +49,7 @@ from dashboard.components.chart_data import register_chart_data
 from dashboard.components.filters import (
     FilterSpec,
     ParsedFilters,
+    dropdown_labels,
     parse_filters,
     query_of,
     rejected_notice,
@@ -310,6 +311,7 @@ def filter_control(
             clearable=True,
             searchable=declared.searchable,
             placeholder=t(declared.placeholder_key, lang),
+            labels=dropdown_labels(lang),
             optionHeight=44,
         )
     return dbc.Col(

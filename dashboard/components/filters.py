@@ -109,3 +109,22 @@ def rejected_notice(parsed: ParsedFilters, lang: str) -> html.Div:
         id="filter-notice",
         role="status",
     )
+
+
+DROPDOWN_LABELS = (
+    "select_all",
+    "deselect_all",
+    "selected_count",
+    "search",
+    "clear_search",
+    "clear_selection",
+    "no_options_found",
+)
+
+
+def dropdown_labels(lang: str) -> dict[str, str]:
+    """The texts dcc.Dropdown writes itself ("Search", "No options found"), in the language.
+
+    `selected_count` keeps Dash's own {num_selected} placeholder, filled by the browser.
+    """
+    return {name: t(f"dropdown.{name}", lang) for name in DROPDOWN_LABELS}

@@ -452,7 +452,7 @@ def age_sex_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
                 hovertemplate="%{y}: %{customdata:,.0f}<extra>%{fullData.name}</extra>",
             )
     figure.update_yaxes(categoryorder="array", categoryarray=bands, title_text=None)
-    figure.update_xaxes(title_text=t("demography.measure.population", lang), tickformat="~s")
+    figure.update_xaxes(title_text=t("demography.measure.population", lang))
     apply_theme(figure, height=max(300, 60 + 22 * len(bands)))
     figure.update_layout(barmode="overlay", bargap=0.1)
     return figure

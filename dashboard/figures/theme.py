@@ -5,6 +5,8 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from dashboard.i18n import number_separators
+
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 PALETTE: tuple[str, ...] = (
     "#0072B2",  # blue
@@ -29,8 +31,11 @@ def _dashboard_template() -> go.layout.Template:
         margin={"l": 8, "r": 8, "t": 16, "b": 8},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
         hoverlabel={"font": {"family": FONT_FAMILY}},
-        xaxis={"automargin": True},
-        yaxis={"automargin": True},
+        # Whole numbers on ticks and in hovers, grouped even with four digits ("2 000"),
+        # never "5k" or "0,2M"; the separators are the language's (separators_for).
+        # A year on a number axis would read "2 024": figures put years on category axes.
+        xaxis={"automargin": True, "exponentformat": "none", "separatethousands": True},
+        yaxis={"automargin": True, "exponentformat": "none", "separatethousands": True},
     )
     return template
 
@@ -48,5 +53,9 @@ def apply_theme(figure: go.Figure, *, height: int = 380, legend: bool = True) ->
 
 
 def separators_for(lang: str) -> str:
-    """Plotly's decimal and thousands separators for a language ('.,' in en, ', ' in sq)."""
-    return {"sq": ", ", "sr": ",.", "en": ".,"}.get(lang, ".,")
+    """Plotly's decimal and thousands separators for a language, as CLDR gives them.
+
+    ".," in en, ",." in sr, "," and a no-break space in sq (so ticks read "2 000").
+    """
+    decimal, group = number_separators(lang)
+    return decimal + group

@@ -46,6 +46,33 @@ def t(key: str, lang: str, **values: object) -> str:
     return text.format(**values) if values else text
 
 
+def has_message(key: str, lang: str) -> bool:
+    """Whether the catalogue of the language (or the default one) holds a key."""
+    return key in messages(normalise_language(lang)) or key in messages(DEFAULT_LANGUAGE)
+
+
+def plural_category(count: float, lang: str) -> str:
+    """The CLDR plural category of a count in the language: one, few, other, ...
+
+    Serbian has one (1, 21, 31), few (2-4, 22-24) and other; Albanian and English one
+    and other (Babel's CLDR rules).
+    """
+    return str(_locale(lang).plural_form(abs(count)))
+
+
+def tn(key: str, count: float, lang: str, **values: object) -> str:
+    """A message with a count and the noun it counts, in the plural form of the language.
+
+    Reads `key.one`, `key.few`, `key.other` (as CLDR names them), falling back to
+    `key.other`; `{count}` is the count in the language's number format.
+    """
+    lang = normalise_language(lang)
+    category = plural_category(count, lang)
+    chosen = f"{key}.{category}" if has_message(f"{key}.{category}", lang) else f"{key}.other"
+    number = format_number(count, lang, decimals=0 if float(count).is_integer() else 1)
+    return t(chosen, lang, count=number, **values)
+
+
 @lru_cache(maxsize=len(LANGUAGES))
 def _locale(lang: str) -> Locale:
     return Locale.parse(LOCALES[normalise_language(lang)])
@@ -56,6 +83,15 @@ def _number_pattern(pattern: str) -> babel_numbers.NumberPattern:
     # Parsed once: babel's format_decimal parses the pattern and locale on every call,
     # which dominated the data tables under each chart.
     return babel_numbers.parse_pattern(pattern)
+
+
+def number_separators(lang: str) -> tuple[str, str]:
+    """The language's CLDR decimal and grouping symbols (',' and U+00A0 in sq).
+
+    The grouping symbol of sq is a no-break space, so "1 000" never wraps in a line.
+    """
+    symbols = _locale(lang).number_symbols["latn"]
+    return symbols["decimal"], symbols["group"]
 
 
 def format_number(value: float | int | None, lang: str, decimals: int = 0) -> str:

@@ -19,7 +19,12 @@ from dashboard.audience import current_database
 from dashboard.cache import memo
 from dashboard.catalog import load_catalogue
 from dashboard.components.chart_card import demonstration_badge, for_table  # noqa: F401
-from dashboard.components.filters import FilterSpec, ParsedFilters, parse_filters
+from dashboard.components.filters import (
+    FilterSpec,
+    ParsedFilters,
+    dropdown_labels,
+    parse_filters,
+)
 from dashboard.i18n import format_number, t
 from dashboard.settings import get_settings
 from dashboard.suppression import REASON_COLUMN, for_audience, is_disclosure_mark
@@ -164,6 +169,7 @@ def filter_dropdown(
                 multi=multi,
                 clearable=True,
                 placeholder=t("services.filter_all", lang),
+                labels=dropdown_labels(lang),
                 optionHeight=44,
             ),
         ],

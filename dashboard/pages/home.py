@@ -1,244 +1,249 @@
-"""Overview: the municipality's headline figures, each with its change, source and page."""
+"""Overview (/): the mayor's view, a declared page (dashboard/components/declared.py).
+
+Each headline a small chart with its change, source and page; above them what needs
+attention, computed by dashboard/attention.py. Public and staff share the declaration,
+each read from their own database (the public's is the published layer).
+"""
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
-import dash
 import dash_bootstrap_components as dbc
+import pandas as pd
 from dash import dcc, html
+from dash.development.base_component import Component
 
+from dashboard import attention
 from dashboard.audience import current_database
+from dashboard.components.declared import Chart, Page, register_page
 from dashboard.components.frame import with_language
-from dashboard.components.kpi import kpi_card
-from dashboard.components.print_header import print_header
 from dashboard.figures import overview
-from dashboard.figures.sns import period_label
-from dashboard.i18n import format_currency, format_number, normalise_language, t
+from dashboard.figures.services import plan_total_takeaway
+from dashboard.i18n import t
+from dashboard.pages._page_tools import (
+    MUNICIPALITY,
+    TOTAL_SERVICES_INDICATOR,
+    as_seen,
+    drawn_once,
+    guarded,
+)
 from dashboard.plan_indicators import indicators_with_status
 from dashboard.plan_status import STATUSES
 
-dash.register_page(
-    __name__,
-    path="/",
-    name="home",
-    order=0,
-    menu_key="nav.home",
-    title="Mirëqenia sociale – Mitrovicë e Jugut",
+# Where each headline and each item of the list leads.
+PAGES = {
+    "demographics": "/demografia",
+    "sns": "/ndihma-sociale",
+    "services": "/sherbimet",
+    "indicators": "/treguesit",
+    "budget": "/buxheti",
+    "quality": "/cilesia",
+}
+ATTENTION_PAGES = {"off_track": "indicators", "sns_rising": "sns", "findings_open": "quality"}
+
+
+def linked(page: str, key: str, *extra: str) -> Callable[[pd.DataFrame, str], Component]:
+    """The note of a headline card: sentences (message keys) and the link to its page."""
+
+    def note(_frame: pd.DataFrame, lang: str) -> Component:
+        sentences = [html.Span(t(k, lang) + " ", className="text-muted") for k in extra]
+        href = with_language(PAGES[page], lang)
+        link = dcc.Link(t(key, lang), href=href, className="headline-link d-block")
+        return html.Div([*sentences, link], className="headline-note")
+
+    return note
+
+
+def census(_values: Mapping[str, Any]) -> pd.DataFrame:
+    """The municipality's population in every census."""
+    frame = current_database().query("population_by_census", {"municipality": MUNICIPALITY})
+    return as_seen(frame, "population_by_municipality")
+
+
+def sns_rows(measure: str) -> Callable[[Mapping[str, Any]], pd.DataFrame]:
+    """An SNS measure over time, the two figures its headline compares marked."""
+
+    def load(_values: Mapping[str, Any]) -> pd.DataFrame:
+        database = current_database()
+        params = {"municipality": MUNICIPALITY}
+        series = database.query("sns_series", {**params, "measure": measure})
+        changes = database.query("sns_change", params)
+        frame = overview.mark_compared(series, changes[changes["measure"] == measure])
+        return as_seen(frame.assign(measure=measure), "sns_beneficiaries")
+
+    return load
+
+
+def plan_services(_values: Mapping[str, Any]) -> pd.DataFrame:
+    """The plan matrix's count of services: baseline, targets, reported values."""
+    frame = current_database().query(
+        "plan_indicator_series", {"indicator_code": TOTAL_SERVICES_INDICATOR}
+    )
+    return as_seen(frame, "plan_indicator_values")
+
+
+def status_counts(_values: Mapping[str, Any]) -> pd.DataFrame:
+    """How many plan indicators have each status (the rule of dashboard/plan_status.py)."""
+    statuses = indicators_with_status(current_database())["status"].value_counts()
+    source = current_database().query("plan_summary")["source"].iloc[0]
+    return pd.DataFrame(
+        {
+            "status": list(STATUSES),
+            "indicators": [int(statuses.get(status, 0)) for status in STATUSES],
+            "source": source,
+        }
+    )
+
+
+def budget_split(_values: Mapping[str, Any]) -> pd.DataFrame:
+    """The work plan's budget by sector, with the sectors' stored translations."""
+    return as_seen(current_database().query("overview_budget_split"), "budget")
+
+
+STANDING = (
+    Chart(
+        id="overview-population",
+        title_key="headline.population.title",
+        dataset="population_by_municipality",
+        load=census,
+        figure=overview.census_figure,
+        takeaway=overview.census_takeaway,
+        is_empty=lambda frame: frame.dropna(subset=["population"]).empty,
+        table_columns=("year", "population"),
+        note=linked("demographics", "overview.link.demographics"),
+    ),
+    *(
+        Chart(
+            id=f"overview-sns-{measure}",
+            title_key=f"headline.sns.{measure}.title",
+            dataset="sns_beneficiaries",
+            load=sns_rows(measure),
+            figure=overview.sns_figure,
+            takeaway=overview.sns_takeaway,
+            is_empty=lambda frame: frame.dropna(subset=["value"]).empty,
+            table_columns=("period", "value", "statistic", "status", "compared"),
+            note=linked("sns", "overview.link.sns"),
+        )
+        for measure in ("families", "members")
+    ),
+    Chart(
+        id="overview-services",
+        title_key="headline.services.title",
+        dataset="plan_indicator_values",
+        load=plan_services,
+        figure=overview.plan_target_figure,
+        takeaway=plan_total_takeaway,
+        is_empty=lambda frame: frame.dropna(subset=["value"]).empty,
+        table_columns=("year", "kind", "value", "observed"),
+        note=linked("services", "overview.link.services"),
+    ),
+    Chart(
+        id="overview-indicators",
+        title_key="headline.indicators.title",
+        dataset="plan_indicators",
+        load=status_counts,
+        figure=overview.status_figure,
+        takeaway=overview.status_takeaway,
+        is_empty=lambda frame: int(frame["indicators"].sum()) == 0,
+        table_columns=("status", "indicators"),
+        note=linked("indicators", "overview.link.indicators", "headline.indicators.rule"),
+    ),
+    Chart(
+        id="overview-budget",
+        title_key="headline.budget.title",
+        dataset="budget",
+        load=budget_split,
+        figure=overview.budget_split_figure,
+        takeaway=overview.budget_split_takeaway,
+        is_empty=lambda frame: frame.dropna(subset=["amount_eur"]).empty,
+        table_columns=("sector_sq", "name_en", "name_sr", "amount_eur", "share_of_total"),
+        note=linked("budget", "overview.link.budget", "headline.budget.names"),
+    ),
 )
 
-logger = logging.getLogger(__name__)
-MUNICIPALITY = "Mitrovicë"
 
-
-def _population_card(lang: str) -> dbc.Card:
-    census = current_database().query("population_by_census", {"municipality": MUNICIPALITY})
-    latest, _first, _change = overview.census_change(census)
-    return kpi_card(
-        card_id="kpi-population",
-        title=t("home.population", lang, year=int(latest["year"])),
-        value=format_number(latest["population"], lang),
-        detail=overview.population_detail(census, lang),
-        sources=census.dropna(subset=["population"])["source"],
-        lang=lang,
-        href=with_language("/demografia", lang),
-        link_text=t("overview.link.demographics", lang),
-    )
-
-
-def _sns_cards(lang: str) -> list[dbc.Card]:
-    changes = current_database().query("sns_change", {"municipality": MUNICIPALITY})
-    changes = changes.set_index("measure")
-    cards = []
-    for measure, key in (("families", "home.sns_families"), ("members", "home.sns_members")):
-        if measure not in changes.index:
-            continue
-        row = changes.loc[measure]
-        cards.append(
-            kpi_card(
-                card_id=f"kpi-sns-{measure}",
-                title=t(key, lang, period=period_label(row["period"], row["period_type"], lang)),
-                value=format_number(row["value"], lang),
-                detail=overview.sns_detail(row, lang),
-                sources=[row["source"], row["earlier_source"]],
-                lang=lang,
-                href=with_language("/ndihma-sociale", lang),
-                link_text=t("overview.link.sns", lang),
-            )
-        )
-    return cards
-
-
-def _services_card(lang: str) -> dbc.Card:
-    services = current_database().query("services_delivered").iloc[0]
-    return kpi_card(
-        card_id="kpi-services",
-        title=t("overview.services.title", lang, year=int(services["baseline_year"])),
-        value=format_number(services["baseline_value"], lang),
-        detail=overview.services_detail(services, lang),
-        sources=[services["source"]],
-        lang=lang,
-        href=with_language("/sherbimet", lang),
-        link_text=t("overview.link.services", lang),
-    )
-
-
-def _plan_card(lang: str) -> dbc.Card:
-    plan = current_database().query("plan_summary").iloc[0]
-    # The status mix by the rule of /treguesit (dashboard/plan_status.py), as that page
-    # counts it: every indicator once, "no data" included.
-    counts = indicators_with_status(current_database())["status"].value_counts()
-    parts = " · ".join(
-        f"{format_number(int(counts.get(status, 0)), lang)} "
-        f"{t(f'indicators.status.{status}', lang).lower()}"
-        for status in STATUSES
-    )
-    status = html.P(
-        t("overview.plan.status_mix", lang, parts=parts),
-        id="kpi-plan-status",
-        className="kpi-status small text-muted mb-2",
-    )
-    return kpi_card(
-        card_id="kpi-plan",
-        title=t("home.plan_indicators", lang),
-        value=format_number(plan["indicators"], lang),
-        detail=t("home.plan_indicators_detail", lang, objectives=int(plan["objectives"])),
-        sources=[plan["source"]],
-        lang=lang,
-        href=with_language("/treguesit", lang),
-        link_text=t("overview.link.indicators", lang),
-        extra=status,
-    )
-
-
-def _dms_budget_card(lang: str) -> dbc.Card:
-    dms = current_database().query("budget_summary").iloc[0]
-    return kpi_card(
-        card_id="kpi-dms-budget",
-        title=t("home.dms_budget", lang),
-        value=format_currency(dms["total_eur"], lang),
-        detail=t(
-            "home.dms_budget_detail",
-            lang,
-            lines=int(dms["lines_with_amount"]),
-            uncertain=int(dms["uncertain_lines"]),
-        ),
-        sources=[dms["source"]],
-        lang=lang,
-        href=with_language("/buxheti", lang),
-        link_text=t("overview.link.budget", lang),
-    )
-
-
-def _qps_budget_card(lang: str) -> dbc.Card:
-    qps = current_database().query("social_indicator", {"measure": "qps_annual_budget_eur"}).iloc[0]
-    return kpi_card(
-        card_id="kpi-qps-budget",
-        title=t("home.qps_budget", lang, period=qps["period"]),
-        value=format_currency(qps["value"], lang),
-        detail=None,
-        sources=[qps["source"]],
-        lang=lang,
-        href=with_language("/buxheti", lang),
-        link_text=t("overview.link.budget", lang),
-    )
-
-
-def _context_cards(lang: str) -> list[dbc.Card]:
+@drawn_once("home-attention")
+def attention_items(_values: Mapping[str, Any], lang: str) -> html.Ul:
+    """The list of what needs attention, from the asker's database (published for the public)."""
     database = current_database()
-    area = database.query("profile_figure", {"measure": "area_km2"}).iloc[0]
-    settlements = database.query("settlement_type_counts").set_index("settlement_type")
-    quality = database.query("quality_summary").iloc[0]
-    urban = int(settlements["settlements"].get("Urban", 0))
-    rural = int(settlements["settlements"].get("Rural", 0))
-    return [
-        kpi_card(
-            card_id="kpi-area",
-            title=t("home.area", lang),
-            value=f"{format_number(area['value'], lang)} {t('unit.km2', lang)}",
-            detail=None,
-            sources=[area["source"]],
-            lang=lang,
-            href=with_language("/demografia", lang),
-            link_text=t("overview.link.demographics", lang),
-        ),
-        kpi_card(
-            card_id="kpi-settlements",
-            title=t("home.settlements", lang),
-            value=format_number(urban + rural, lang),
-            detail=t("home.settlements_detail", lang, urban=urban, rural=rural),
-            sources=settlements["source"],
-            lang=lang,
-            href=with_language("/demografia", lang),
-            link_text=t("overview.link.demographics", lang),
-        ),
-        kpi_card(
-            card_id="kpi-quality",
-            title=t("home.quality", lang),
-            value=format_number(quality["findings"], lang),
-            detail=t(
-                "home.quality_detail",
-                lang,
-                errors=int(quality["errors"]),
-                warnings=int(quality["warnings"]),
-                info=int(quality["info"]),
-            ),
-            sources=["dashboard/quality.py (data_quality)"],
-            lang=lang,
-            href=with_language("/cilesia", lang),
-            link_text=t("home.quality_link", lang),
-        ),
-    ]
-
-
-def _guarded(build: Callable[[str], object], lang: str) -> list[object]:
-    """One group of cards; a failure shows as a notice in words, the rest of the page stays."""
-    try:
-        cards = build(lang)
-    except Exception:
-        logger.exception("overview: %s", getattr(build, "__name__", build))
-        return [dbc.Alert(t("state.error", lang), color="danger", className="h-100 mb-0")]
-    return list(cards) if isinstance(cards, list) else [cards]
-
-
-def _grid(cards: list[object]) -> dbc.Row:
-    return dbc.Row([dbc.Col(card, xs=12, md=6, xl=4, className="mb-3") for card in cards])
-
-
-def layout(lang: str | None = None, **_query: str) -> html.Div:
-    """The overview page in the language of ?lang=."""
-    lang = normalise_language(lang)
-    headline = [
-        *_guarded(_population_card, lang),
-        *_guarded(_sns_cards, lang),
-        *_guarded(_services_card, lang),
-        *_guarded(_plan_card, lang),
-        *_guarded(_dms_budget_card, lang),
-    ]
-    context = [
-        *_guarded(_qps_budget_card, lang),
-        *_guarded(_context_cards, lang),
-    ]
-    title = t("home.title", lang)
-    return html.Div(
+    items = attention.needs_attention(
+        indicators_with_status(current_database()),
+        database.query("sns_change", {"municipality": MUNICIPALITY}),
+        database.query("data_quality_findings"),
+        database.query("staff_decisions_in_force"),
+    )
+    if not items:
+        return html.Ul(html.Li(t("headline.attention.none", lang)), id="attention-list")
+    return html.Ul(
         [
-            print_header(title, lang),
-            html.H1(title, className="h3 mt-3"),
-            html.P(t("home.lead", lang), className="lead"),
-            html.H2(t("overview.section.headline", lang), className="h5 section-title"),
-            _grid(headline),
-            html.H2(t("overview.section.context", lang), className="h5 section-title"),
-            _grid(context),
-            html.P(
+            html.Li(
                 [
-                    t("overview.about", lang) + " ",
+                    overview.attention_text(item, lang) + " ",
                     dcc.Link(
-                        t("overview.link.quality", lang), href=with_language("/cilesia", lang)
+                        t(f"headline.attention.link.{item.rule}", lang),
+                        href=with_language(PAGES[ATTENTION_PAGES[item.rule]], lang),
                     ),
                 ],
-                className="small text-muted",
-            ),
+                className=f"attention-{item.rule}",
+            )
+            for item in items
         ],
-        className="page-home",
+        id="attention-list",
+        className="mb-0",
     )
+
+
+def attention_section(lang: str) -> html.Section:
+    """What needs attention, above the headlines."""
+    return html.Section(
+        [
+            html.H2(t("headline.attention.heading", lang), className="h5", id="attention-heading"),
+            html.P(t("headline.attention.lead", lang), className="small text-muted mb-1"),
+            guarded(lambda: attention_items({}, lang), lang, "home attention"),
+        ],
+        id="attention",
+        className="attention border rounded p-2 mb-3",
+        **{"aria-labelledby": "attention-heading"},
+    )
+
+
+def arrange(cards: Mapping[str, Component | None], lang: str) -> list[Component | None]:
+    """The list first, then the headline cards in a grid (one column on a phone)."""
+    grid = dbc.Row(
+        [
+            dbc.Col(cards[chart.id], xs=12, md=6, xl=4, className="mb-3")
+            for chart in STANDING
+            if cards.get(chart.id) is not None
+        ]
+    )
+    return [
+        attention_section(lang),
+        html.H2(t("overview.section.headline", lang), className="h5 section-title"),
+        grid,
+        html.P(
+            [
+                t("overview.about", lang) + " ",
+                dcc.Link(t("overview.link.quality", lang), href=with_language("/cilesia", lang)),
+            ],
+            className="small text-muted",
+        ),
+    ]
+
+
+PAGE = register_page(
+    Page(
+        module=__name__,
+        path="/",
+        name="home",
+        prefix="home",
+        title_key="home.title",
+        lead_key="home.lead",
+        menu_key="nav.home",
+        order=0,
+        standing=STANDING,
+        intro=arrange,
+        css_class="page-overview",
+    )
+)

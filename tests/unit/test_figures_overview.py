@@ -100,16 +100,6 @@ def test_sns_detail_without_an_earlier_figure_invents_no_change():
     assert overview.sns_detail(row, "en") == "No figure from about a year earlier."
 
 
-def test_services_detail_names_the_indicator_and_its_next_target():
-    row = pd.Series({"indicator_code": "2.3.a", "target_year": 2024, "target_value": 7000.0})
-    assert (
-        overview.services_detail(row, "en")
-        == "Baseline of plan indicator 2.3.a; target for 2024: 7,000."
-    )
-    row = pd.Series({"indicator_code": "2.3.a", "target_year": None, "target_value": None})
-    assert overview.services_detail(row, "sq") == "Vlera bazë e treguesit 2.3.a të planit."
-
-
 def test_the_headline_queries_give_the_documented_figures(database):
     services = database.query("services_delivered")
     assert len(services) == 1
