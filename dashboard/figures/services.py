@@ -44,9 +44,14 @@ def _total(frame: pd.DataFrame) -> int:
     return int(frame["services"].fillna(0).sum())
 
 
+def _published_or_marked(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows with a count, and withheld rows (drawn with their mark); missing ones left out."""
+    return frame[frame["services"].notna() | (withheld_marks(frame, "services") != "")]
+
+
 def top_categories_figure(frame: pd.DataFrame, lang: str, top: int = 15) -> go.Figure:
     """The categories with the most services, a horizontal bar each, coloured by audience."""
-    shown = frame.head(top)
+    shown = _published_or_marked(frame).head(top)
     marks = withheld_marks(shown, "services")
     figure = go.Figure()
     for audience, rows in shown[marks == ""].groupby("audience", sort=False, dropna=False):
@@ -268,7 +273,7 @@ def sex_age_takeaway(frame: pd.DataFrame, lang: str) -> str:
 
 def top_services_figure(frame: pd.DataFrame, lang: str, top: int = 15) -> go.Figure:
     """The services delivered most often, a horizontal bar each."""
-    shown = frame.head(top)
+    shown = _published_or_marked(frame).head(top)
     marks = withheld_marks(shown, "services")
     labels = [
         short_label(c, n) for c, n in zip(shown["service_code"], shown["service_name"], strict=True)

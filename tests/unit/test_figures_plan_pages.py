@@ -39,6 +39,14 @@ def test_withheld_counts_are_left_out_of_the_bars_and_the_takeaway():
     shown = sorted(y for trace in figure.data for y in trace.y)
     assert shown == ["14 · a", "37 · b"]
     assert "«a» has the most services: 50" in services.top_categories_takeaway(frame, "en")
+    # A withheld count stays on the chart at zero with its mark, never with a length.
+    marked = frame.assign(suppressed=[None, None, "< 5"])
+    figure = services.top_categories_figure(marked, "en")
+    bars = [y for trace in figure.data if trace.type == "bar" for y in trace.y]
+    [mark] = [trace for trace in figure.data if trace.type == "scatter"]
+    assert sorted(bars) == ["14 · a", "37 · b"]
+    assert list(mark.y) == ["9 · c"] and list(mark.x) == [0] and list(mark.text) == ["< 5"]
+    assert "withheld" in mark.hovertext[0]
 
 
 def test_planned_values_are_drawn_apart_from_results():
