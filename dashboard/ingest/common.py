@@ -351,12 +351,12 @@ def read_bytes(path: Path, file: str) -> bytes:
         if not path.is_file():
             raise IsADirectoryError(str(path))
     except OSError as error:
-        raise IngestError([_unreadable(file, error)]) from None
+        raise IngestError([unreadable(file, error)]) from None
     refuse_size(size, file)
     try:
         raw = path.read_bytes()
     except OSError as error:
-        raise IngestError([_unreadable(file, error)]) from None
+        raise IngestError([unreadable(file, error)]) from None
     if not raw.strip():
         raise IngestError(
             [
@@ -373,7 +373,8 @@ def read_bytes(path: Path, file: str) -> bytes:
     return raw
 
 
-def _unreadable(file: str, error: OSError) -> Problem:
+def unreadable(file: str, error: OSError) -> Problem:
+    """The problem of a file that cannot be opened or read (the system's reason kept)."""
     return Problem(
         file,
         None,

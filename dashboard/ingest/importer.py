@@ -46,7 +46,7 @@ from dashboard.ingest import (
     recipes,
     sniff,
 )
-from dashboard.ingest.common import IngestError, Problem
+from dashboard.ingest.common import IngestError, Problem, problem
 from dashboard.ingest.journal import Entry
 from dashboard.settings import Settings, get_settings
 
@@ -191,7 +191,9 @@ def derive_rows(
             path, display_name=file, data_dir=settings.data_dir, catalogue=catalogue
         )
     if kind not in READERS:
-        raise IngestError([Problem(file, None, "kind", kind, "one of " + ", ".join(KINDS))])
+        raise IngestError(
+            [problem(file, None, "kind", kind, "ingest.kind", kinds=", ".join(KINDS))]
+        )
     tables = READERS[kind](path, display_name=file)
     places = mapping.Places.from_data_dir(settings.data_dir)
     saved = recipes.choices_for(settings, tables)
@@ -235,27 +237,14 @@ def _check_rows(
             if column.required and frame[column.name].isna().any():
                 count = int(frame[column.name].isna().sum())
                 problems.append(
-                    Problem(
-                        file,
-                        None,
-                        f"{name}.{column.name}",
-                        None,
-                        f"a value ({count} row(s) have none)",
-                    )
+                    problem(file, None, f"{name}.{column.name}", None, "ingest.filled", count=count)
                 )
         key = list(dataset.key)
         repeated = frame[frame.duplicated(subset=key, keep=False)]
         for values, group in list(repeated.groupby(key, dropna=False, sort=False))[:20]:
             described = ", ".join(f"{k}={v}" for k, v in zip(key, values, strict=True))
             problems.append(
-                Problem(
-                    file,
-                    None,
-                    name,
-                    described,
-                    f"each row once; {len(group)} cells of the file give this row "
-                    "(two spellings of one place, or two tables with the same figures?)",
-                )
+                problem(file, None, name, described, "ingest.row_once", count=len(group))
             )
     return problems
 
@@ -345,7 +334,9 @@ def preview(
     result.choices = dict(choices or {})
     try:
         if kind is not None and kind not in KINDS:
-            raise IngestError([Problem(file, None, "--kind", kind, "one of " + ", ".join(KINDS))])
+            raise IngestError(
+                [problem(file, None, "--kind", kind, "ingest.kind", kinds=", ".join(KINDS))]
+            )
         result.kind = kind or detect(path, file)
         result.size = path.stat().st_size
         common.refuse_size(result.size, file)
@@ -378,7 +369,7 @@ def preview(
         result.omitted = error.omitted
         result.rows = {}
     except OSError as error:
-        result.problems = [Problem(file, None, None, None, f"a readable file ({error})")]
+        result.problems = [common.unreadable(file, error)]
     except Exception as error:  # a reader's bug must not reach the user as a traceback
         # The traceback goes to a configured log (the server's), never to a terminal user.
         logger.error(
@@ -388,14 +379,7 @@ def preview(
             exc_info=bool(logging.getLogger().handlers),
         )
         result.problems = [
-            Problem(
-                file,
-                None,
-                None,
-                None,
-                f"a file the importer can read (it failed unexpectedly: {type(error).__name__}; "
-                "the details are in the server log)",
-            )
+            problem(file, None, None, None, "ingest.unexpected", error=type(error).__name__)
         ]
         result.rows = {}
     return result
@@ -431,13 +415,13 @@ def _writer(
     except journal.WriterBusy as error:
         raise ImportRefused(
             [
-                Problem(
+                problem(
                     file,
                     None,
-                    "writers' lock",
+                    common.Label("ingest.field.lock"),
                     None,
-                    "no other import, undo, entry or build running (one still was after "
-                    f"{error.waited:g} s; try again when it has finished)",
+                    "ingest.busy",
+                    seconds=f"{error.waited:g}",
                 )
             ],
             summary=str(error),
@@ -496,10 +480,8 @@ def apply(
         scratch = _scratch_database(settings)
         try:
             staged = journal.stage(settings, entry, preview_.path, rows)
-        except ValueError as error:
-            raise ImportRefused(
-                [Problem(preview_.display_name, None, None, None, str(error))]
-            ) from None
+        except IngestError as error:  # the file changed since its preview
+            raise ImportRefused(error.problems) from None
         try:
             with journal.overlay(pending=[entry]):
                 report = build_database(settings, target=scratch)

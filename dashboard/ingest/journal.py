@@ -48,7 +48,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from dashboard.ingest.common import Problem
+from dashboard.ingest.common import IngestError, Label, Problem, problem
 
 if TYPE_CHECKING:
     from dashboard.build import BuildReport
@@ -243,12 +243,13 @@ def load_rows(
     if not raw.is_file():
         raise JournalError(
             [
-                Problem(
+                problem(
                     entry.original_name,
                     None,
-                    "import " + entry.id,
+                    Label("ingest.field.import", id=entry.id),
                     entry.sha256,
-                    f"its raw file {raw}",
+                    "ingest.journal.raw",
+                    path=raw,
                 )
             ]
         )
@@ -284,13 +285,12 @@ def contribute(con: Connection, settings: Settings, catalogue: dict[str, Dataset
             if dataset_name not in catalogue:
                 raise BuildError(
                     [
-                        Problem(
+                        problem(
                             entry.original_name,
                             None,
-                            f"import {entry.id}",
+                            Label("ingest.field.import", id=entry.id),
                             dataset_name,
-                            "a dataset of data/datasets.toml for the rows of this import "
-                            "(undo the import, or restore the dataset's section)",
+                            "ingest.journal.dataset",
                         )
                     ]
                 )
@@ -302,13 +302,13 @@ def contribute(con: Connection, settings: Settings, catalogue: dict[str, Dataset
             if inserted != count:
                 raise BuildError(
                     [
-                        Problem(
+                        problem(
                             entry.original_name,
                             None,
-                            f"import {entry.id}",
-                            f"{inserted} rows of {dataset_name} replayed",
-                            f"the {count} rows the journal records for it (the file or the "
-                            "mapping changed since: undo the import and import the file again)",
+                            Label("ingest.field.import", id=entry.id),
+                            Label("ingest.value.replayed", count=inserted, dataset=dataset_name),
+                            "ingest.journal.count",
+                            count=count,
                         )
                     ]
                 )
@@ -324,12 +324,12 @@ def _unreplayed(settings: Settings, replayed: Sequence[str]) -> list[Problem]:
     """The imports whose state changed while a build replayed the journal (a lock bypassed)."""
     now = [e.id for e in replayed_entries(settings)]
     return [
-        Problem(
+        problem(
             INDEX_FILE,
             None,
-            f"import {import_id}",
-            "active now" if import_id in now else "no longer active",
-            "no change to the journal while a build runs (every writer holds the lock)",
+            Label("ingest.field.import", id=import_id),
+            Label("ingest.value.active" if import_id in now else "ingest.value.inactive"),
+            "ingest.journal.during_build",
         )
         for import_id in sorted(set(now) ^ set(replayed))
     ]
@@ -360,7 +360,7 @@ def replace_rows(con: Connection, dataset: Dataset, rows: pa.Table | Path) -> in
             from dashboard.build import BuildError
 
             raise BuildError(
-                [Problem(dataset.name, None, column.name, None, "the column in the import's rows")]
+                [problem(dataset.name, None, column.name, None, "ingest.journal.column")]
             )
         else:
             selected.append(f"CAST(NULL AS {column.type}) AS {_quote(column.name)}")
@@ -554,14 +554,14 @@ def replayable_problems(settings: Settings) -> list[Problem]:
         ]
         if lost:
             problems.append(
-                Problem(
+                problem(
                     entry.original_name,
                     None,
-                    f"import {entry.id}",
+                    Label("ingest.field.import", id=entry.id),
                     entry.sha256,
-                    f"its raw file {raw_path(settings, entry.sha256)} or its rows of "
-                    + ", ".join(lost)
-                    + " (restore them from a backup, or undo the import)",
+                    "ingest.journal.lost",
+                    path=raw_path(settings, entry.sha256),
+                    datasets=", ".join(lost),
                 )
             )
     return problems
@@ -601,29 +601,26 @@ def disagreements(settings: Settings) -> list[Problem]:
     for entry in expected:
         if found.get(entry.id, {}) != entry.rows:
             problems.append(
-                Problem(
+                problem(
                     database.name,
                     None,
-                    f"import {entry.id}",
+                    Label("ingest.field.import", id=entry.id),
                     entry.original_name,
-                    "its rows ("
-                    + (", ".join(f"{d} {n}" for d, n in entry.rows.items()) or "none")
-                    + "), found "
-                    + (
-                        ", ".join(f"{d} {n}" for d, n in found[entry.id].items())
-                        if entry.id in found
-                        else "none"
-                    ),
+                    "ingest.journal.disagree",
+                    rows=", ".join(f"{d} {n}" for d, n in entry.rows.items()) or "—",
+                    found=", ".join(f"{d} {n}" for d, n in found[entry.id].items())
+                    if entry.id in found
+                    else "—",
                 )
             )
     for import_id in sorted(set(found) - {e.id for e in expected}):
         problems.append(
-            Problem(
+            problem(
                 database.name,
                 None,
-                f"import {import_id}",
+                Label("ingest.field.import", id=import_id),
                 None,
-                "no rows of an import the journal does not hold as active",
+                "ingest.journal.extra",
             )
         )
     return problems
@@ -648,11 +645,11 @@ def exclusive(
         from dashboard.build import BuildError
 
         with lock(settings):
-            for problem in disagreements(settings):
+            for disagreement in disagreements(settings):
                 logger.warning(
                     "the database in place disagrees with the journal (a writer was "
                     "interrupted); this build repairs it: %s",
-                    problem,
+                    disagreement,
                 )
             problems = replayable_problems(settings)
             if problems:
@@ -724,9 +721,8 @@ def stage(
                 writer.flush()
                 os.fsync(writer.fileno())
             if digest.hexdigest() != entry.sha256:
-                raise ValueError(
-                    f"{entry.original_name} changed between its preview and its import; "
-                    "preview it again"
+                raise IngestError(
+                    [problem(entry.original_name, None, None, None, "ingest.journal.changed")]
                 )
             os.chmod(partial, 0o444)
             os.replace(partial, raw)
