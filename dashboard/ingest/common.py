@@ -80,10 +80,7 @@ class Label(str):
 
     def __new__(cls, key: str, **params: object) -> Label:
         """Make the label of message ``key`` filled with ``params``."""
-        texts = tuple(
-            (name, value if isinstance(value, Label) else str(value))
-            for name, value in params.items()
-        )
+        texts = _texts(params)
         label = super().__new__(cls, english(key, **dict(texts)))
         label.key, label.params = key, texts
         return label
@@ -104,6 +101,13 @@ class Label(str):
 
 def _label(key: str, params: tuple[tuple[str, str], ...]) -> Label:
     return Label(key, **dict(params))
+
+
+def _texts(params: dict[str, object]) -> tuple[tuple[str, str], ...]:
+    """Message values as texts; a :class:`Label` stays one, to be said in each language."""
+    return tuple(
+        (name, value if isinstance(value, Label) else str(value)) for name, value in params.items()
+    )
 
 
 def said(text: str | None, lang: str) -> str | None:
@@ -151,7 +155,7 @@ class Problem:
         if self.key not in messages(normalise_language(lang)):
             return self.expected
         try:
-            return t(self.key, lang, **dict(self.params))
+            return t(self.key, lang, **{name: said(v, lang) for name, v in self.params})
         except (KeyError, IndexError, ValueError):  # a catalogue text naming another value
             return self.expected
 
@@ -254,7 +258,7 @@ class ProblemLog:
                 value,
                 expected,
                 key,
-                tuple((name, str(item)) for name, item in params.items()),
+                _texts(params),
             )
         )
 
@@ -325,7 +329,7 @@ def problem(
     The English of ``expected`` comes from the catalogue too, so a text lives in one
     place; ``params`` fill the message's {placeholders} (as texts: format them first).
     """
-    texts = tuple((name, str(item)) for name, item in params.items())
+    texts = _texts(params)
     return Problem(file, line, field, value, english(key, **dict(texts)), key, texts)
 
 
