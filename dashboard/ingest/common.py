@@ -171,8 +171,9 @@ class Problem:
         """The whole problem in ``lang``: file, row, column, value and what was expected."""
         from dashboard.i18n import t
 
+        # a Label says its own kind of place ("column C", "DATA cell 7"): not "column column C"
         return t(
-            "imports.problem",
+            "ingest.problem_at" if isinstance(self.field, Label) else "imports.problem",
             lang,
             file=self.file,
             line="—" if self.line is None else self.line,

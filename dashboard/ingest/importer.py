@@ -100,6 +100,8 @@ class ImportPreview:
     readings: list[mapping.ColumnReading] = field(default_factory=list)
     choices: dict[str, str] = field(default_factory=dict)
     recipe_keys: list[tuple[str, str]] = field(default_factory=list)  # (key, title) per table
+    # every choice the reading used (staff's and the recipes'): kept in the journal entry
+    applied_choices: dict[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -173,12 +175,18 @@ def derive_rows(
     choices: Mapping[str, str] | None = None,
     readings: list[mapping.ColumnReading] | None = None,
     recipe_keys: list[tuple[str, str]] | None = None,
+    *,
+    use_recipes: bool = True,
+    applied: dict[str, str] | None = None,
 ) -> mapping.Mapped:
     """Read a file of a known kind and map it to dataset rows (IngestError on problems).
 
     ``choices`` (column -> role, the CLI's ``--map``) win over the recipes saved for the
     file's tables, which win over what names and values say. ``readings`` and
-    ``recipe_keys`` are filled with how each column was read and each table's recipe key.
+    ``recipe_keys`` are filled with how each column was read and each table's recipe key,
+    ``applied`` with the choices the reading used (given and saved: what the journal
+    keeps). A replay of a journalled import passes its choices with ``use_recipes=False``:
+    a recipe saved or forgotten since must not change how an accepted file reads.
     """
     file = common.display_name(path, display_name)
     if kind == "qps":
@@ -196,12 +204,13 @@ def derive_rows(
         )
     tables = READERS[kind](path, display_name=file)
     places = mapping.Places.from_data_dir(settings.data_dir)
-    saved = recipes.choices_for(settings, tables)
+    saved = recipes.choices_for(settings, tables) if use_recipes else {}
     if recipe_keys is not None:
         recipe_keys.extend((recipes.recipe_key(table), table.title) for table in tables)
-    return mapping.map_tables(
-        tables, file, places, catalogue, {**saved, **(choices or {})}, readings
-    )
+    used = {**saved, **(choices or {})}
+    if applied is not None:
+        applied.update(used)
+    return mapping.map_tables(tables, file, places, catalogue, used, readings)
 
 
 def stamp(rows: Mapping[str, pd.DataFrame], import_id: str) -> dict[str, pd.DataFrame]:
@@ -357,6 +366,7 @@ def preview(
             result.choices,
             result.readings,
             result.recipe_keys,
+            applied=result.applied_choices,
         )
         result.notes = mapped.notes
         problems = _check_rows(mapped.rows, catalogue, file)
@@ -476,6 +486,7 @@ def apply(
             added={name: c.added for name, c in changes.items()},
             replaced={name: c.replaced for name, c in changes.items()},
             unchanged={name: c.unchanged for name, c in changes.items()},
+            choices=dict(preview_.applied_choices),
         )
         scratch = _scratch_database(settings)
         try:

@@ -82,9 +82,14 @@ CREATE TABLE IF NOT EXISTS imports (
     unchanged TEXT NOT NULL,           -- JSON {dataset: rows whose key existed, same value}
     status TEXT NOT NULL CHECK (status IN ('active', 'undone')),
     undone_at TEXT,
-    undone_by TEXT
+    undone_by TEXT,
+    choices TEXT                       -- JSON {column: role} the file was read with; NULL in
+                                       -- entries from before choices were journalled
 )
 """
+ADDED_COLUMNS = {"choices": "TEXT"}
+"""Columns added to IMPORTS_TABLE since its first version: a journal without them gets
+them on its next write (``ALTER TABLE``) and reads as if they were NULL until then."""
 
 
 @dataclass(frozen=True)
@@ -105,6 +110,10 @@ class Entry:
     status: str = ACTIVE
     undone_at: str | None = None
     undone_by: str | None = None
+    # the column choices (column -> role: --map, the upload page's drop-downs, the recipe
+    # in force) the file was read with, so that a replay reads it the same way; None for
+    # an entry journalled before choices were kept (its replay uses the recipes)
+    choices: dict[str, str] | None = None
 
     @property
     def active(self) -> bool:
@@ -162,9 +171,17 @@ def read_entries(settings: Settings) -> list[Entry]:
             status=r["status"],
             undone_at=r["undone_at"],
             undone_by=r["undone_by"],
+            choices=_choices_of(r),
         )
         for r in records
     ]
+
+
+def _choices_of(record: sqlite3.Row) -> dict[str, str] | None:
+    """The journalled choices of an index row (None: an older journal, or not recorded)."""
+    if "choices" not in record.keys() or record["choices"] is None:
+        return None
+    return {str(column): str(role) for column, role in json.loads(record["choices"]).items()}
 
 
 class UnknownImport(LookupError):
@@ -253,7 +270,15 @@ def load_rows(
                 )
             ]
         )
-    mapped = importer.derive_rows(raw, entry.kind, entry.original_name, settings, dict(catalogue))
+    mapped = importer.derive_rows(
+        raw,
+        entry.kind,
+        entry.original_name,
+        settings,
+        dict(catalogue),
+        entry.choices,
+        use_recipes=entry.choices is None,  # journalled choices are the whole reading
+    )
     frame = importer.stamp(mapped.rows, entry.id).get(dataset)
     if frame is None:
         frame = pd.DataFrame({c.name: [] for c in catalogue[dataset].stored_columns})
@@ -752,6 +777,10 @@ def _connect_for_writing(settings: Settings) -> sqlite3.Connection:
     connection.execute("PRAGMA journal_mode = DELETE")
     connection.execute("PRAGMA synchronous = FULL")
     connection.execute(IMPORTS_TABLE)
+    present = {row[1] for row in connection.execute("PRAGMA table_info(imports)")}
+    for column, kind in ADDED_COLUMNS.items():
+        if column not in present:  # a journal written before the column existed
+            connection.execute(f"ALTER TABLE imports ADD COLUMN {column} {kind}")
     return connection
 
 
@@ -762,15 +791,20 @@ def commit(settings: Settings, entry: Entry) -> None:
     try:
         connection.execute("BEGIN IMMEDIATE")
         connection.execute(
-            "INSERT INTO imports VALUES (:seq, :id, :sha256, :original_name, :kind, "
-            ":imported_at, :user, :rows, :added, :replaced, :unchanged, :status, "
-            ":undone_at, :undone_by)",
+            # columns by name: an old journal has the added ones last, after ALTER TABLE
+            "INSERT INTO imports (seq, id, sha256, original_name, kind, imported_at, user, "
+            "rows, added, replaced, unchanged, status, undone_at, undone_by, choices) "
+            "VALUES (:seq, :id, :sha256, :original_name, :kind, :imported_at, :user, :rows, "
+            ":added, :replaced, :unchanged, :status, :undone_at, :undone_by, :choices)",
             {
                 **entry.__dict__,
                 "rows": json.dumps(entry.rows, sort_keys=True),
                 "added": json.dumps(entry.added, sort_keys=True),
                 "replaced": json.dumps(entry.replaced, sort_keys=True),
                 "unchanged": json.dumps(entry.unchanged, sort_keys=True),
+                "choices": None
+                if entry.choices is None
+                else json.dumps(entry.choices, ensure_ascii=False, sort_keys=True),
             },
         )
         connection.execute("COMMIT")

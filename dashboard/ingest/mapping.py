@@ -863,8 +863,8 @@ def _map_table(
     for name in table.dimensions:
         try:
             codes, labels = _label_codes(data[name])
-        except ValueError as error:
-            log.add(None, name, None, f"a label in every cell ({error})")
+        except ValueError:
+            log.say(None, name, None, "ingest.label_every_cell")
             return None
         dims.append(_Dim(name, _role(name, table), labels, codes, lines=table.lines.get(name, {})))
     before = log.count
