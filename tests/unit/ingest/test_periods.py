@@ -2,7 +2,7 @@
 
 Labels as ASK and staff write them (2023Q1, 2023K1, 2023 TM1, TM1 2023, T1 2023, TM1;
 2023M02, 2023 Shkurt, Shkurt 2023, February 2023, Februar 2023) and synthetic exports of
-the real shapes (tests/fixtures/formats/*_synthetic_*, made by make_period_fixtures.py).
+the real shapes (tests/fixtures/formats/*_synthetic_*, made by make_spelling_fixtures.py).
 """
 
 from __future__ import annotations
