@@ -161,7 +161,7 @@ def _print_problems(error: Exception, lang: str | None = None) -> None:
         return
     summary = getattr(error, "summary", None)
     if summary:
-        print(summary, file=sys.stderr)
+        print(getattr(summary, "in_language", lambda _: summary)(lang), file=sys.stderr)
     for problem in problems:
         print(f"  {problem.text(lang)}", file=sys.stderr)
     omitted = getattr(error, "omitted", 0)

@@ -121,8 +121,11 @@ class ImportPreview:
         """The refusal, listing the first 50 problems and counting the rest."""
         return ImportRefused(
             self.problems,
-            summary=f"{self.problem_count} problem{'s' if self.problem_count != 1 else ''} in "
-            f"{self.display_name}; nothing was imported",
+            summary=common.Label(
+                "ingest.refused_one" if self.problem_count == 1 else "ingest.refused",
+                count=self.problem_count,
+                file=self.display_name,
+            ),
             omitted=self.omitted,
         )
 
