@@ -831,13 +831,9 @@ def _wide(
     where: dict[str, np.ndarray | str] = {
         "category": column_label(column_letter(label), header[label]),
         "month": "month",
-        "count": np.array(
-            [
-                column_label(column_letter(month_columns[c]), header[month_columns[c]])
-                for c in take_cols
-            ],
-            dtype=object,
-        ),
+        "count": np.array(  # one label per month column, shared by its cells
+            [column_label(column_letter(j), header[j]) for j in month_columns], dtype=object
+        )[take_cols],
     }
     year_default = meta.get("year") or meta.get("_title_year", "")
     defaults = {
