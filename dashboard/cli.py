@@ -161,7 +161,7 @@ def _print_problems(error: Exception, lang: str | None = None) -> None:
         return
     summary = getattr(error, "summary", None)
     if summary:
-        print(summary, file=sys.stderr)
+        print(getattr(summary, "in_language", lambda _: summary)(lang), file=sys.stderr)
     for problem in problems:
         print(f"  {problem.text(lang)}", file=sys.stderr)
     omitted = getattr(error, "omitted", 0)
@@ -192,7 +192,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
     try:
         choices = _choices(args.map)
     except ValueError as error:
-        print(f"--map {error}", file=sys.stderr)
+        _print_problems(error, args.lang)
         return 2
     try:
         plan = importer.preview(Path(args.path), kind=args.kind, settings=settings, choices=choices)
@@ -220,7 +220,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
             return 0
         result = importer.apply(plan, args.user, on_wait=_say_waiting)
     except importer.ImportRefused as error:
-        _print_problems(error)
+        _print_problems(error, args.lang)
         return 1
     except Exception as error:  # never a traceback for the person importing
         print(
@@ -256,9 +256,10 @@ def _cmd_imports_list(args: argparse.Namespace) -> int:
         state = entry.status + (
             f" ({entry.undone_at} by {entry.undone_by})" if not entry.active else ""
         )
+        read_with = " ".join(f"--map {c}={r}" for c, r in sorted((entry.choices or {}).items()))
         print(
             f"{entry.id}  {entry.imported_at}  {entry.user:<12} {entry.kind:<9} "
-            f"{entry.original_name}  [{state}]  {rows}"
+            f"{entry.original_name}  [{state}]  {rows}" + (f"  ({read_with})" if read_with else "")
         )
     return 0
 

@@ -42,7 +42,7 @@ import pandas as pd
 
 from dashboard.catalog import Dataset
 from dashboard.ingest import common, qps
-from dashboard.ingest.common import IngestError, Problem, ProblemLog
+from dashboard.ingest.common import IngestError, Label, ProblemLog, column_label, problem
 from dashboard.ingest.mapping import (
     MONTH_NAMES,
     PENDING_IMPORT_ID,
@@ -125,10 +125,8 @@ _PERIOD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("month", re.compile(r"(\d{1,2})")),
     ("month_name", re.compile(r"([^\d\s.,/-]+)\.?(?: ?[-/ ,.] ?(\d{4}))?")),
 )
-PERIOD_TEXT = (
-    "a period: a year (2026), a quarter (2026-Q1, TM1, T1, tremujori 1; 1-4) or a month "
-    "(2026-03, Mars 2026, 3; 1-12)"
-)
+PERIOD_TEXT = Label("ingest.budget.period")
+"""What a period cell must hold (the message of an unreadable one)."""
 
 
 def _header_kind(cell: str) -> str | None:
@@ -156,11 +154,11 @@ class Period:
     kind: str  # year, quarter, month
 
 
-def parse_period(text: str, year: int | None) -> Period | str:
+def parse_period(text: str, year: int | None) -> Period | Label:
     """The period of a cell (year from the cell, else ``year``), or what was expected."""
     folded = normalise(text).strip(" .")
     if not folded:
-        return "a period (the cell is empty)"
+        return Label("ingest.budget.period_empty")
     for kind, pattern in _PERIOD_PATTERNS:
         match = pattern.fullmatch(folded)
         if match is None:
@@ -181,21 +179,23 @@ def parse_period(text: str, year: int | None) -> Period | str:
             number = int(groups[0])
             given = int(groups[1]) if len(groups) > 1 and groups[1] else None
         if kind == "quarter" and not 1 <= number <= 4:
-            return f"a quarter 1-4 (there is no quarter {number})"
+            return Label("ingest.budget.quarter", number=number)
         if kind == "month" and not 1 <= number <= 12:
-            return f"a month 1-12 (there is no month {number})"
+            return Label("ingest.budget.month", number=number)
         return _with_year(given, year, kind, number)
     return PERIOD_TEXT
 
 
-def _with_year(given: int | None, year: int | None, kind: str, number: int | None) -> Period | str:
+def _with_year(
+    given: int | None, year: int | None, kind: str, number: int | None
+) -> Period | Label:
     if given is not None and year is not None and given != year:
-        return f"a period of the row's year {year} (the period says {given})"
+        return Label("ingest.budget.row_year", year=year, given=given)
     chosen = given if given is not None else year
     if chosen is None:
-        return "a year: in the period (2026-Q1), in a Viti column or in a line 'Viti: 2026'"
+        return Label("ingest.budget.needs_year")
     if not 1990 <= chosen <= 2100:
-        return "a year between 1990 and 2100"
+        return Label("ingest.budget.year_range")
     if kind == "year":
         return Period(chosen, str(chosen), "year")
     if kind == "quarter":
@@ -207,7 +207,7 @@ _AMOUNT_CLEAN_RE = re.compile(r"[\s\u00a0\u202f'’€]|eur(?:o)?$|^eur(?:o)?", 
 _GROUPED_RE = re.compile(r"\d{1,3}(?:[.,]\d{3})+")
 
 
-def parse_amount(text: str) -> float | str | None:
+def parse_amount(text: str) -> float | Label | None:
     """An amount in EUR (None for an empty cell), or what was expected.
 
     Thousands and decimal separators are told apart by position: with both, the last one
@@ -220,26 +220,26 @@ def parse_amount(text: str) -> float | str | None:
     cleaned = _AMOUNT_CLEAN_RE.sub("", raw)
     cleaned = _AMOUNT_CLEAN_RE.sub("", cleaned)
     if cleaned.startswith("-") or (cleaned.startswith("(") and cleaned.endswith(")")):
-        return "an amount of at least 0 (it is negative)"
+        return Label("ingest.budget.negative")
     if not cleaned or not re.fullmatch(r"[0-9.,]+", cleaned) or not cleaned[0].isdigit():
-        return "an amount in EUR such as 1234.56, 1.234,56 or 1,234.56 (empty when unknown)"
+        return Label("ingest.budget.amount")
     if "." in cleaned and "," in cleaned:
         decimal = "." if cleaned.rfind(".") > cleaned.rfind(",") else ","
         whole, _, cents = cleaned.rpartition(decimal)
         thousands = "," if decimal == "." else "."
         if decimal in whole or not _GROUPED_RE.fullmatch(whole) or len(cents) > 2:
-            return "an amount in EUR such as 1234.56, 1.234,56 or 1,234.56 (separators misplaced)"
+            return Label("ingest.budget.separators")
         return round(float(whole.replace(thousands, "") + "." + cents), 2)
     mark = "." if "." in cleaned else "," if "," in cleaned else None
     if mark is None:
         return float(cleaned)
     if cleaned.count(mark) > 1 or len(cleaned.rpartition(mark)[2]) == 3:
         if not _GROUPED_RE.fullmatch(cleaned):
-            return "an amount in EUR such as 1234.56, 1.234,56 or 1,234.56 (separators misplaced)"
+            return Label("ingest.budget.separators")
         return float(cleaned.replace(mark, ""))
     whole, _, cents = cleaned.rpartition(mark)
     if len(cents) > 2 or not cents:
-        return "an amount in EUR with at most 2 decimals"
+        return Label("ingest.budget.decimals")
     return round(float(whole + "." + cents), 2)
 
 
@@ -359,13 +359,6 @@ def budget_lines(data_dir: Path) -> dict[int, tuple[str, float | None]]:
         }
 
 
-HEADER_TEXT = (
-    "a budget-execution sheet: a header row with line_no, period, planned_eur, committed_eur, "
-    "spent_eur (Linja, Periudha, Planifikuar, Obliguar, Shpenzuar; the template: "
-    "dms-dashboard template budget)"
-)
-
-
 def read(
     path: Path,
     *,
@@ -382,11 +375,11 @@ def read(
     try:
         size = path.stat().st_size
     except OSError as error:
-        raise IngestError([Problem(file, None, None, None, f"a readable file ({error})")]) from None
+        raise IngestError([common.unreadable(file, error)]) from None
     common.refuse_size(size, file)
     if DATASET not in catalogue:
         raise IngestError(
-            [Problem(file, None, None, None, f"a {DATASET} dataset in data/datasets.toml")]
+            [problem(file, None, None, None, "ingest.dataset_missing", dataset=DATASET)]
         )
     with path.open("rb") as handle:
         magic = handle.read(4)
@@ -399,7 +392,15 @@ def read(
             break
     else:
         raise IngestError(
-            [Problem(file, None, None, ", ".join(g.name or "" for g in grids) or None, HEADER_TEXT)]
+            [
+                problem(
+                    file,
+                    None,
+                    None,
+                    ", ".join(g.name or "" for g in grids) or None,
+                    "ingest.budget.header",
+                )
+            ]
         )
     log = ProblemLog(file)
     notes: list[str] = []
@@ -407,17 +408,7 @@ def read(
     log.raise_if_any()
     assert frame is not None
     if frame.empty:
-        raise IngestError(
-            [
-                Problem(
-                    file,
-                    None,
-                    None,
-                    None,
-                    "at least one committed or spent amount (the sheet holds none)",
-                )
-            ]
-        )
+        raise IngestError([problem(file, None, None, None, "ingest.budget.no_amount")])
     return Mapped({DATASET: frame}, notes)
 
 
@@ -447,7 +438,10 @@ def _rows(
     notes: list[str],
 ) -> pd.DataFrame | None:
     header = grid.rows[header_at]
-    sheet = f" (sheet {grid.name})" if grid.name else ""
+
+    def column(j: int, header_text: str | None = None) -> Label:
+        return column_label(qps.column_letter(j), header_text, grid.name)
+
     found: dict[str, int] = {}
     for j, cell in enumerate(header):
         kind = _header_kind(cell)
@@ -456,29 +450,31 @@ def _rows(
                 notes.append(f"column {qps.column_letter(j)} '{cell}' was not read")
             continue
         if kind in found:
-            log.add(
+            log.say(
                 grid.numbers[header_at],
-                f"column {qps.column_letter(j)}{sheet}",
+                column(j),
                 cell,
-                f"one {kind} column (also column {qps.column_letter(found[kind])})",
+                "ingest.one_column",
+                kind=kind,
+                other=qps.column_letter(found[kind]),
             )
         found[kind] = j
     for needed in ("line", "period", *AMOUNTS):
         if needed not in found:
-            log.add(
+            log.say(
                 grid.numbers[header_at],
                 None,
                 None,
-                f"a {_FIELD_TEXT[needed]} column (the template's columns: "
-                f"{', '.join(TEMPLATE_COLUMNS)})",
+                _NEEDED_KEYS[needed],
+                columns=", ".join(TEMPLATE_COLUMNS),
             )
     if log:
         return None
     meta_year = _meta_year(grid.rows[:header_at])
 
-    def where(name: str) -> str:
+    def where(name: str) -> Label:
         j = found[name]
-        return f"{header[j]} (column {qps.column_letter(j)}){sheet}"
+        return column(j, header[j])
 
     def cell(row: list[str], name: str) -> str:
         j = found.get(name)
@@ -504,8 +500,8 @@ def _rows(
                 amounts[name], status = None, NOT_AVAILABLE
                 continue
             value = parse_amount(text)
-            if isinstance(value, str):
-                log.add(number, where(name), text, value)
+            if isinstance(value, Label):
+                log.say(number, where(name), text, value.key, **dict(value.params))
                 bad = True
                 value = None
             amounts[name] = value
@@ -517,38 +513,36 @@ def _rows(
         if year_text:
             year = int(year_text) if re.fullmatch(r"\d{4}", year_text.strip()) else None
             if year is None:
-                log.add(
+                log.say(
                     number,
-                    where("year") if "year" in found else "Viti (above the header)",
+                    where("year")
+                    if "year" in found
+                    else Label("ingest.field.above_header", name="Viti"),
                     year_text,
-                    "a year such as 2026",
+                    "ingest.budget.year",
                 )
                 continue
         period = parse_period(cell(row, "period"), year)
-        if isinstance(period, str):
-            log.add(number, where("period"), cell(row, "period"), period)
+        if isinstance(period, Label):
+            log.say(number, where("period"), cell(row, "period"), period.key, **dict(period.params))
             continue
         if is_total:
             totals.append((number, period, amounts))
             continue
         line_no = int(line_text) if re.fullmatch(r"\d{1,6}", line_text) else None
         if line_no is None or line_no not in lines:
-            log.add(
-                number,
-                where("line"),
-                line_text,
-                f"a line number of the work plan (data/budget.csv: 1-{max(lines)})",
-            )
+            log.say(number, where("line"), line_text, "ingest.budget.line", last=max(lines))
             continue
         if bad:
             continue
         key = (line_no, period.year, period.text)
         if key in first_seen:
-            log.add(
+            log.say(
                 number,
                 where("period"),
-                f"line {line_no}, {period.text}",
-                f"each line and period once (also on row {first_seen[key]})",
+                Label("ingest.value.line_period", line=line_no, period=period.text),
+                "ingest.budget.once",
+                other=first_seen[key],
             )
             continue
         first_seen[key] = number
@@ -588,13 +582,14 @@ def _rows(
     )
 
 
-_FIELD_TEXT = {
-    "line": "line (Linja / Nr.)",
-    "period": "period (Periudha)",
-    "planned": "planned amount (Planifikuar)",
-    "committed": "committed amount (Obliguar)",
-    "spent": "spent amount (Shpenzuar)",
+_NEEDED_KEYS = {
+    "line": "ingest.budget.needs_line",
+    "period": "ingest.budget.needs_period",
+    "planned": "ingest.budget.needs_planned",
+    "committed": "ingest.budget.needs_committed",
+    "spent": "ingest.budget.needs_spent",
 }
+"""The message of a column the sheet lacks."""
 
 
 def _check_totals(totals, records, where, log: ProblemLog) -> None:  # noqa: ANN001
@@ -607,12 +602,13 @@ def _check_totals(totals, records, where, log: ProblemLog) -> None:  # noqa: ANN
             if total is None or not values:
                 continue
             if abs(total - sum(values)) > TOLERANCE:
-                log.add(
+                log.say(
                     number,
                     where(name),
                     f"{total:.2f}",
-                    f"the sum of the lines of {period.text} above, {sum(values):.2f}: the "
-                    "total row and its lines disagree",
+                    "ingest.budget.total",
+                    period=period.text,
+                    sum=f"{sum(values):.2f}",
                 )
 
 

@@ -60,6 +60,70 @@ _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x19\x1b-\x1f\x7f]")
 _SYMBOL_ARRAY = pa.array(sorted(MISSING_SYMBOLS), type=pa.string())
 
 
+def english(key: str, **params: object) -> str:
+    """The English text of message ``key``: what logs and ``str(problem)`` show."""
+    from dashboard.i18n import t
+
+    return t(key, "en", **{name: str(value) for name, value in params.items()})
+
+
+class Label(str):
+    """A place in a file said in words ("Janar (column C)", "DATA cell 7"), translatable.
+
+    The string itself is the English text, so a label goes wherever a field name does
+    (a problem's ``field``, an array of per-row column names); ``in_language`` says it in
+    sq, en or sr from its message key (``dashboard/i18n/messages/ingest.*.json``).
+    """
+
+    key: str
+    params: tuple[tuple[str, str], ...]  # a value may itself be a Label
+
+    def __new__(cls, key: str, **params: object) -> Label:
+        """Make the label of message ``key`` filled with ``params``."""
+        texts = _texts(params)
+        label = super().__new__(cls, english(key, **dict(texts)))
+        label.key, label.params = key, texts
+        return label
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_label, (self.key, self.params))
+
+    def in_language(self, lang: str) -> str:
+        """The label in ``lang``; nested labels among its values are said in ``lang`` too."""
+        from dashboard.i18n import t
+
+        values = {
+            name: value.in_language(lang) if isinstance(value, Label) else value
+            for name, value in self.params
+        }
+        return t(self.key, lang, **values)
+
+
+def _label(key: str, params: tuple[tuple[str, str], ...]) -> Label:
+    return Label(key, **dict(params))
+
+
+def _texts(params: dict[str, object]) -> tuple[tuple[str, str], ...]:
+    """Message values as texts; a :class:`Label` stays one, to be said in each language."""
+    return tuple(
+        (name, value if isinstance(value, Label) else str(value)) for name, value in params.items()
+    )
+
+
+def said(text: str | None, lang: str) -> str | None:
+    """A :class:`Label` in ``lang``; any other text as it is (it is the file's own)."""
+    return text.in_language(lang) if isinstance(text, Label) else text
+
+
+def column_label(letter: str, header: str | None = None, sheet: str | None = None) -> Label:
+    """Where a spreadsheet column is: "Janar (column C)", "column C (sheet 2024)"."""
+    if header:
+        label = Label("ingest.field.header_column", header=header, letter=letter)
+    else:
+        label = Label("ingest.field.column", letter=letter)
+    return Label("ingest.field.in_sheet", field=label, sheet=sheet) if sheet else label
+
+
 def shorten(text: str, limit: int = VALUE_CHARS) -> str:
     """Return ``text`` cut to ``limit`` characters, marking the cut with an ellipsis."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -91,21 +155,30 @@ class Problem:
         if self.key not in messages(normalise_language(lang)):
             return self.expected
         try:
-            return t(self.key, lang, **dict(self.params))
+            return t(self.key, lang, **{name: said(v, lang) for name, v in self.params})
         except (KeyError, IndexError, ValueError):  # a catalogue text naming another value
             return self.expected
+
+    def field_in(self, lang: str) -> str | None:
+        """The column or place in the file, in ``lang`` (a :class:`Label`) or as written."""
+        return said(self.field, lang)
+
+    def value_in(self, lang: str) -> str | None:
+        """The value as the file writes it, or a count said in ``lang`` ("7 values")."""
+        return said(self.value, lang)
 
     def text(self, lang: str) -> str:
         """The whole problem in ``lang``: file, row, column, value and what was expected."""
         from dashboard.i18n import t
 
+        # a Label says its own kind of place ("column C", "DATA cell 7"): not "column column C"
         return t(
-            "imports.problem",
+            "ingest.problem_at" if isinstance(self.field, Label) else "imports.problem",
             lang,
             file=self.file,
             line="—" if self.line is None else self.line,
-            field=self.field or "—",
-            value="—" if self.value is None else self.value,
+            field=self.field_in(lang) or "—",
+            value="—" if self.value is None else self.value_in(lang),
             expected=self.expected_in(lang),
         )
 
@@ -186,7 +259,7 @@ class ProblemLog:
                 value,
                 expected,
                 key,
-                tuple((name, str(item)) for name, item in params.items()),
+                _texts(params),
             )
         )
 
@@ -197,6 +270,12 @@ class ProblemLog:
                 self.omitted += 1
             else:
                 self.problems.append(problem)
+
+    def say(
+        self, line: int | None, field: str | None, value: str | None, key: str, **params: object
+    ) -> None:
+        """Record a problem whose expectation is message ``key`` (English from its catalogue)."""
+        self.add(line, field, value, english(key, **params), key, **params)
 
     def __bool__(self) -> bool:
         return bool(self.problems) or self.omitted > 0
@@ -238,6 +317,23 @@ class Dimension:
     codes: list[str] | None = None
 
 
+def problem(
+    file: str,
+    line: int | None,
+    field: str | None,
+    value: str | None,
+    key: str,
+    **params: object,
+) -> Problem:
+    """A problem whose expectation is message ``key``, said in sq, en and sr.
+
+    The English of ``expected`` comes from the catalogue too, so a text lives in one
+    place; ``params`` fill the message's {placeholders} (as texts: format them first).
+    """
+    texts = _texts(params)
+    return Problem(file, line, field, value, english(key, **dict(texts)), key, texts)
+
+
 def display_name(path: Path, given: str | None) -> str:
     """Return the name to show for ``path`` in problems: the user's own file name."""
     return given if given else path.name
@@ -260,12 +356,12 @@ def read_bytes(path: Path, file: str) -> bytes:
         if not path.is_file():
             raise IsADirectoryError(str(path))
     except OSError as error:
-        raise IngestError([_unreadable(file, error)]) from None
+        raise IngestError([unreadable(file, error)]) from None
     refuse_size(size, file)
     try:
         raw = path.read_bytes()
     except OSError as error:
-        raise IngestError([_unreadable(file, error)]) from None
+        raise IngestError([unreadable(file, error)]) from None
     if not raw.strip():
         raise IngestError(
             [
@@ -282,7 +378,8 @@ def read_bytes(path: Path, file: str) -> bytes:
     return raw
 
 
-def _unreadable(file: str, error: OSError) -> Problem:
+def unreadable(file: str, error: OSError) -> Problem:
+    """The problem of a file that cannot be opened or read (the system's reason kept)."""
     return Problem(
         file,
         None,
@@ -370,12 +467,8 @@ def control_problem(text: str, file: str) -> Problem | None:
     match = _CONTROL_RE.search(text)
     if match is None:
         return None
-    return Problem(
-        file,
-        line_at(text, match.start()),
-        None,
-        f"U+{ord(match.group()):04X}",
-        "printable text (found a control character: a binary or damaged file)",
+    return problem(
+        file, line_at(text, match.start()), None, f"U+{ord(match.group()):04X}", "ingest.control"
     )
 
 

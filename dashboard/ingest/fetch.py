@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dashboard.ingest.common import IngestError, Problem
+from dashboard.ingest.common import IngestError, problem
 from dashboard.settings import Settings
 
 TIMEOUT_SECONDS = 60
@@ -62,34 +62,28 @@ def _request(url: str, name: str, body: dict[str, Any] | None = None) -> bytes:
         detail = error.read(300).decode("utf-8", "replace").strip()
         raise FetchError(
             [
-                Problem(
+                problem(
                     name,
                     None,
                     url,
                     f"HTTP {error.code}",
-                    "an answer from ASK's PxWeb API (is the table's path right? "
-                    f"{detail or error.reason})",
+                    "ingest.fetch.http",
+                    detail=detail or error.reason,
                 )
             ]
         ) from None
     except (urllib.error.URLError, TimeoutError, OSError) as error:
         reason = getattr(error, "reason", error)
         raise FetchError(
-            [
-                Problem(
-                    name,
-                    None,
-                    url,
-                    None,
-                    f"ASK's PxWeb API to answer; it cannot be reached ({reason}): this "
-                    "computer may be offline. Nothing was imported; save the table from "
-                    "ASK's web page and upload the file instead",
-                )
-            ]
+            [problem(name, None, url, None, "ingest.fetch.offline", reason=reason)]
         ) from None
     if len(raw) > MAX_ANSWER_BYTES:
         raise FetchError(
-            [Problem(name, None, url, None, "an answer of at most 200 MB: ask for fewer values")]
+            [
+                problem(
+                    name, None, url, None, "ingest.fetch.size", mb=MAX_ANSWER_BYTES // 1024 // 1024
+                )
+            ]
         )
     return raw
 
@@ -99,7 +93,7 @@ def _json(raw: bytes, url: str, name: str) -> Any:
         return json.loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError):
         raise FetchError(
-            [Problem(name, None, url, raw[:60].decode("latin-1"), "a JSON answer")]
+            [problem(name, None, url, raw[:60].decode("latin-1"), "ingest.fetch.json")]
         ) from None
 
 
@@ -163,7 +157,7 @@ def fetch(
         url = f"{base}/tables/{quoted}/data?lang={lang}&outputFormat=json-stat2"
         raw = _request(url, name, body)
     else:
-        raise FetchError([Problem(name, None, "api", api, "v1 or v2")])
+        raise FetchError([problem(name, None, "api", api, "ingest.fetch.api")])
     folder = settings.imports_dir / "fetched"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"answer-{os.getpid()}"
@@ -177,10 +171,10 @@ def read_query(path: Path) -> dict[str, Any]:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
     except (OSError, ValueError) as error:
         raise FetchError(
-            [Problem(path.name, None, None, None, f"a PxWeb query in JSON ({error})")]
+            [problem(path.name, None, None, None, "ingest.fetch.query_json", error=error)]
         ) from None
     if not isinstance(data, dict):
-        raise FetchError([Problem(path.name, None, None, None, "a PxWeb query: a JSON object")])
+        raise FetchError([problem(path.name, None, None, None, "ingest.fetch.query_object")])
     return data
 
 

@@ -46,7 +46,7 @@ from dashboard.ingest import (
     recipes,
     sniff,
 )
-from dashboard.ingest.common import IngestError, Problem
+from dashboard.ingest.common import IngestError, Problem, problem
 from dashboard.ingest.journal import Entry
 from dashboard.settings import Settings, get_settings
 
@@ -100,6 +100,8 @@ class ImportPreview:
     readings: list[mapping.ColumnReading] = field(default_factory=list)
     choices: dict[str, str] = field(default_factory=dict)
     recipe_keys: list[tuple[str, str]] = field(default_factory=list)  # (key, title) per table
+    # every choice the reading used (staff's and the recipes'): kept in the journal entry
+    applied_choices: dict[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -119,8 +121,11 @@ class ImportPreview:
         """The refusal, listing the first 50 problems and counting the rest."""
         return ImportRefused(
             self.problems,
-            summary=f"{self.problem_count} problem{'s' if self.problem_count != 1 else ''} in "
-            f"{self.display_name}; nothing was imported",
+            summary=common.Label(
+                "ingest.refused_one" if self.problem_count == 1 else "ingest.refused",
+                count=self.problem_count,
+                file=self.display_name,
+            ),
             omitted=self.omitted,
         )
 
@@ -173,12 +178,18 @@ def derive_rows(
     choices: Mapping[str, str] | None = None,
     readings: list[mapping.ColumnReading] | None = None,
     recipe_keys: list[tuple[str, str]] | None = None,
+    *,
+    use_recipes: bool = True,
+    applied: dict[str, str] | None = None,
 ) -> mapping.Mapped:
     """Read a file of a known kind and map it to dataset rows (IngestError on problems).
 
     ``choices`` (column -> role, the CLI's ``--map``) win over the recipes saved for the
     file's tables, which win over what names and values say. ``readings`` and
-    ``recipe_keys`` are filled with how each column was read and each table's recipe key.
+    ``recipe_keys`` are filled with how each column was read and each table's recipe key,
+    ``applied`` with the choices the reading used (given and saved: what the journal
+    keeps). A replay of a journalled import passes its choices with ``use_recipes=False``:
+    a recipe saved or forgotten since must not change how an accepted file reads.
     """
     file = common.display_name(path, display_name)
     if kind == "qps":
@@ -191,15 +202,18 @@ def derive_rows(
             path, display_name=file, data_dir=settings.data_dir, catalogue=catalogue
         )
     if kind not in READERS:
-        raise IngestError([Problem(file, None, "kind", kind, "one of " + ", ".join(KINDS))])
+        raise IngestError(
+            [problem(file, None, "kind", kind, "ingest.kind", kinds=", ".join(KINDS))]
+        )
     tables = READERS[kind](path, display_name=file)
     places = mapping.Places.from_data_dir(settings.data_dir)
-    saved = recipes.choices_for(settings, tables)
+    saved = recipes.choices_for(settings, tables) if use_recipes else {}
     if recipe_keys is not None:
         recipe_keys.extend((recipes.recipe_key(table), table.title) for table in tables)
-    return mapping.map_tables(
-        tables, file, places, catalogue, {**saved, **(choices or {})}, readings
-    )
+    used = {**saved, **(choices or {})}
+    if applied is not None:
+        applied.update(used)
+    return mapping.map_tables(tables, file, places, catalogue, used, readings)
 
 
 def stamp(rows: Mapping[str, pd.DataFrame], import_id: str) -> dict[str, pd.DataFrame]:
@@ -235,27 +249,14 @@ def _check_rows(
             if column.required and frame[column.name].isna().any():
                 count = int(frame[column.name].isna().sum())
                 problems.append(
-                    Problem(
-                        file,
-                        None,
-                        f"{name}.{column.name}",
-                        None,
-                        f"a value ({count} row(s) have none)",
-                    )
+                    problem(file, None, f"{name}.{column.name}", None, "ingest.filled", count=count)
                 )
         key = list(dataset.key)
         repeated = frame[frame.duplicated(subset=key, keep=False)]
         for values, group in list(repeated.groupby(key, dropna=False, sort=False))[:20]:
             described = ", ".join(f"{k}={v}" for k, v in zip(key, values, strict=True))
             problems.append(
-                Problem(
-                    file,
-                    None,
-                    name,
-                    described,
-                    f"each row once; {len(group)} cells of the file give this row "
-                    "(two spellings of one place, or two tables with the same figures?)",
-                )
+                problem(file, None, name, described, "ingest.row_once", count=len(group))
             )
     return problems
 
@@ -345,7 +346,9 @@ def preview(
     result.choices = dict(choices or {})
     try:
         if kind is not None and kind not in KINDS:
-            raise IngestError([Problem(file, None, "--kind", kind, "one of " + ", ".join(KINDS))])
+            raise IngestError(
+                [problem(file, None, "--kind", kind, "ingest.kind", kinds=", ".join(KINDS))]
+            )
         result.kind = kind or detect(path, file)
         result.size = path.stat().st_size
         common.refuse_size(result.size, file)
@@ -366,6 +369,7 @@ def preview(
             result.choices,
             result.readings,
             result.recipe_keys,
+            applied=result.applied_choices,
         )
         result.notes = mapped.notes
         problems = _check_rows(mapped.rows, catalogue, file)
@@ -378,7 +382,7 @@ def preview(
         result.omitted = error.omitted
         result.rows = {}
     except OSError as error:
-        result.problems = [Problem(file, None, None, None, f"a readable file ({error})")]
+        result.problems = [common.unreadable(file, error)]
     except Exception as error:  # a reader's bug must not reach the user as a traceback
         # The traceback goes to a configured log (the server's), never to a terminal user.
         logger.error(
@@ -388,14 +392,7 @@ def preview(
             exc_info=bool(logging.getLogger().handlers),
         )
         result.problems = [
-            Problem(
-                file,
-                None,
-                None,
-                None,
-                f"a file the importer can read (it failed unexpectedly: {type(error).__name__}; "
-                "the details are in the server log)",
-            )
+            problem(file, None, None, None, "ingest.unexpected", error=type(error).__name__)
         ]
         result.rows = {}
     return result
@@ -431,13 +428,13 @@ def _writer(
     except journal.WriterBusy as error:
         raise ImportRefused(
             [
-                Problem(
+                problem(
                     file,
                     None,
-                    "writers' lock",
+                    common.Label("ingest.field.lock"),
                     None,
-                    "no other import, undo, entry or build running (one still was after "
-                    f"{error.waited:g} s; try again when it has finished)",
+                    "ingest.busy",
+                    seconds=f"{error.waited:g}",
                 )
             ],
             summary=str(error),
@@ -492,14 +489,13 @@ def apply(
             added={name: c.added for name, c in changes.items()},
             replaced={name: c.replaced for name, c in changes.items()},
             unchanged={name: c.unchanged for name, c in changes.items()},
+            choices=dict(preview_.applied_choices),
         )
         scratch = _scratch_database(settings)
         try:
             staged = journal.stage(settings, entry, preview_.path, rows)
-        except ValueError as error:
-            raise ImportRefused(
-                [Problem(preview_.display_name, None, None, None, str(error))]
-            ) from None
+        except IngestError as error:  # the file changed since its preview
+            raise ImportRefused(error.problems) from None
         try:
             with journal.overlay(pending=[entry]):
                 report = build_database(settings, target=scratch)

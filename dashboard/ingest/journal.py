@@ -48,7 +48,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from dashboard.ingest.common import Problem
+from dashboard.ingest.common import IngestError, Label, Problem, problem
 
 if TYPE_CHECKING:
     from dashboard.build import BuildReport
@@ -82,9 +82,14 @@ CREATE TABLE IF NOT EXISTS imports (
     unchanged TEXT NOT NULL,           -- JSON {dataset: rows whose key existed, same value}
     status TEXT NOT NULL CHECK (status IN ('active', 'undone')),
     undone_at TEXT,
-    undone_by TEXT
+    undone_by TEXT,
+    choices TEXT                       -- JSON {column: role} the file was read with; NULL in
+                                       -- entries from before choices were journalled
 )
 """
+ADDED_COLUMNS = {"choices": "TEXT"}
+"""Columns added to IMPORTS_TABLE since its first version: a journal without them gets
+them on its next write (``ALTER TABLE``) and reads as if they were NULL until then."""
 
 
 @dataclass(frozen=True)
@@ -105,6 +110,10 @@ class Entry:
     status: str = ACTIVE
     undone_at: str | None = None
     undone_by: str | None = None
+    # the column choices (column -> role: --map, the upload page's drop-downs, the recipe
+    # in force) the file was read with, so that a replay reads it the same way; None for
+    # an entry journalled before choices were kept (its replay uses the recipes)
+    choices: dict[str, str] | None = None
 
     @property
     def active(self) -> bool:
@@ -162,9 +171,17 @@ def read_entries(settings: Settings) -> list[Entry]:
             status=r["status"],
             undone_at=r["undone_at"],
             undone_by=r["undone_by"],
+            choices=_choices_of(r),
         )
         for r in records
     ]
+
+
+def _choices_of(record: sqlite3.Row) -> dict[str, str] | None:
+    """The journalled choices of an index row (None: an older journal, or not recorded)."""
+    if "choices" not in record.keys() or record["choices"] is None:
+        return None
+    return {str(column): str(role) for column, role in json.loads(record["choices"]).items()}
 
 
 class UnknownImport(LookupError):
@@ -243,16 +260,25 @@ def load_rows(
     if not raw.is_file():
         raise JournalError(
             [
-                Problem(
+                problem(
                     entry.original_name,
                     None,
-                    "import " + entry.id,
+                    Label("ingest.field.import", id=entry.id),
                     entry.sha256,
-                    f"its raw file {raw}",
+                    "ingest.journal.raw",
+                    path=raw,
                 )
             ]
         )
-    mapped = importer.derive_rows(raw, entry.kind, entry.original_name, settings, dict(catalogue))
+    mapped = importer.derive_rows(
+        raw,
+        entry.kind,
+        entry.original_name,
+        settings,
+        dict(catalogue),
+        entry.choices,
+        use_recipes=entry.choices is None,  # journalled choices are the whole reading
+    )
     frame = importer.stamp(mapped.rows, entry.id).get(dataset)
     if frame is None:
         frame = pd.DataFrame({c.name: [] for c in catalogue[dataset].stored_columns})
@@ -284,13 +310,12 @@ def contribute(con: Connection, settings: Settings, catalogue: dict[str, Dataset
             if dataset_name not in catalogue:
                 raise BuildError(
                     [
-                        Problem(
+                        problem(
                             entry.original_name,
                             None,
-                            f"import {entry.id}",
+                            Label("ingest.field.import", id=entry.id),
                             dataset_name,
-                            "a dataset of data/datasets.toml for the rows of this import "
-                            "(undo the import, or restore the dataset's section)",
+                            "ingest.journal.dataset",
                         )
                     ]
                 )
@@ -302,13 +327,13 @@ def contribute(con: Connection, settings: Settings, catalogue: dict[str, Dataset
             if inserted != count:
                 raise BuildError(
                     [
-                        Problem(
+                        problem(
                             entry.original_name,
                             None,
-                            f"import {entry.id}",
-                            f"{inserted} rows of {dataset_name} replayed",
-                            f"the {count} rows the journal records for it (the file or the "
-                            "mapping changed since: undo the import and import the file again)",
+                            Label("ingest.field.import", id=entry.id),
+                            Label("ingest.value.replayed", count=inserted, dataset=dataset_name),
+                            "ingest.journal.count",
+                            count=count,
                         )
                     ]
                 )
@@ -324,12 +349,12 @@ def _unreplayed(settings: Settings, replayed: Sequence[str]) -> list[Problem]:
     """The imports whose state changed while a build replayed the journal (a lock bypassed)."""
     now = [e.id for e in replayed_entries(settings)]
     return [
-        Problem(
+        problem(
             INDEX_FILE,
             None,
-            f"import {import_id}",
-            "active now" if import_id in now else "no longer active",
-            "no change to the journal while a build runs (every writer holds the lock)",
+            Label("ingest.field.import", id=import_id),
+            Label("ingest.value.active" if import_id in now else "ingest.value.inactive"),
+            "ingest.journal.during_build",
         )
         for import_id in sorted(set(now) ^ set(replayed))
     ]
@@ -360,7 +385,7 @@ def replace_rows(con: Connection, dataset: Dataset, rows: pa.Table | Path) -> in
             from dashboard.build import BuildError
 
             raise BuildError(
-                [Problem(dataset.name, None, column.name, None, "the column in the import's rows")]
+                [problem(dataset.name, None, column.name, None, "ingest.journal.column")]
             )
         else:
             selected.append(f"CAST(NULL AS {column.type}) AS {_quote(column.name)}")
@@ -554,14 +579,14 @@ def replayable_problems(settings: Settings) -> list[Problem]:
         ]
         if lost:
             problems.append(
-                Problem(
+                problem(
                     entry.original_name,
                     None,
-                    f"import {entry.id}",
+                    Label("ingest.field.import", id=entry.id),
                     entry.sha256,
-                    f"its raw file {raw_path(settings, entry.sha256)} or its rows of "
-                    + ", ".join(lost)
-                    + " (restore them from a backup, or undo the import)",
+                    "ingest.journal.lost",
+                    path=raw_path(settings, entry.sha256),
+                    datasets=", ".join(lost),
                 )
             )
     return problems
@@ -601,29 +626,26 @@ def disagreements(settings: Settings) -> list[Problem]:
     for entry in expected:
         if found.get(entry.id, {}) != entry.rows:
             problems.append(
-                Problem(
+                problem(
                     database.name,
                     None,
-                    f"import {entry.id}",
+                    Label("ingest.field.import", id=entry.id),
                     entry.original_name,
-                    "its rows ("
-                    + (", ".join(f"{d} {n}" for d, n in entry.rows.items()) or "none")
-                    + "), found "
-                    + (
-                        ", ".join(f"{d} {n}" for d, n in found[entry.id].items())
-                        if entry.id in found
-                        else "none"
-                    ),
+                    "ingest.journal.disagree",
+                    rows=", ".join(f"{d} {n}" for d, n in entry.rows.items()) or "—",
+                    found=", ".join(f"{d} {n}" for d, n in found[entry.id].items())
+                    if entry.id in found
+                    else "—",
                 )
             )
     for import_id in sorted(set(found) - {e.id for e in expected}):
         problems.append(
-            Problem(
+            problem(
                 database.name,
                 None,
-                f"import {import_id}",
+                Label("ingest.field.import", id=import_id),
                 None,
-                "no rows of an import the journal does not hold as active",
+                "ingest.journal.extra",
             )
         )
     return problems
@@ -648,11 +670,11 @@ def exclusive(
         from dashboard.build import BuildError
 
         with lock(settings):
-            for problem in disagreements(settings):
+            for disagreement in disagreements(settings):
                 logger.warning(
                     "the database in place disagrees with the journal (a writer was "
                     "interrupted); this build repairs it: %s",
-                    problem,
+                    disagreement,
                 )
             problems = replayable_problems(settings)
             if problems:
@@ -724,9 +746,8 @@ def stage(
                 writer.flush()
                 os.fsync(writer.fileno())
             if digest.hexdigest() != entry.sha256:
-                raise ValueError(
-                    f"{entry.original_name} changed between its preview and its import; "
-                    "preview it again"
+                raise IngestError(
+                    [problem(entry.original_name, None, None, None, "ingest.journal.changed")]
                 )
             os.chmod(partial, 0o444)
             os.replace(partial, raw)
@@ -756,6 +777,10 @@ def _connect_for_writing(settings: Settings) -> sqlite3.Connection:
     connection.execute("PRAGMA journal_mode = DELETE")
     connection.execute("PRAGMA synchronous = FULL")
     connection.execute(IMPORTS_TABLE)
+    present = {row[1] for row in connection.execute("PRAGMA table_info(imports)")}
+    for column, kind in ADDED_COLUMNS.items():
+        if column not in present:  # a journal written before the column existed
+            connection.execute(f"ALTER TABLE imports ADD COLUMN {column} {kind}")
     return connection
 
 
@@ -766,15 +791,20 @@ def commit(settings: Settings, entry: Entry) -> None:
     try:
         connection.execute("BEGIN IMMEDIATE")
         connection.execute(
-            "INSERT INTO imports VALUES (:seq, :id, :sha256, :original_name, :kind, "
-            ":imported_at, :user, :rows, :added, :replaced, :unchanged, :status, "
-            ":undone_at, :undone_by)",
+            # columns by name: an old journal has the added ones last, after ALTER TABLE
+            "INSERT INTO imports (seq, id, sha256, original_name, kind, imported_at, user, "
+            "rows, added, replaced, unchanged, status, undone_at, undone_by, choices) "
+            "VALUES (:seq, :id, :sha256, :original_name, :kind, :imported_at, :user, :rows, "
+            ":added, :replaced, :unchanged, :status, :undone_at, :undone_by, :choices)",
             {
                 **entry.__dict__,
                 "rows": json.dumps(entry.rows, sort_keys=True),
                 "added": json.dumps(entry.added, sort_keys=True),
                 "replaced": json.dumps(entry.replaced, sort_keys=True),
                 "unchanged": json.dumps(entry.unchanged, sort_keys=True),
+                "choices": None
+                if entry.choices is None
+                else json.dumps(entry.choices, ensure_ascii=False, sort_keys=True),
             },
         )
         connection.execute("COMMIT")

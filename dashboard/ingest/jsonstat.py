@@ -71,29 +71,27 @@ def _load(text: str, file: str) -> Any:
             raise _DuplicateKeyError(repeated[0])
         return obj
 
-    def problem(line: int | None, value: str | None, expected: str) -> IngestError:
-        return IngestError([common.Problem(file, line, None, value, expected)])
+    def refusal(line: int | None, value: str | None, key: str, **params: object) -> IngestError:
+        return IngestError([common.problem(file, line, None, value, key, **params)])
 
     try:
         return json.loads(text, parse_constant=reject_constant, object_pairs_hook=unique_keys)
     except json.JSONDecodeError as error:
         snippet = error.doc[error.pos : error.pos + 30] if error.doc else ""
-        raise problem(
-            error.lineno,
-            snippet,
-            f"valid JSON ({error.msg} at column {error.colno}; is the file cut short?)",
+        raise refusal(
+            error.lineno, snippet, "ingest.json.cut", error=error.msg, column=error.colno
         ) from None
     except _DuplicateKeyError as error:
-        raise problem(None, str(error), "each key once in a JSON object") from None
+        raise refusal(None, str(error), "ingest.json.key_once") from None
     except ValueError as error:
-        raise problem(None, None, f"valid JSON numbers ({error})") from None
+        raise refusal(None, None, "ingest.json.numbers", error=error) from None
     except RecursionError:
-        raise problem(None, None, "JSON nested less deeply") from None
+        raise refusal(None, None, "ingest.json.depth") from None
 
 
 def _document(document: Any, file: str, log: ProblemLog) -> list[StatTable]:
     if not isinstance(document, dict):
-        log.add(None, None, type(document).__name__, "a JSON-stat object")
+        log.say(None, None, type(document).__name__, "ingest.jsonstat.object")
         return []
     if pxjson.is_pxjson(document):
         try:
@@ -128,16 +126,15 @@ def _document(document: Any, file: str, log: ProblemLog) -> list[StatTable]:
         return tables
     version = document.get("version")
     if kind not in ("dataset", "collection"):
-        log.add(
+        log.say(
             None,
             "class",
             _text(kind),
-            'JSON-stat 2.0 with class "dataset" or "collection"'
-            + (" (JSON-stat 1.x is not read)" if kind is None else ""),
+            "ingest.jsonstat.class_v1" if kind is None else "ingest.jsonstat.class",
         )
         return []
     if version is not None and not (isinstance(version, str) and version.startswith("2")):
-        log.add(None, "version", _text(version), 'JSON-stat version "2.0"')
+        log.say(None, "version", _text(version), "ingest.jsonstat.version")
         return []
     if kind == "dataset":
         table = _dataset(document, "", file, log)
@@ -145,17 +142,17 @@ def _document(document: Any, file: str, log: ProblemLog) -> list[StatTable]:
     link = document.get("link")
     items = link.get("item") if isinstance(link, dict) else None
     if not isinstance(items, list) or not items:
-        log.add(None, "link.item", None, "a non-empty list of datasets")
+        log.say(None, "link.item", None, "ingest.jsonstat.items")
         return []
     tables = []
     for i, item in enumerate(items):
         where = f"link.item[{i}]"
         if not isinstance(item, dict) or item.get("class") != "dataset" or "value" not in item:
-            log.add(
+            log.say(
                 None,
                 where,
                 _text(item.get("href") if isinstance(item, dict) else item),
-                "an embedded dataset (links to other files are not followed)",
+                "ingest.jsonstat.embedded",
             )
             continue
         table = _dataset(item, where, file, log)
@@ -179,21 +176,21 @@ def _dataset(ds: dict, where: str, file: str, log: ProblemLog) -> StatTable | No
     sizes = ds.get("size")
     dimension_objects = ds.get("dimension")
     if not (isinstance(ids, list) and ids and all(isinstance(i, str) for i in ids)):
-        log.add(None, at("id"), _text(ids), "a non-empty list of dimension ids")
+        log.say(None, at("id"), _text(ids), "ingest.jsonstat.ids")
         return None
     for repeated in common.duplicates(ids):
-        log.add(None, at("id"), repeated, "each dimension id once")
+        log.say(None, at("id"), repeated, "ingest.jsonstat.id_once")
     if not (
         isinstance(sizes, list)
         and all(isinstance(s, int) and not isinstance(s, bool) and s >= 0 for s in sizes)
     ):
-        log.add(None, at("size"), _text(sizes), "a list of whole numbers")
+        log.say(None, at("size"), _text(sizes), "ingest.jsonstat.sizes")
         return None
     if len(sizes) != len(ids):
-        log.add(None, at("size"), _text(sizes), f"{len(ids)} sizes, one per id")
+        log.say(None, at("size"), _text(sizes), "ingest.jsonstat.size_count", count=len(ids))
         return None
     if not isinstance(dimension_objects, dict):
-        log.add(None, at("dimension"), None, "an object describing each dimension")
+        log.say(None, at("dimension"), None, "ingest.jsonstat.dimensions")
         return None
     dims: list[Dimension] = []
     for position, (dim_id, size) in enumerate(zip(ids, sizes, strict=True)):
@@ -201,9 +198,9 @@ def _dataset(ds: dict, where: str, file: str, log: ProblemLog) -> StatTable | No
         if dim is not None:
             dims.append(dim)
     for repeated in common.duplicates([d.name for d in dims]):
-        log.add(None, at("dimension"), repeated, "each dimension label once")
+        log.say(None, at("dimension"), repeated, "ingest.jsonstat.label_once")
     for name in common.reserved_names([d.name for d in dims]):
-        log.add(None, at("dimension"), name, common.RESERVED_TEXT)
+        log.say(None, at("dimension"), name, "ingest.reserved")
     if log.count > before:
         return None
     total = math.prod(sizes)
@@ -233,12 +230,12 @@ def _dimension(
     where = at(f"dimension.{dim_id}")
     category = dim.get("category") if isinstance(dim, dict) else None
     if not isinstance(category, dict):
-        log.add(None, where, None, f'a dimension "{dim_id}" with a category object')
+        log.say(None, where, None, "ingest.jsonstat.category", id=dim_id)
         return None
     index = category.get("index")
     labels = category.get("label", {})
     if not isinstance(labels, dict) or not all(isinstance(v, str) for v in labels.values()):
-        log.add(None, f"{where}.category.label", _text(labels), "an object of text labels")
+        log.say(None, f"{where}.category.label", _text(labels), "ingest.jsonstat.labels")
         return None
     codes: list[str] | None
     if index is None:
@@ -250,25 +247,21 @@ def _dimension(
     else:
         codes = None
     if not codes:
-        log.add(
-            None,
-            f"{where}.category.index",
-            _text(index),
-            "a list of category ids or an object of their positions 0..n-1 "
-            "(or one labelled category)",
-        )
+        log.say(None, f"{where}.category.index", _text(index), "ingest.jsonstat.index")
         return None
     for repeated in common.duplicates(codes):
-        log.add(None, f"{where}.category.index", repeated, "each category id once")
+        log.say(None, f"{where}.category.index", repeated, "ingest.jsonstat.category_once")
     unknown = [code for code in labels if code not in set(codes)]
     if unknown:
-        log.add(None, f"{where}.category.label", unknown[0], "labels only for listed categories")
+        log.say(None, f"{where}.category.label", unknown[0], "ingest.jsonstat.listed")
     if len(codes) != size:
-        log.add(
+        log.say(
             None,
             f"{where}.category",
-            f"{len(codes)} categories",
-            f"{size} categories, as size[{position}] says",
+            common.Label("ingest.value.categories", count=len(codes)),
+            "ingest.jsonstat.category_count",
+            count=size,
+            position=position,
         )
     name = dim.get("label") if isinstance(dim.get("label"), str) and dim.get("label") else dim_id
     return Dimension(name, [labels.get(code, code) for code in codes], list(codes))
@@ -286,7 +279,7 @@ def _cell_positions(obj: dict, total: int, where: str, log: ProblemLog) -> dict[
     cells = {}
     for key, item in obj.items():
         if not (key.isdigit() and int(key) < total):
-            log.add(None, where, key, f"keys that are cell positions 0..{total - 1}")
+            log.say(None, where, key, "ingest.jsonstat.positions", last=total - 1)
             continue
         cells[int(key)] = item
     return cells
@@ -299,13 +292,19 @@ def _values(
     status = np.full(total, None, dtype=object)
     if isinstance(value, list):
         if len(value) != total:
-            log.add(None, where, f"{len(value)} values", f"{total} values, the product of size")
+            log.say(
+                None,
+                where,
+                common.Label("ingest.value.values", count=len(value)),
+                "ingest.jsonstat.value_count",
+                count=total,
+            )
             return None, status
         cells = enumerate(value)
     elif isinstance(value, dict):
         cells = iter(_cell_positions(value, total, where, log).items())
     else:
-        log.add(None, where, _text(value), "a list or an object of values")
+        log.say(None, where, _text(value), "ingest.jsonstat.values")
         return None, status
     for i, item in cells:
         if item is None:
@@ -315,7 +314,9 @@ def _values(
             continue
         number = _number(item)
         if number is None:
-            log.add(None, f"{where}[{i}]", _text(item), f"a number, null or one of {_SYMBOL_LIST}")
+            log.say(
+                None, f"{where}[{i}]", _text(item), "ingest.jsonstat.cell", symbols=_SYMBOL_LIST
+            )
         else:
             values[i] = number
     return values, status
@@ -342,17 +343,23 @@ def _status(status: Any, total: int, where: str, log: ProblemLog) -> np.ndarray 
         if len(status) == 1:
             status = status * total
         if len(status) != total:
-            log.add(None, where, f"{len(status)} statuses", f"{total} statuses (or just one)")
+            log.say(
+                None,
+                where,
+                common.Label("ingest.value.statuses", count=len(status)),
+                "ingest.jsonstat.status_count",
+                count=total,
+            )
             return None
         cells: Any = enumerate(status)
     elif isinstance(status, dict):
         cells = _cell_positions(status, total, where, log).items()
     else:
-        log.add(None, where, _text(status), "a text, a list or an object of statuses")
+        log.say(None, where, _text(status), "ingest.jsonstat.statuses")
         return None
     for i, item in cells:
         if item is not None and not isinstance(item, str):
-            log.add(None, f"{where}[{i}]", _text(item), "a text status or null")
+            log.say(None, f"{where}[{i}]", _text(item), "ingest.jsonstat.status")
         else:
             given[i] = item
     return given

@@ -28,6 +28,15 @@ Rules that keep the figures honest:
 * A dimension the dashboard does not know is an error, unless it has a single value
   that is a total or the table's contents (e.g. ``Treguesi = Popullsia``): silently
   dropping a filter such as ``Etnia = Shqiptarë`` would store a part as the whole.
+* Time is read from every spelling ASK and staff use (:func:`read_period_label`): years
+  (2023), months (2023M02, 2023-02, 2023 Shkurt, Shkurt 2023, February 2023, Februar
+  2023) and quarters (2023Q1, 2023K1, 2023 TM1, TM1 2023, T1 2023, tremujori 1). A month
+  or quarter written without its year (Shkurt, TM1) takes the year of the table's year
+  column or, failing that, the one year its title names; with neither it is refused with
+  a request for the year. A span of years is never squeezed into one: ``2011-2024`` (a
+  range: a total or average over several years) and ``2023/2024`` (a school or fiscal
+  year over two calendar years) are refused, saying so, since the datasets hold
+  calendar years, quarters and months and a span would be stored as a year it is not.
 """
 
 from __future__ import annotations
@@ -174,8 +183,22 @@ POPULATION_WORDS = ("popullsi", "banor", "population", "inhabitant", "resident",
 SNS_WORDS = ("ndihm", "social assistance", "socijaln", "sns", "skema")
 
 _YEAR_RE = re.compile(r"(\d{4})")
-_MONTH_CODE_RE = re.compile(r"(\d{4}) ?(?:m|-|/|\.) ?(\d{1,2})")
-_QUARTER_RE = re.compile(r"(\d{4}) ?(?:q|k|t|tm|-q) ?([1-4])")
+QUARTER_WORDS = r"(?:q|t|tm|k|kv|tremujori|tremujor|quarter|kvartal)"
+"""How a quarter's number is introduced: Q1, T1 and TM1 (tremujori), K1 and KV1 (kvartal)."""
+_BETWEEN = r" ?[-/ ,.]? ?"  # between a period and its year: "Shkurt 2023", "TM1/2023"
+_PERIOD_FORMS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("school_year", re.compile(r"(\d{4}) ?/ ?(\d{4}|\d{2})")),
+    ("year_range", re.compile(r"(\d{4}) ?- ?(\d{4})")),
+    ("month", re.compile(r"(\d{4}) ?(?:m|-|/|\.) ?(\d{1,2})")),
+    ("quarter", re.compile(rf"(\d{{4}}) ?-? ?{QUARTER_WORDS}\.? ?([1-4])")),
+    ("quarter_first", re.compile(rf"{QUARTER_WORDS}\.? ?([1-4])(?:{_BETWEEN}(\d{{4}}))?")),
+    ("quarter_first", re.compile(rf"([1-4])\.? ?{QUARTER_WORDS}(?:{_BETWEEN}(\d{{4}}))?")),
+    ("month_name", re.compile(rf"([a-z]+)\.?(?:{_BETWEEN}(\d{{4}}))?")),
+    ("year_month_name", re.compile(rf"(\d{{4}}){_BETWEEN}([a-z]+)\.?")),
+    ("year", re.compile(r"(\d{4})")),
+)
+"""Spellings of a period, tried in order on the folded label (spans first: 2011-2024 is
+no month)."""
 _CATEGORY_RE = re.compile(r"(?:kategoria|kategorija|category|kat\.?)? ?(ii|i|2|1)")
 
 
@@ -317,23 +340,110 @@ def parse_year(label: str) -> int | None:
     return int(text)
 
 
-def parse_period(label: str) -> tuple[str, str, int, int | None] | None:
-    """Parse a period label (2023M01, 2023-01, 2023Q1, 2023).
+SPANS = ("year_range", "school_year")
+"""Kinds of a label that cover more than one calendar year: refused, never stored."""
+
+
+@dataclass(frozen=True)
+class PeriodLabel:
+    """What a period label says, before a year from elsewhere is given to it."""
+
+    kind: str  # year, quarter, month, or one of SPANS
+    year: int | None  # None: the label does not say (TM1, Shkurt)
+    number: int | None = None  # the quarter 1-4 or the month 1-12
+    last: int | None = None  # the last year of a span
+
+
+def read_period_label(label: str) -> PeriodLabel | None:
+    """Read a label as a period in any of its spellings (see the module docstring)."""
+    text = normalise(label)
+    for kind, pattern in _PERIOD_FORMS:
+        match = pattern.fullmatch(text)
+        if match is None:
+            continue
+        groups = match.groups()
+        if kind in SPANS:
+            first, second = int(groups[0]), int(groups[1])
+            if kind == "school_year" and len(groups[1]) == 2:
+                if second <= 12 or second != (first + 1) % 100:
+                    continue  # 2023/12 is a month; 2023/24 a school year
+                second = first + 1
+            if second <= first:
+                return None
+            return PeriodLabel(kind, first, None, second)
+        if kind == "month":
+            year, month = int(groups[0]), int(groups[1])
+            return PeriodLabel("month", year, month) if 1 <= month <= 12 else None
+        if kind == "quarter":
+            return PeriodLabel("quarter", int(groups[0]), int(groups[1]))
+        if kind == "quarter_first":
+            return PeriodLabel("quarter", int(groups[1]) if groups[1] else None, int(groups[0]))
+        if kind in ("month_name", "year_month_name"):
+            name, year_text = groups if kind == "month_name" else groups[::-1]
+            month = MONTH_NAMES.get(name)
+            if month is None:
+                continue
+            return PeriodLabel("month", int(year_text) if year_text else None, month)
+        return PeriodLabel("year", int(groups[0]))
+    return None
+
+
+def parse_period(label: str, year: int | None = None) -> tuple[str, str, int, int | None] | None:
+    """Parse a period label in any spelling; ``year`` is the year known from elsewhere.
 
     Returns:
-        ``(period, period_type, year, month)`` as sns_beneficiaries writes them, or None.
+        ``(period, period_type, year, month)`` as sns_beneficiaries writes them, or None
+        for a label that is no period, a span of years, a month or quarter whose year is
+        neither written nor given, or one whose year differs from ``year``.
     """
-    text = normalise(label).replace(" ", "")
-    if match := _MONTH_CODE_RE.fullmatch(text):
-        year, month = int(match.group(1)), int(match.group(2))
-        if 1 <= month <= 12 and 1900 <= year <= 2100:
-            return f"{year}-{month:02d}", "month", year, month
+    found = read_period_label(label)
+    if found is None or found.kind in SPANS:
         return None
-    if match := _QUARTER_RE.fullmatch(text):
-        year = int(match.group(1))
-        return f"{year}-Q{match.group(2)}", "quarter", year, None
-    year = parse_year(text)
-    return (str(year), "year", year, None) if year is not None else None
+    if found.year is not None and year is not None and found.year != year:
+        return None
+    chosen = found.year if found.year is not None else year
+    if chosen is None or not 1900 <= chosen <= 2100:
+        return None
+    if found.kind == "year":
+        return str(chosen), "year", chosen, None
+    if found.kind == "quarter":
+        return f"{chosen}-Q{found.number}", "quarter", chosen, None
+    assert found.number is not None
+    return f"{chosen}-{found.number:02d}", "month", chosen, found.number
+
+
+def title_year(title: str | None) -> int | None:
+    """The one calendar year a table's title names ("... 2023"), else None.
+
+    None also for several years or a span (2011-2024, 2023/2024): no single year to give.
+    """
+    text = normalise(title or "")
+    for match in _TITLE_SPAN_RE.finditer(text):
+        span = read_period_label(match.group())
+        if span is not None and span.kind in SPANS:
+            return None
+    years = set(_TITLE_YEAR_RE.findall(text))
+    return int(years.pop()) if len(years) == 1 else None
+
+
+_TITLE_YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+_TITLE_SPAN_RE = re.compile(r"(?<!\d)\d{4} ?[-/] ?(?:\d{4}|\d{2})(?!\d)")
+
+
+def period_refusal(label: str, year: int | None) -> tuple[str, dict[str, object]]:
+    """The message key (and its values) saying why ``label`` is not a period to store."""
+    found = read_period_label(label)
+    if found is None:
+        return "ingest.period.any", {}
+    if found.kind == "year_range":
+        return "ingest.period.year_range", {"first": found.year, "last": found.last}
+    if found.kind == "school_year":
+        return "ingest.period.school_year", {"first": found.year, "last": found.last}
+    if found.year is not None and year is not None and found.year != year:
+        return "ingest.period.other_year", {"year": year, "given": found.year}
+    if found.year is None and year is None:
+        return "ingest.period.needs_year", {}
+    return "imports.expected.year", {}
 
 
 def parse_month(label: str) -> int | None:
@@ -440,13 +550,15 @@ def _role_value(role: str, label: str) -> str | None:
     if text in TOTAL_WORDS:
         return "total"
     if role == "year":
-        return "value" if parse_year(label) is not None else None
-    if role == "month":
-        period = parse_period(label)
-        if period is not None and period[1] != "year":
+        if parse_year(label) is not None:
             return "value"
-        # a month name (Shkurt, February, Februar), not a bare number: 1-12 fit other roles
-        return "value" if not text.isdigit() and parse_month(label) is not None else None
+        span = read_period_label(label)  # a span is time too: read as such, then refused
+        return "value" if span is not None and span.kind in SPANS else None
+    if role == "month":
+        # a month or quarter, its year written or not (Shkurt, TM1); a bare number 1-12
+        # fits other roles and is not taken for a month here
+        period = read_period_label(label)
+        return "value" if period is not None and period.kind in ("month", "quarter") else None
     if role == "sex":
         sex = parse_sex(label)
         return None if sex is None else ("total" if sex == "total" else "value")
@@ -551,10 +663,38 @@ def split_labels(
             if len(set(zip(*parts, strict=True))) != len(labels):
                 continue
             found.setdefault(tuple(tuple(part) for part in parts), tuple(roles))
+    if len(found) > 1:
+        # "TM1 2023 Familjet" reads as (TM1 2023, Familjet), as (TM1, 2023 Familjet: a
+        # measure by its last word) and as (TM1, 2023, Familjet): where one reading cuts
+        # every label wherever another does and more, it is the same reading told finer
+        cuts = {parts: _cuts(parts) for parts in found}
+        found = {
+            parts: roles
+            for parts, roles in found.items()
+            if not any(
+                other != parts
+                and all(
+                    mine < theirs for mine, theirs in zip(cuts[parts], cuts[other], strict=True)
+                )
+                for other in found
+            )
+        }
     if len(found) != 1:
         return None
     parts_found, roles_found = next(iter(found.items()))
     return [list(part) for part in parts_found], list(roles_found)
+
+
+def _cuts(parts: Sequence[Sequence[str]]) -> tuple[frozenset[int], ...]:
+    """Per label, after which of its words a reading cuts it (its parts' boundaries)."""
+    out = []
+    for i in range(len(parts[0])):
+        words, boundaries = 0, set()
+        for part in parts[:-1]:
+            words += len(part[i].split())
+            boundaries.add(words)
+        out.append(frozenset(boundaries))
+    return tuple(out)
 
 
 def _shown(labels: Sequence[str]) -> tuple[str, ...]:
@@ -863,8 +1003,8 @@ def _map_table(
     for name in table.dimensions:
         try:
             codes, labels = _label_codes(data[name])
-        except ValueError as error:
-            log.add(None, name, None, f"a label in every cell ({error})")
+        except ValueError:
+            log.say(None, name, None, "ingest.label_every_cell")
             return None
         dims.append(_Dim(name, _role(name, table), labels, codes, lines=table.lines.get(name, {})))
     before = log.count
@@ -1302,15 +1442,7 @@ def _population(
     year = by_role["year"]
     for index, label in enumerate(year.labels):
         year.out[index] = parse_year(label)
-        if year.out[index] is None:
-            log.add(
-                year.line(label),
-                year.name,
-                label,
-                "a year such as 2011 or 2024",
-                "imports.expected.year",
-            )
-            ok = False
+    ok &= _refuse_years(year, year.out, log)
     sex = by_role.get("sex")
     age = by_role.get("age")
     if sex is not None:
@@ -1418,7 +1550,9 @@ def _sns(
     notes: list[str] = []
     by_role = {d.role: d for d in dims}
     ok = _classify_places(by_role["municipality"], places, log, "sns", notes)
-    periods = _sns_periods(by_role.get("year"), by_role.get("month"), len(values), log)
+    periods = _sns_periods(
+        by_role.get("year"), by_role.get("month"), len(values), log, title_year(table.title)
+    )
     measure = by_role.get("measure")
     if measure is not None:
         for index, label in enumerate(measure.labels):
@@ -1506,23 +1640,37 @@ def _sns(
     return Mapped({SNS: frame}, notes)
 
 
+def _refuse_years(year: _Dim, years: Sequence[int | None], log: ProblemLog) -> bool:
+    """Report each label of a year dimension that is no calendar year; True if none."""
+    for label, value in zip(year.labels, years, strict=True):
+        if value is None:
+            key, params = period_refusal(label, None)
+            if key == "ingest.period.any":
+                key = "imports.expected.year"
+            log.say(year.line(label), year.name, label, key, **params)
+    return all(value is not None for value in years)
+
+
 def _sns_periods(
-    year: _Dim | None, month: _Dim | None, size: int, log: ProblemLog
+    year: _Dim | None,
+    month: _Dim | None,
+    size: int,
+    log: ProblemLog,
+    year_of_title: int | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
-    """Period text, type and statistic per cell, from a period dimension and/or a year."""
+    """Period text, type and statistic per cell, from a period dimension and/or a year.
+
+    A month or quarter written without its year (Shkurt, TM1) takes the year column's,
+    else the one year of the table's title; with neither it is refused, asking for it.
+    """
     ok = True
     if month is not None and year is None:
         parsed = []
         for label in month.labels:
-            period = parse_period(label)
+            period = parse_period(label, year_of_title)
             if period is None:
-                log.add(
-                    month.line(label),
-                    month.name,
-                    label,
-                    "a period such as 2023M01, 2023-01, 2023Q1 or 2023",
-                    "imports.expected.period",
-                )
+                key, params = period_refusal(label, year_of_title)
+                log.say(month.line(label), month.name, label, key, **params)
                 ok = False
             parsed.append(period)
         if not ok:
@@ -1531,49 +1679,36 @@ def _sns_periods(
         kind = np.array([p[1] for p in parsed], dtype=object)[month.codes]
     elif month is not None and year is not None:
         years = [parse_year(label) for label in year.labels]
-        months = [parse_month(label) for label in month.labels]
-        for label, value in zip(year.labels, years, strict=True):
-            if value is None:
-                log.add(
-                    year.line(label),
-                    year.name,
-                    label,
-                    "a year such as 2023",
-                    "imports.expected.year",
-                )
-                ok = False
-        for label, value in zip(month.labels, months, strict=True):
-            if value is None:
-                log.add(
-                    month.line(label),
-                    month.name,
-                    label,
-                    "a month: Janar..Dhjetor, January..December or 1-12",
-                    "imports.expected.month",
-                )
+        ok = _refuse_years(year, years, log)
+        # each month label: a month (Shkurt, 2) or a quarter (TM1) of the row's year
+        within: list[tuple[str, int] | None] = []
+        for label in month.labels:
+            found = read_period_label(label)
+            number = parse_month(label)
+            if number is not None:
+                within.append(("month", number))
+            elif found is not None and found.kind == "quarter" and found.year is None:
+                within.append(("quarter", found.number or 0))
+            else:
+                within.append(None)
+                log.say(month.line(label), month.name, label, "ingest.period.within_year")
                 ok = False
         if not ok:
             return None
         year_of = np.array(years, dtype=np.int64)[year.codes]
-        month_of = np.array(months, dtype=np.int64)[month.codes]
+        part_of = [within[code] for code in month.codes]
         text = np.array(
-            [f"{y}-{m:02d}" for y, m in zip(year_of, month_of, strict=True)], dtype=object
+            [
+                f"{y}-{n:02d}" if part == "month" else f"{y}-Q{n}"
+                for y, (part, n) in zip(year_of, part_of, strict=True)  # type: ignore[misc]
+            ],
+            dtype=object,
         )
-        kind = np.full(size, "month", dtype=object)
+        kind = np.array([part for part, _ in part_of], dtype=object)  # type: ignore[misc]
     else:
         assert year is not None
         years = [parse_year(label) for label in year.labels]
-        for label, value in zip(year.labels, years, strict=True):
-            if value is None:
-                log.add(
-                    year.line(label),
-                    year.name,
-                    label,
-                    "a year such as 2023",
-                    "imports.expected.year",
-                )
-                ok = False
-        if not ok:
+        if not _refuse_years(year, years, log):
             return None
         text = np.array([str(y) for y in years], dtype=object)[year.codes]
         kind = np.full(size, "year", dtype=object)

@@ -44,9 +44,7 @@ MANDATORY = ("MATRIX", "SUBJECT-CODE", "SUBJECT-AREA", "CONTENTS", "UNITS", "DEC
 
 _STRUCTURE = {"STUB", "HEADING", "VALUES", "CODES", "KEYS", "DATA"}
 _ONCE = {"STUB", "HEADING", "VALUES", "CODES", "KEYS", "DECIMALS", "CHARSET", "CODEPAGE"}
-_SYMBOLS_TEXT = "a number with '.' decimals or one of the symbols " + " ".join(
-    f'"{s}"' for s in common.MISSING_SYMBOLS
-)
+_SYMBOLS = " ".join(f'"{s}"' for s in common.MISSING_SYMBOLS)
 
 _KEY_RE = re.compile(
     r"[\s\x1a]*(?P<kw>[A-Za-z][A-Za-z0-9_-]*)"
@@ -154,12 +152,12 @@ def _decode(raw: bytes, file: str) -> tuple[str, str]:
         if codec is None:
             raise IngestError(
                 [
-                    common.Problem(
+                    common.problem(
                         file,
                         common.line_at(raw, codepage.start()),
                         "CODEPAGE",
                         name,
-                        "a known code page such as windows-1252, iso-8859-1 or utf-8",
+                        "ingest.px.codepage",
                     )
                 ]
             )
@@ -171,12 +169,12 @@ def _decode(raw: bytes, file: str) -> tuple[str, str]:
         value = charset.group(1).decode("ascii", "replace")
         raise IngestError(
             [
-                common.Problem(
+                common.problem(
                     file,
                     common.line_at(raw, charset.start()),
                     "CHARSET",
                     value,
-                    '"ANSI" (or no CHARSET for DOS text), or a CODEPAGE entry',
+                    "ingest.px.charset",
                 )
             ]
         )
@@ -245,7 +243,7 @@ def _scan(text: str, lines: _Lines, log: ProblemLog) -> tuple[list[_Entry], _Dat
                 return entries, None
             start = pos + len(rest) - len(rest.lstrip())
             snippet = text[start:].split("\n", 1)[0].rstrip()
-            log.add(lines.at(start), None, snippet, 'an entry like KEYWORD="value";')
+            log.say(lines.at(start), None, snippet, "ingest.px.entry")
             resync = _RESYNC_RE.search(text, start)
             if resync is None:
                 return entries, None
@@ -257,11 +255,8 @@ def _scan(text: str, lines: _Lines, log: ProblemLog) -> tuple[list[_Entry], _Dat
             return entries, _DataPart(text[key.end() :], key.end(), line)
         value = _VALUE_RE.match(text, key.end())
         if value is None:
-            log.add(
-                line,
-                keyword,
-                text[key.end() :].split("\n", 1)[0].rstrip(),
-                "a value ending with ';' (a quote is not closed or the ';' is missing)",
+            log.say(
+                line, keyword, text[key.end() :].split("\n", 1)[0].rstrip(), "ingest.px.value_end"
             )
             resync = _RESYNC_RE.search(text, key.end())
             if resync is None:
@@ -308,11 +303,13 @@ def _select(entries: list[_Entry], log: ProblemLog) -> tuple[dict, str | None]:
         elif entry.language and not previous.language:
             continue
         elif entry.keyword in _ONCE:
-            log.add(
+            log.say(
                 entry.line,
                 entry.label,
                 None,
-                f"{entry.label} only once (it is also on line {previous.line})",
+                "ingest.px.entry_once",
+                entry=entry.label,
+                other=previous.line,
             )
         else:
             chosen[key] = _Entry(
@@ -344,14 +341,14 @@ def _build(
     heading = list(chosen[("HEADING", ())].items) if ("HEADING", ()) in chosen else []
     _check_mandatory(chosen, log)
     if not stub and not heading:
-        log.add(None, "STUB/HEADING", None, "a STUB or HEADING entry naming the variables")
+        log.say(None, "STUB/HEADING", None, "ingest.px.variables")
     for name in common.duplicates(stub + heading):
-        log.add(None, "STUB/HEADING", name, "each variable named once")
+        log.say(None, "STUB/HEADING", name, "ingest.variable_once")
     for name in common.reserved_names(stub + heading):
-        log.add(None, "STUB/HEADING", name, common.RESERVED_TEXT)
+        log.say(None, "STUB/HEADING", name, "ingest.reserved")
     dimensions = [_dimension(chosen, name, log) for name in stub + heading]
     if data is None:
-        log.add(None, "DATA", None, "a DATA entry at the end of the file")
+        log.say(None, "DATA", None, "ingest.px.data")
         return None
     if any(d is None for d in dimensions) or not dimensions:
         _cells(data, lines, log)  # still report bad cells, so that all problems show at once
@@ -391,14 +388,14 @@ def _check_mandatory(chosen: dict, log: ProblemLog) -> None:
         if keyword == "UNITS" and ("UNITS" in present or "CONTVARIABLE" in present):
             continue
         if keyword not in present:
-            log.add(None, keyword, None, f"a {keyword} entry (mandatory in PC-Axis)")
+            log.say(None, keyword, None, "ingest.px.mandatory", keyword=keyword)
     if "TITLE" not in present and "DESCRIPTION" not in present:
-        log.add(None, "TITLE", None, "a TITLE (or DESCRIPTION) entry (mandatory in PC-Axis)")
+        log.say(None, "TITLE", None, "ingest.px.title")
     decimals = chosen.get(("DECIMALS", ()))
     if decimals is not None:
         text = "".join(decimals.items).strip()
         if not (text.isdigit() and int(text) <= 15):
-            log.add(decimals.line, "DECIMALS", text, "a whole number from 0 to 15")
+            log.say(decimals.line, "DECIMALS", text, "ingest.px.decimals")
 
 
 def _dimension(chosen: dict, name: str, log: ProblemLog) -> Dimension | None:
@@ -406,33 +403,41 @@ def _dimension(chosen: dict, name: str, log: ProblemLog) -> Dimension | None:
     values = chosen.get(("VALUES", (name,)))
     if values is None:
         others = sorted(sub[0] for kw, sub in chosen if kw == "VALUES" and len(sub) == 1)
-        hint = f" (VALUES found for: {', '.join(others)})" if others else ""
-        log.add(None, f'VALUES("{name}")', None, f'the values of variable "{name}"{hint}')
+        if others:
+            log.say(
+                None,
+                f'VALUES("{name}")',
+                None,
+                "ingest.px.values_of",
+                name=name,
+                others=", ".join(others),
+            )
+        else:
+            log.say(None, f'VALUES("{name}")', None, "ingest.px.values", name=name)
         return None
     labels = list(values.items)
     if not labels:
-        log.add(values.line, values.label, "", "at least one value")
+        log.say(values.line, values.label, "", "ingest.px.one_value")
         return None
     codes_entry = chosen.get(("CODES", (name,)))
     codes = list(codes_entry.items) if codes_entry is not None else None
     ok = True
     if codes_entry is not None and codes is not None:
         if len(codes) != len(labels):
-            log.add(
+            log.say(
                 codes_entry.line,
                 codes_entry.label,
-                f"{len(codes)} codes",
-                f"{len(labels)} codes, one per value in VALUES",
+                common.Label("ingest.value.codes", count=len(codes)),
+                "ingest.px.codes_count",
+                count=len(labels),
             )
             ok = False
         for code in common.duplicates(codes):
-            log.add(codes_entry.line, codes_entry.label, code, "each code once")
+            log.say(codes_entry.line, codes_entry.label, code, "ingest.px.code_once")
             ok = False
     elif common.duplicates(labels):
         for label in common.duplicates(labels):
-            log.add(
-                values.line, values.label, label, "each value once (or CODES to tell them apart)"
-            )
+            log.say(values.line, values.label, label, "ingest.px.value_once")
         ok = False
     return Dimension(name, labels, codes) if ok else None
 
@@ -447,15 +452,15 @@ def _data_body(data: _DataPart, lines: _Lines, log: ProblemLog) -> str | None:
     if body.endswith(";"):
         body = body[:-1]
     else:
-        log.add(
+        log.say(
             lines.at(data.offset + len(body)),
             "DATA",
             " ".join(body[-30:].split()),
-            "DATA ending with ';' (the file seems cut short)",
+            "ingest.px.data_end",
         )
     quote = _unclosed_quote(body)
     if quote is not None:
-        log.add(lines.at(data.offset + quote), "DATA", body[quote : quote + 20], "a closing quote")
+        log.say(lines.at(data.offset + quote), "DATA", body[quote : quote + 20], "ingest.px.quote")
         return None
     return body
 
@@ -514,11 +519,12 @@ def _report_bad(
     last = max(wanted)
     for index, match in enumerate(_DATA_TOKEN_RE.finditer(body)):
         if index in wanted:
-            log.add(
+            log.say(
                 lines.at(data.offset + match.start()),
-                f"DATA cell {index + 1}",
+                common.Label("ingest.field.data_cell", number=index + 1),
                 tokens[index].as_py(),
-                _SYMBOLS_TEXT,
+                "imports.expected.cell",
+                symbols=_SYMBOLS,
             )
         if index >= last:
             break
@@ -536,11 +542,13 @@ def _plain_data(
     expected = math.prod(len(d.labels) for d in dims)
     if len(tokens) != expected:
         sizes = " × ".join(f"{len(d.labels)} ({d.name})" for d in dims)
-        log.add(
+        log.say(
             data.line,
             "DATA",
-            f"{len(tokens)} values",
-            f"{expected} values = {sizes}, the product of the number of values",
+            common.Label("ingest.value.values", count=len(tokens)),
+            "ingest.px.cells_count",
+            count=expected,
+            sizes=sizes,
         )
     cells = _classify(tokens)
     _report_bad(cells, tokens, body, data, lines, log)
@@ -564,11 +572,11 @@ def _keyed_data(
         entry = keys[dim.name]
         kind = "".join(entry.items).strip().upper() if entry is not None else ""
         if kind not in ("VALUES", "CODES") or (kind == "CODES" and dim.codes is None):
-            log.add(
+            log.say(
                 entry.line if entry is not None else None,
                 f'KEYS("{dim.name}")',
                 kind or None,
-                "KEYS=VALUES or KEYS=CODES (with CODES given) for every stub variable",
+                "ingest.px.keys",
             )
             continue
         names = dim.labels if kind == "VALUES" else dim.codes
@@ -585,11 +593,13 @@ def _keyed_data(
     matches = list(_KEYS_TOKEN_RE.finditer(body))
     width = stub_count + columns
     if len(matches) % width:
-        log.add(
+        log.say(
             data.line,
             "DATA",
-            f"{len(matches)} values",
-            f"rows of {stub_count} quoted keys and {columns} cells each",
+            common.Label("ingest.value.values", count=len(matches)),
+            "ingest.px.keyed_rows",
+            keys=stub_count,
+            cells=columns,
         )
         return None, None, 0
     seen: dict[int, int] = {}
@@ -601,23 +611,24 @@ def _keyed_data(
             key = match.group()
             found = lookup.get(key[1:-1]) if key.startswith('"') else None
             if found is None:
-                log.add(line, f'KEYS("{dim.name}")', key, f"a quoted value of {dim.name}")
+                log.say(line, f'KEYS("{dim.name}")', key, "ingest.px.key_value", name=dim.name)
             position.append(found)
         if any(p is None for p in position):
             continue
         row = int(np.ravel_multi_index(position, stub_sizes)) if stub_sizes else 0
         if row in seen:
-            log.add(line, "DATA", None, f"each row once (same keys as line {seen[row]})")
+            log.say(line, "DATA", None, "ingest.px.row_once", other=seen[row])
             continue
         seen[row] = line
         tokens = [m.group() for m in row_matches[stub_count:]]
         cells = _classify(tokens)
         for index in cells.bad.tolist():
-            log.add(
+            log.say(
                 lines.at(data.offset + row_matches[stub_count + index].start()),
                 "DATA",
                 tokens[index],
-                _SYMBOLS_TEXT,
+                "imports.expected.cell",
+                symbols=_SYMBOLS,
             )
         values[row * columns : (row + 1) * columns] = cells.values
         status[row * columns : (row + 1) * columns] = cells.status.to_numpy(zero_copy_only=False)

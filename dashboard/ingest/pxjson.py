@@ -64,7 +64,7 @@ def read(
         document = json.loads(text)
     except json.JSONDecodeError as error:
         raise IngestError(
-            [common.Problem(file, error.lineno, None, None, f"valid JSON ({error.msg})")]
+            [common.problem(file, error.lineno, None, None, "ingest.json.valid", error=error.msg)]
         ) from None
     return [table_of(document, file, metadata)]
 
@@ -88,9 +88,7 @@ def table_of(document: Any, file: str, metadata: dict[str, Any] | None = None) -
     """Turn a parsed PX-JSON answer into a table (IngestError on problems)."""
     log = ProblemLog(file)
     if not is_pxjson(document):
-        raise IngestError(
-            [common.Problem(file, None, None, None, 'PX-JSON with "columns" and "data"')]
-        )
+        raise IngestError([common.problem(file, None, None, None, "ingest.pxjson.shape")])
     columns = document["columns"]
     known = _labels_from(metadata)
     keys: list[dict[str, Any]] = []
@@ -102,9 +100,9 @@ def table_of(document: Any, file: str, metadata: dict[str, Any] | None = None) -
         elif kind == "c":
             contents.append(column)
         else:
-            log.add(None, f"columns[{i}].type", str(kind), "d (dimension), t (time) or c (content)")
+            log.say(None, f"columns[{i}].type", str(kind), "ingest.pxjson.type")
     if not contents:
-        log.add(None, "columns", None, "a PX-JSON answer with at least one content column (type c)")
+        log.say(None, "columns", None, "ingest.pxjson.contents")
     log.raise_if_any()
     key_codes: list[list[str]] = [[] for _ in keys]
     cell_texts: list[str] = []
@@ -112,14 +110,17 @@ def table_of(document: Any, file: str, metadata: dict[str, Any] | None = None) -
         key = row.get("key") if isinstance(row, dict) else None
         values = row.get("values") if isinstance(row, dict) else None
         if not isinstance(key, list) or len(key) != len(keys):
-            log.add(None, f"data[{n}].key", json.dumps(key)[:60], f"a list of {len(keys)} codes")
+            log.say(
+                None, f"data[{n}].key", json.dumps(key)[:60], "ingest.pxjson.key", count=len(keys)
+            )
             continue
         if not isinstance(values, list) or len(values) != len(contents):
-            log.add(
+            log.say(
                 None,
                 f"data[{n}].values",
                 json.dumps(values)[:60],
-                f"a list of {len(contents)} value(s), one per content column",
+                "ingest.pxjson.values",
+                count=len(contents),
             )
             continue
         for j, code in enumerate(key):
@@ -148,14 +149,15 @@ def table_of(document: Any, file: str, metadata: dict[str, Any] | None = None) -
     cells = common.classify_cells(cell_texts)
     for index in cells.bad[:200].tolist():
         row, column = divmod(index, width)
-        log.add(
+        log.say(
             None,
             f"data[{row}].values[{column}]",
             cell_texts[index],
-            "a number or one of the symbols " + " ".join(common.MISSING_SYMBOLS),
+            "ingest.number_or_symbol",
+            symbols=" ".join(common.MISSING_SYMBOLS),
         )
     for name in common.duplicates([d.name for d in dims]):
-        log.add(None, name, None, "each variable once")
+        log.say(None, name, None, "ingest.variable_once")
     log.raise_if_any()
     meta_list = document.get("metadata")
     info = meta_list[0] if isinstance(meta_list, list) and meta_list else {}

@@ -57,6 +57,12 @@ MAX_SPLIT_STEPS = 2_000_000
 _LINE_RE = re.compile(r"\r\n|\r|\n")
 _TITLE_RE = re.compile(r'\s*"((?:[^"]|"")*)"\s*')
 _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", " ": "space"}
+_DELIMITER_KEYS = {
+    ",": "ingest.delimiter.comma",
+    ";": "ingest.delimiter.semicolon",
+    "\t": "ingest.delimiter.tab",
+    " ": "ingest.delimiter.space",
+}
 _FIELD_RE = {
     delimiter: re.compile(
         (r'[ ]*"((?:[^"]|"")*)"[ ]*' if delimiter != " " else r'"((?:[^"]|"")*)"')
@@ -106,13 +112,11 @@ def read(path: Path, *, display_name: str | None = None) -> list[StatTable]:
     lines = _LINE_RE.split(text)
     title, header_index = _title(lines)
     if header_index is None:
-        raise IngestError([common.Problem(file, None, None, None, "a header line and data rows")])
+        raise IngestError([common.problem(file, None, None, None, "ingest.csv.header")])
     header_line = header_index + 1
     body = [(i + 1, line) for i, line in enumerate(lines) if i > header_index and line.strip()]
     if not body:
-        raise IngestError(
-            [common.Problem(file, header_line, None, None, "data rows after the header line")]
-        )
+        raise IngestError([common.problem(file, header_line, None, None, "ingest.csv.rows")])
     delimiter = _sniff(file, lines[header_index], header_line, body)
     header = _split(lines[header_index], delimiter)
     assert header is not None
@@ -197,28 +201,19 @@ def _sniff(file: str, header: str, header_line: int, body: list[tuple[int, str]]
             fits.append((matching, len(fields), delimiter))
     fits.sort(key=lambda fit: (-fit[0], -fit[1]))
     if not fits:
-        raise IngestError(
-            [
-                common.Problem(
-                    file,
-                    header_line,
-                    None,
-                    header,
-                    "a header and rows with the same number of fields, separated by "
-                    "commas, semicolons, tabs or spaces",
-                )
-            ]
-        )
+        raise IngestError([common.problem(file, header_line, None, header, "ingest.csv.delimiter")])
     if len(fits) > 1 and fits[0][:2] == fits[1][:2]:
-        names = " or ".join(_DELIMITER_NAMES[fit[2]] for fit in fits[:2])
+        first, second = (common.Label(_DELIMITER_KEYS[fit[2]]) for fit in fits[:2])
         raise IngestError(
             [
-                common.Problem(
+                common.problem(
                     file,
                     header_line,
                     None,
                     header,
-                    f"one clear delimiter (the fields could be separated by {names})",
+                    "ingest.csv.ambiguous",
+                    first=first,
+                    second=second,
                 )
             ]
         )
@@ -227,11 +222,11 @@ def _sniff(file: str, header: str, header_line: int, body: list[tuple[int, str]]
 
 def _rows(body: list[tuple[int, str]], delimiter: str, width: int, log: ProblemLog) -> list[_Row]:
     rows = []
-    name = _DELIMITER_NAMES[delimiter]
+    name = common.Label(_DELIMITER_KEYS[delimiter])
     for line_number, line in body:
         fields = _split(line, delimiter)
         if fields is None:
-            log.add(line_number, None, line, f"fields separated by {name}s, quotes closed")
+            log.say(line_number, None, line, "ingest.csv.quotes", delimiter=name)
         elif len(fields) != width:
             log.add(
                 line_number,
@@ -420,32 +415,31 @@ def _table(
     names = [field.text.strip() for field in header]
     for j, name in enumerate(names):
         if not name:
-            log.add(header_line, f"column {j + 1}", "", "a column name")
+            log.say(
+                header_line,
+                common.Label("ingest.field.column", letter=j + 1),
+                "",
+                "ingest.csv.name",
+            )
     stub_count, by_quotes = _stub_count(rows, names)
     if not by_quotes:
         listed = _title_names(title)
         for name in names[stub_count:]:
             if name.casefold() in listed:
-                log.add(
-                    header_line,
-                    name,
-                    None,
-                    "quoted labels as PxWeb writes them: the title names this column as a "
-                    "variable but it holds numbers, so labels and figures cannot be told apart",
-                )
+                log.say(header_line, name, None, "ingest.csv.quoted")
     if stub_count == len(names):
-        log.add(header_line, None, None, "columns of numbers after the label columns")
+        log.say(header_line, None, None, "ingest.csv.numbers")
         return None
     if stub_count == 0 and not (no_stub and len(rows) == 1):
-        log.add(header_line, names[0], None, "label columns (quoted text) before the numbers")
+        log.say(header_line, names[0], None, "ingest.csv.labels")
         return None
     stub, columns = names[:stub_count], names[stub_count:]
     for name in common.duplicates(stub):
-        log.add(header_line, name, None, "each column name once")
+        log.say(header_line, name, None, "ingest.csv.name_once")
     for name in common.reserved_names(stub):
-        log.add(header_line, name, None, common.RESERVED_TEXT)
+        log.say(header_line, name, None, "ingest.reserved")
     for name in common.duplicates(columns):
-        log.add(header_line, name, None, "each value column once")
+        log.say(header_line, name, None, "ingest.csv.value_column_once")
     cells = _cells(rows, stub_count, columns, log)
     stub_dims, stub_positions = _stub_dimensions(stub, rows, log)
     if log:

@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from dashboard.ingest import common
-from dashboard.ingest.common import Dimension, IngestError, Problem, ProblemLog, StatTable
+from dashboard.ingest.common import Dimension, IngestError, Label, ProblemLog, StatTable, problem
 
 FORMAT = "pxweb-xlsx"
 HEADING = "heading"
@@ -83,7 +83,7 @@ def sheets(source: Path | bytes, file: str) -> list[tuple[str, list[list[Any]]]]
             workbook = CalamineWorkbook.from_path(str(source))
     except Exception as error:  # calamine raises its own kinds for a damaged workbook
         raise IngestError(
-            [Problem(file, None, None, None, f"a readable XLSX workbook ({error})")]
+            [problem(file, None, None, None, "ingest.xlsx.readable", error=error)]
         ) from None
     found = []
     try:
@@ -92,7 +92,7 @@ def sheets(source: Path | bytes, file: str) -> list[tuple[str, list[list[Any]]]]
             rows = sheet.to_python(skip_empty_area=False)
             if len(rows) > MAX_ROWS:
                 raise IngestError(
-                    [Problem(file, None, name, None, f"a sheet of at most {MAX_ROWS:,} rows")]
+                    [problem(file, None, name, None, "ingest.xlsx.rows", rows=f"{MAX_ROWS:,}")]
                 )
             found.append((name, [list(row) for row in rows]))
     finally:
@@ -182,13 +182,8 @@ def read(source: Path | bytes, *, display_name: str | None = None) -> list[StatT
         return [table]
     raise IngestError(
         [
-            Problem(
-                file,
-                None,
-                ", ".join(name for name, _ in found) or None,
-                None,
-                "a table as ASK's web page saves it: title rows, the heading values, the "
-                "stub header (Komuna, ...) and rows of numbers or symbols (.., :, -)",
+            problem(
+                file, None, ", ".join(name for name, _ in found) or None, None, "ingest.xlsx.layout"
             )
         ]
     )
@@ -226,7 +221,7 @@ def _table(
         labels = _fill([grid[r][j] for r in range(top, last + 1)])
         for offset, label in enumerate(labels):
             if not label:
-                log.add(top + offset + 1, name, "", "a label (the first row of a group names it)")
+                log.say(top + offset + 1, name, "", "ingest.xlsx.label")
         uniques = list(dict.fromkeys(labels))
         index = {label: i for i, label in enumerate(uniques)}
         dims.append(Dimension(name, uniques))
@@ -244,7 +239,12 @@ def _table(
         values = _fill(grid[r][stub:])
         for j, value in enumerate(values):
             if not value:
-                log.add(r + 1, f"column {j + stub + 1}", "", "a heading value over the figures")
+                log.say(
+                    r + 1,
+                    Label("ingest.field.column", letter=j + stub + 1),
+                    "",
+                    "ingest.xlsx.heading",
+                )
         uniques = list(dict.fromkeys(values))
         index = {label: i for i, label in enumerate(uniques)}
         dims.append(Dimension(name, uniques))
@@ -254,11 +254,11 @@ def _table(
     combos = list(zip(*[_fill(grid[r][stub:]) for r in heading_rows], strict=True))
     for j, combo in enumerate(combos):
         if combo in combos[:j]:
-            log.add(
+            log.say(
                 heading_rows[-1] + 1 if heading_rows else header + 1,
-                f"column {j + stub + 1}",
+                Label("ingest.field.column", letter=j + stub + 1),
                 " ".join(combo),
-                "each combination of heading values once",
+                "ingest.xlsx.heading_once",
             )
     keys: dict[tuple[str, ...], int] = {}
     stub_labels = [_fill([grid[r][j] for r in range(top, last + 1)]) for j in range(stub)]
@@ -280,7 +280,7 @@ def _table(
         row, column = divmod(index, columns)
         log.add(
             top + row + 1,
-            f"column {stub + column + 1}",
+            Label("ingest.field.column", letter=stub + column + 1),
             texts[index],
             "a number or one of the symbols " + " ".join(common.MISSING_SYMBOLS),
             "imports.expected.cell",

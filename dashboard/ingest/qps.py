@@ -46,7 +46,7 @@ import pandas as pd
 
 from dashboard.catalog import Dataset
 from dashboard.ingest import common
-from dashboard.ingest.common import IngestError, Problem, ProblemLog
+from dashboard.ingest.common import IngestError, Label, ProblemLog, column_label, problem
 from dashboard.ingest.mapping import (
     PENDING_IMPORT_ID,
     SERVICE_COUNTS,
@@ -237,18 +237,18 @@ def read_xlsx(
             total = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, OSError) as error:
         raise IngestError(
-            [Problem(file, None, None, None, f"a readable XLSX workbook ({error})")]
+            [problem(file, None, None, None, "ingest.xlsx.readable", error=error)]
         ) from None
     if total > MAX_UNZIPPED:
         raise IngestError(
             [
-                Problem(
+                problem(
                     file,
                     None,
                     None,
-                    f"{total / 1024 / 1024:.0f} MB unpacked",
-                    f"a workbook of at most {MAX_UNZIPPED // 1024 // 1024} MB unpacked "
-                    "(use the CSV template for big exports)",
+                    Label("ingest.value.unpacked", mb=f"{total / 1024 / 1024:.0f}"),
+                    "ingest.qps.unpacked",
+                    mb=MAX_UNZIPPED // 1024 // 1024,
                 )
             ]
         )
@@ -260,12 +260,13 @@ def read_xlsx(
         handle.close()
         raise IngestError(
             [
-                Problem(
+                problem(
                     file,
                     None,
                     None,
                     None,
-                    f"a readable XLSX workbook ({type(error).__name__}: {error})",
+                    "ingest.xlsx.readable",
+                    error=f"{type(error).__name__}: {error}",
                 )
             ]
         ) from None
@@ -278,13 +279,13 @@ def read_xlsx(
                     if number > MAX_SHEET_ROWS:
                         raise IngestError(
                             [
-                                Problem(
+                                problem(
                                     file,
                                     number,
                                     None,
                                     worksheet.title,
-                                    f"a sheet of at most {MAX_SHEET_ROWS:,} rows (use the CSV "
-                                    "template for bigger exports)",
+                                    "ingest.qps.sheet_rows",
+                                    rows=f"{MAX_SHEET_ROWS:,}",
                                 )
                             ]
                         )
@@ -296,12 +297,13 @@ def read_xlsx(
             except Exception as error:
                 raise IngestError(
                     [
-                        Problem(
+                        problem(
                             file,
                             None,
                             worksheet.title,
                             None,
-                            f"a readable worksheet ({type(error).__name__}: {error})",
+                            "ingest.qps.worksheet",
+                            error=f"{type(error).__name__}: {error}",
                         )
                     ]
                 ) from None
@@ -456,7 +458,7 @@ def read(
     try:
         size = path.stat().st_size
     except OSError as error:
-        raise IngestError([Problem(file, None, None, None, f"a readable file ({error})")]) from None
+        raise IngestError([common.unreadable(file, error)]) from None
     common.refuse_size(size, file)
     codes = load_codes(data_dir)
     places = Places.from_data_dir(data_dir)
@@ -473,18 +475,18 @@ def read(
             if cells is not None or log:
                 break
         if cells is None and not log:
-            log.add(None, None, ", ".join(tried), _HEADER_TEXT)
+            log.say(None, None, ", ".join(tried), "ingest.qps.header")
     else:
         raw = common.read_bytes(path, file)
         text = decode_text(raw, file)
         cells = _from_csv(text, file, log, notes)
     if cells is None:
         log.raise_if_any()
-        raise IngestError([Problem(file, None, None, None, _HEADER_TEXT)])
+        raise IngestError([problem(file, None, None, None, "ingest.qps.header")])
     target = CLIENT_COUNTS if cells.measure == "clients" else SERVICE_COUNTS
     if target not in catalogue:
         raise IngestError(
-            [Problem(file, None, None, None, f"a {target} dataset in data/datasets.toml")]
+            [problem(file, None, None, None, "ingest.dataset_missing", dataset=target)]
         )
     if target == CLIENT_COUNTS:
         notes.append(
@@ -495,9 +497,7 @@ def read(
     log.raise_if_any()
     assert frame is not None
     if frame.empty:
-        raise IngestError(
-            [Problem(file, None, None, None, "at least one count (the sheet holds none)")]
-        )
+        raise IngestError([problem(file, None, None, None, "ingest.qps.no_count")])
     counted = f"{cells.columns['count']}" if isinstance(cells.columns["count"], str) else "count"
     reading = ColumnReading(
         sheet_title(cells.source),
@@ -512,13 +512,6 @@ def read(
 def sheet_title(source: str) -> str:
     """The table name readings show for a QPS sheet (its file and sheet)."""
     return source.removeprefix("QPS: ")
-
-
-_HEADER_TEXT = (
-    "a QPS sheet: a header row with year, month, client_category_code, service_code, sex, "
-    "age_group, count (the template: dms-dashboard template qps), or client categories as "
-    "rows and months as columns (Kategoria, Janar .. Dhjetor)"
-)
 
 
 @dataclass
@@ -538,7 +531,7 @@ def _from_csv(text: str, file: str, log: ProblemLog, notes: list[str]) -> _Cells
     grid = [split_line(line, delimiter) for line in lines]
     header_at = next((i for i, row in enumerate(grid) if _header_score(row)), None)
     if header_at is None:
-        log.add(None, None, lines[0][:80] if lines else "", _HEADER_TEXT)
+        log.say(None, None, lines[0][:80] if lines else "", "ingest.qps.header")
         return None
     header = grid[header_at]
     if _header_score(header) < 10:  # long layout: parse the body with pandas (fast, compact)
@@ -557,8 +550,13 @@ def _from_csv(text: str, file: str, log: ProblemLog, notes: list[str]) -> _Cells
         except (pd.errors.ParserError, ValueError) as error:
             match = re.search(r"line (\d+)", str(error))
             line = header_at + 1 + int(match.group(1)) if match else None
-            log.add(
-                line, None, None, f"{len(header)} fields like the header ({_first_line(error)})"
+            log.say(
+                line,
+                None,
+                None,
+                "ingest.qps.fields",
+                width=len(header),
+                error=_first_line(error),
             )
             return None
         body = body.apply(lambda column: column.str.strip())
@@ -618,15 +616,17 @@ def _from_sheet(sheet: Sheet, file: str, log: ProblemLog, notes: list[str]) -> _
         for j, cell in enumerate(header)
         if _month_header(cell) or _header_kind(cell) == "count" or normalise(cell) in TOTAL_WORDS
     }
-    where = f" (sheet {sheet.name})" if sheet.name else ""
     for r1, c1, r2, c2 in sheet.merged:
         if r2 > header_number and any(c - 1 in value_columns for c in range(c1, c2 + 1)):
             first = index_of.get(r1)
-            log.add(
+            cells = f"{column_letter(c1 - 1)}{r1}:{column_letter(c2 - 1)}{r2}"
+            log.say(
                 r1,
-                f"{column_letter(c1 - 1)}{r1}:{column_letter(c2 - 1)}{r2}{where}",
+                Label("ingest.field.in_sheet", field=cells, sheet=sheet.name)
+                if sheet.name
+                else cells,
                 original[first][c1 - 1] if first is not None and c1 - 1 < width else "",
-                "cells not merged over counts: unmerge them and give each month its own count",
+                "ingest.qps.merged",
             )
     if log:
         return None
@@ -684,11 +684,13 @@ def _columns_of(
         if kind is None:
             continue
         if kind in found:
-            log.add(
+            log.say(
                 line_of_header,
-                f"column {column_letter(j)}",
+                column_label(column_letter(j)),
                 cell,
-                f"one {kind} column (also column {column_letter(found[kind])})",
+                "ingest.one_column",
+                kind=kind,
+                other=column_letter(found[kind]),
             )
         found[kind] = j
     return found
@@ -707,11 +709,12 @@ def _long(
     for j, cell in enumerate(header):
         text = normalise(cell)
         if _header_kind(cell) is None and text and text not in _IGNORED:
-            log.add(
+            log.say(
                 None,
-                f"column {column_letter(j)}",
+                column_label(column_letter(j)),
                 cell,
-                "a column of the template: " + ", ".join(TEMPLATE_COLUMNS),
+                "ingest.qps.template_column",
+                columns=", ".join(TEMPLATE_COLUMNS),
             )
     measure = meta.get("_measure", "services")
     if "count" in found:
@@ -720,13 +723,7 @@ def _long(
         if needed == "service" and measure == "clients":
             continue
         if needed not in found and needed not in meta:
-            log.add(
-                None,
-                None,
-                None,
-                f"a {_FIELD_TEXT[needed]} column (the template's columns: "
-                f"{', '.join(TEMPLATE_COLUMNS)})",
-            )
+            log.say(None, None, None, _NEEDED_KEYS[needed], columns=", ".join(TEMPLATE_COLUMNS))
     if log:
         return None
     size = len(numbers)
@@ -735,22 +732,23 @@ def _long(
     for name in ("year", "month", "category", "service", "sex", "age", "count", "municipality"):
         if name in found:
             fields[name] = columns[found[name]]
-            where[name] = f"{header[found[name]]} (column {column_letter(found[name])})"
+            where[name] = column_label(column_letter(found[name]), header[found[name]])
         else:
             fields[name] = np.full(size, meta.get(name, _DEFAULTS.get(name, "")), dtype=object)
-            where[name] = f"{name} (above the header)" if name in meta else name
+            where[name] = Label("ingest.field.above_header", name=name) if name in meta else name
     source = f"QPS: {file}" + (f", fleta {sheet}" if sheet else "")
     return _Cells(numbers, fields, where, source, measure=measure)
 
 
 _DEFAULTS = {"sex": "all", "age": "all", "municipality": HOME_MUNICIPALITY}
-_FIELD_TEXT = {
-    "year": "year (Viti)",
-    "month": "month (Muaji)",
-    "category": "client category (Kategoria)",
-    "service": "service (Shërbimi)",
-    "count": "count (Numri)",
+_NEEDED_KEYS = {
+    "year": "ingest.qps.needs_year",
+    "month": "ingest.qps.needs_month",
+    "category": "ingest.qps.needs_category",
+    "service": "ingest.qps.needs_service",
+    "count": "ingest.qps.needs_count",
 }
+"""The message of a column the long layout lacks (and no line above the header gives)."""
 
 
 def _wide(
@@ -771,47 +769,23 @@ def _wide(
         text = normalise(cell)
         if month is not None:
             if month in months.values():
-                log.add(None, f"column {column_letter(j)}", cell, "each month once")
+                log.say(None, column_label(column_letter(j)), cell, "ingest.qps.month_once")
             months[j] = month
         elif text in TOTAL_WORDS:
             total_column = j
         elif _header_kind(cell) is None and text and text not in _IGNORED:
-            log.add(
-                None,
-                f"column {column_letter(j)}",
-                cell,
-                "a month (Janar .. Dhjetor or 1-12), a total, or a label column "
-                "(Kategoria, Shërbimi, Gjinia, Mosha, Viti, Komuna)",
-            )
+            log.say(None, column_label(column_letter(j)), cell, "ingest.qps.wide_column")
         elif _header_kind(cell) == "count":
-            log.add(
-                None,
-                f"column {column_letter(j)}",
-                cell,
-                "months as columns, or the long layout without month columns",
-            )
+            log.say(None, column_label(column_letter(j)), cell, "ingest.qps.wide_count")
     label = found.get("category", found.get("code"))
     if label is None:
-        log.add(None, None, None, "a client category column (Kategoria)")
+        log.say(None, None, None, "ingest.qps.category_column")
     year_known = "year" in found or "year" in meta or "_title_year" in meta
     if not year_known:
-        log.add(
-            None,
-            None,
-            None,
-            "the year: a Viti column, a line 'Viti: 2024' above the header, or the year "
-            "in the title",
-        )
+        log.say(None, None, None, "ingest.qps.year")
     measure = meta.get("_measure", "services")
     if "service" not in found and "service" not in meta and measure != "clients":
-        log.add(
-            None,
-            None,
-            None,
-            "the service: a Shërbimi column or a line 'Shërbimi: <code or name>' above the "
-            "header; or, for a count of clients, a title that says so (Numri i klientëve)",
-            "imports.expected.qps_service_missing",
-        )
+        log.say(None, None, None, "imports.expected.qps_service_missing")
     if log:
         return None
     assert label is not None
@@ -836,11 +810,11 @@ def _wide(
     rows_with_values = has_value.any(axis=1) & ~is_total_row
     empty_label = np.array([not v for v in label_values], dtype=bool)
     for i in np.flatnonzero(rows_with_values & empty_label)[:50].tolist():
-        log.add(
+        log.say(
             int(numbers[i]),
-            f"{header[label]} (column {column_letter(label)})",
+            column_label(column_letter(label), header[label]),
             "",
-            "a client category (code or name) for the counts of this row",
+            "ingest.qps.row_category",
         )
     skipped = int((~has_value & rows_with_values[:, None]).sum())
     if skipped:
@@ -855,15 +829,11 @@ def _wide(
         "count": value_grid[take_rows, take_cols],
     }
     where: dict[str, np.ndarray | str] = {
-        "category": f"{header[label]} (column {column_letter(label)})",
+        "category": column_label(column_letter(label), header[label]),
         "month": "month",
-        "count": np.array(
-            [
-                f"{header[month_columns[c]]} (column {column_letter(month_columns[c])})"
-                for c in take_cols
-            ],
-            dtype=object,
-        ),
+        "count": np.array(  # one label per month column, shared by its cells
+            [column_label(column_letter(j), header[j]) for j in month_columns], dtype=object
+        )[take_cols],
     }
     year_default = meta.get("year") or meta.get("_title_year", "")
     defaults = {
@@ -876,10 +846,10 @@ def _wide(
     for name, default in defaults.items():
         if name in label_fields:
             fields[name] = label_fields[name][take_rows]
-            where[name] = f"{header[found[name]]} (column {column_letter(found[name])})"
+            where[name] = column_label(column_letter(found[name]), header[found[name]])
         else:
             fields[name] = np.full(size, default, dtype=object)
-            where[name] = f"{name} (above the header)" if name in meta else name
+            where[name] = Label("ingest.field.above_header", name=name) if name in meta else name
     source = f"QPS: {file}" + (f", fleta {sheet}" if sheet else "")
     cells = _Cells(numbers[take_rows], fields, where, source, measure=measure)
     if code_values is not None:
@@ -914,12 +884,13 @@ def _check_wide_totals(
             if total is None or any(p is None for p in parts) or not parts:
                 continue
             if abs(total - sum(parts)) > 0.5:  # type: ignore[arg-type]
-                log.add(
+                log.say(
                     int(numbers[i]),
-                    f"{header[total_column]} (column {column_letter(total_column)})",
+                    column_label(column_letter(total_column), header[total_column]),
                     columns[total_column][i],
-                    f"the sum of the row's months, {sum(parts):g}",
-                )  # type: ignore[arg-type]
+                    "ingest.qps.row_sum",
+                    sum=f"{sum(parts):g}",  # type: ignore[arg-type]
+                )
     if not is_total_row.any():
         return
     groups = list(zip(*label_fields.values(), strict=True)) if label_fields else [()] * len(numbers)
@@ -931,13 +902,13 @@ def _check_wide_totals(
             if total is None or any(p is None for p in parts):
                 continue
             if abs(total - sum(parts)) > 0.5:  # type: ignore[arg-type]
-                log.add(
+                log.say(
                     int(numbers[t]),
-                    f"{header[j]} (column {column_letter(j)})",
+                    column_label(column_letter(j), header[j]),
                     columns[j][t],
-                    f"the sum of the categories above, {sum(parts):g}: the total row and its "
-                    "parts disagree",
-                )  # type: ignore[arg-type]
+                    "ingest.qps.total_sum",
+                    sum=f"{sum(parts):g}",  # type: ignore[arg-type]
+                )
 
 
 # --- validation -------------------------------------------------------------------------
@@ -998,40 +969,28 @@ def _validate(
     def month(text: str) -> int | None:
         return parse_month(text) if text else None
 
-    rules = {
-        "year": (lambda t: _whole(t, 1990, 2100), "a year such as 2024"),
-        "month": (month, "a month 1-12 (or Janar .. Dhjetor)"),
-        "category": (
-            category,
-            f"a client category code 1-{max(codes.categories)} of "
-            "data/client_categories.csv or its name as listed there",
-        ),
-        "service": (
-            service,
-            f"a service code 1-{max(codes.services)} of data/services.csv or its name "
-            "as listed there",
-        ),
-        "sex": (lambda t: _SEX.get(normalise(t)), "F, M or all (Femër/Mashkull/Gjithsej)"),
-        "age": (_age, "an age group: " + ", ".join(AGE_GROUPS) + " or all"),
-        "municipality": (
-            municipality,
-            "a municipality of data/municipalities.csv or a spelling in data/place_aliases.csv",
-        ),
+    rules = {  # each field's reading and the message of a value it cannot read
+        "year": (lambda t: _whole(t, 1990, 2100), "imports.expected.qps_year"),
+        "month": (month, "imports.expected.qps_month"),
+        "category": (category, "imports.expected.qps_category"),
+        "service": (service, "imports.expected.qps_service"),
+        "sex": (lambda t: _SEX.get(normalise(t)), "imports.expected.qps_sex"),
+        "age": (_age, "imports.expected.qps_age"),
+        "municipality": (municipality, "imports.expected.qps_municipality"),
     }
     parsed: dict[str, np.ndarray] = {}
-    for name, (parse, expected) in rules.items():
+    for name, (parse, key) in rules.items():
         values = cells.fields[name]
         uniques, inverse = np.unique(values.astype(str), return_inverse=True)
         mapped = np.array([parse(u) for u in uniques.tolist()], dtype=object)
         result = mapped[inverse]
         bad = np.flatnonzero(pd.isna(result))
         for i in bad[:200].tolist():
-            log.add(
+            log.say(
                 int(cells.lines[i]),
                 _where(cells, name, i),
                 str(values[i]),
-                expected,
-                f"imports.expected.qps_{name}",
+                key,
                 categories=max(codes.categories),
                 services=max(codes.services),
             )
@@ -1049,11 +1008,12 @@ def _validate(
             and code_of_row[i] != parsed["category"][i]
         ]
         for i in differ[:50]:
-            log.add(
+            log.say(
                 int(cells.lines[i]),
                 "code",
                 str(cells.category_code[i]),
-                f"the code of the category named in the same row ({parsed['category'][i]})",
+                "ingest.qps.code_of_name",
+                code=parsed["category"][i],
             )
     count_text = cells.fields["count"].astype(str)
     status = np.array(
@@ -1062,11 +1022,10 @@ def _validate(
     numeric = np.array([_count(t) for t in count_text], dtype=object)
     bad = np.flatnonzero((numeric == None) & (status == None))  # noqa: E711
     for i in bad[:200].tolist():
-        log.add(
+        log.say(
             int(cells.lines[i]),
             _where(cells, "count", i),
             count_text[i],
-            "a whole number of at least 0, ':' (not available) or 'x' (withheld)",
             "imports.expected.qps_count",
         )
     log.omitted += max(0, len(bad) - 200)
@@ -1103,14 +1062,14 @@ def _validate(
                 continue
             if shown < 200:
                 shown += 1
-                log.add(
+                log.say(
                     int(cells.lines[i]),
                     _where(cells, "count", i),
                     ", ".join(
                         f"{k}={'' if v is None else v}" for k, v in zip(key, values, strict=True)
                     ),
-                    "each year, month, category, service, sex and age group once "
-                    f"(also on row {first_line[values]})",
+                    "ingest.qps.once",
+                    other=first_line[values],
                 )
             else:
                 log.omitted += 1
@@ -1125,8 +1084,9 @@ def _count(text: str) -> int | None:
 
 
 def _where(cells: _Cells, name: str, i: int) -> str:
+    """The column a field of row ``i`` was read from (a Label, said in each language)."""
     column = cells.columns[name]
-    return str(column[i]) if isinstance(column, np.ndarray) else column
+    return column[i] if isinstance(column, np.ndarray) else column
 
 
 # --- the template ---------------------------------------------------------------------------

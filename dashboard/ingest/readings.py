@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from dashboard.i18n import t
+from dashboard.ingest.common import IngestError, problem
 
 ROLES: tuple[str, ...] = (
     "municipality",
@@ -95,22 +96,28 @@ class ColumnReading:
         return data
 
 
+class ChoiceError(IngestError, ValueError):
+    """A ``--map`` choice that cannot be read; its problem is said in sq, en and sr."""
+
+    def __str__(self) -> str:
+        return str(self.problems[0])
+
+
 def parse_choice(text: str) -> tuple[str, str]:
     """Read a ``COLUMN=ROLE`` choice (the CLI's ``--map``).
 
     Raises:
-        ValueError: no ``=``, an empty column, or a role not in :data:`ROLES`.
+        ChoiceError: no ``=``, an empty column, or a role not in :data:`ROLES`.
     """
     column, sep, role = text.rpartition("=")
     column, role = column.strip(), role.strip().casefold()
     if not sep or not column:
-        raise ValueError(f"{text!r}: expected COLUMN=ROLE, e.g. Viti=year")
-    if column == CONTENTS:
-        if role not in CONTENTS_ROLES:
-            raise ValueError(f"{text!r}: expected a role among {', '.join(CONTENTS_ROLES)}")
-        return column, role
-    if role not in ROLES:
-        raise ValueError(f"{text!r}: expected a role among {', '.join(ROLES)}")
+        raise ChoiceError([problem("--map", None, None, text, "ingest.choice.syntax")])
+    roles = CONTENTS_ROLES if column == CONTENTS else ROLES
+    if role not in roles:
+        raise ChoiceError(
+            [problem("--map", None, column, text, "ingest.choice.role", roles=", ".join(roles))]
+        )
     return column, role
 
 

@@ -16,11 +16,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from dashboard.ingest import common
-from dashboard.ingest.common import IngestError, Problem
+from dashboard.ingest.common import IngestError, problem
 
 HEAD_BYTES = 64 * 1024
 KINDS = ("px", "pxweb-csv", "jsonstat", "xlsx")
-EXPECTED = "a PC-Axis (.px), PxWeb CSV, JSON-stat or XLSX export"
 WORKBOOK_PART = "xl/workbook.xml"
 
 _PX_START = re.compile(r'[A-Z][A-Z0-9_-]*(?:\[[^\]\r\n]*\])?(?:\(\s*"[^"\r\n]*"[^)\r\n]*\))?\s*=')
@@ -46,13 +45,13 @@ def detect_kind(path: Path, *, display_name: str | None = None) -> str:
         with path.open("rb") as handle:
             head = handle.read(HEAD_BYTES)
     except OSError as error:
-        raise IngestError([Problem(file, None, None, None, f"a readable file ({error})")]) from None
+        raise IngestError([common.unreadable(file, error)]) from None
     if not head.strip():
-        raise IngestError([Problem(file, None, None, None, "a file with content (it is empty)")])
+        raise IngestError([problem(file, None, None, None, "imports.expected.not_empty")])
     kind, reason = _kind(path, head)
     if kind is None:
         raise IngestError(
-            [Problem(file, None, None, _preview(head), reason)],
+            [problem(file, None, None, _preview(head), reason)],
             summary=f"not a recognised export: {file}",
         )
     return kind
@@ -90,36 +89,40 @@ TEXT_KINDS: tuple[tuple[str, Callable[[str], bool]], ...] = (
 
 
 def _kind(path: Path, head: bytes) -> tuple[str | None, str]:
-    """Classify a file by its content; return the kind, or None and what was expected."""
+    """Classify a file by its content: its kind, or None and the message key of a refusal.
+
+    Each refusal says "a PC-Axis (.px), PxWeb CSV, JSON-stat or XLSX export" and what the
+    file is instead.
+    """
     if head.startswith(b"PK\x03\x04"):
         if is_workbook(path):
             return "xlsx", ""
-        return None, f"{EXPECTED}; this is a ZIP archive that is not a workbook"
+        return None, "ingest.sniff.zip"
     refusal = _refusal(head)
     if refusal is not None:
-        return None, f"{EXPECTED}; {refusal}"
+        return None, refusal
     if head.startswith(codecs.BOM_UTF8):
         head = head[3:]
     text = head.decode("latin-1").lstrip()
     if text.startswith("<"):
-        return None, f"{EXPECTED}; this is a web page or XML (did the download fail?)"
+        return None, "ingest.sniff.html"
     for kind, looks_like in TEXT_KINDS:
         if looks_like(text):
             return kind, ""
-    return None, EXPECTED
+    return None, "ingest.sniff.unknown"
 
 
 def _refusal(head: bytes) -> str | None:
-    """Say what a file is when it is a known kind of file that is no export."""
+    """The message key saying what a file is when it is a known kind that is no export."""
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        return "this is an old Excel .xls file: save it as .xlsx"
+        return "ingest.sniff.xls"
     if head.startswith(b"%PDF"):
-        return "this is a PDF document"
+        return "ingest.sniff.pdf"
     utf16 = common.binary_problem(head, "")
-    if utf16 is not None and "UTF-16" in utf16.expected:
-        return "this is UTF-16 text: save it again as UTF-8"
+    if utf16 is not None and utf16.key == "imports.expected.utf16":
+        return "ingest.sniff.utf16"
     if any(byte in _CONTROL_BYTES for byte in head):
-        return "this is a binary file"
+        return "ingest.sniff.binary"
     return None
 
 

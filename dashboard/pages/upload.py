@@ -235,9 +235,9 @@ def problems_list(preview: importer.ImportPreview, lang: str) -> html.Div:
                 lang,
                 file=problem.file,
                 line="—" if problem.line is None else problem.line,
-                field=problem.field or "—",
-                value="—" if problem.value is None else problem.value,
-                expected=problem.expected,
+                field=problem.field_in(lang) or "—",
+                value="—" if problem.value is None else problem.value_in(lang),
+                expected=problem.expected_in(lang),
             )
         )
         for problem in preview.problems

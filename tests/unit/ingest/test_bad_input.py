@@ -36,6 +36,10 @@ def read_error(kind: str, path: Path) -> IngestError:
     for problem in caught.value.problems:
         assert problem.file == path.name
         assert problem.expected
+        # said in the user's language too, never the English text in its place
+        assert problem.key is not None, problem
+        assert problem.expected_in("sq") != problem.expected, problem
+        assert problem.expected_in("sr") != problem.expected, problem
     return caught.value
 
 
