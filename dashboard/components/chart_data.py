@@ -30,7 +30,6 @@ from openpyxl.utils import get_column_letter
 from dashboard.audience import current_database
 from dashboard.auth import current_role
 from dashboard.components.source import distinct_sources
-from dashboard.figures.sns import measure_label, period_label
 from dashboard.i18n import (
     DEFAULT_LANGUAGE,
     format_date,
@@ -84,66 +83,9 @@ def register_chart_data(
         _column_labels[chart_id] = dict(column_labels)
 
 
-def _sns_measure(query: Mapping[str, str], frame: pd.DataFrame) -> str:
-    if "measure" in frame.columns and len(frame):
-        return str(frame["measure"].iloc[0])
-    return query.get("measure") if query.get("measure") in ("families", "members") else "families"
-
-
-def _sns_title(key: str) -> ChartTitle:
-    return lambda query, frame, lang: t(
-        key, lang, measure=measure_label(_sns_measure(query, frame), lang)
-    )
-
-
-def _sns_compare_title(query: Mapping[str, str], frame: pd.DataFrame, lang: str) -> str:
-    unit = "per_1000" if query.get("unit") == "per_1000" else "count"
-    period = ""
-    if len(frame):
-        period = period_label(frame["period"].iloc[0], str(frame["period_type"].iloc[0]), lang)
-    return t(
-        f"sns.compare.title.{unit}",
-        lang,
-        measure=measure_label(_sns_measure(query, frame), lang),
-        period=period,
-    )
-
-
-# The title keys of the charts registered before registration took a title: the same
-# texts their cards show. A registration's own `title=` wins; the declared charts of the
-# pages are meant to pass it, after which this table can go.
-_KNOWN_TITLES: dict[str, str | ChartTitle] = {
-    "sns-trend": _sns_title("sns.trend.title"),
-    "sns-rate": _sns_title("sns.rate.title"),
-    "sns-categories": "sns.categories.title",
-    "sns-compare": _sns_compare_title,
-    "services-categories": "services.chart.categories",
-    "services-trend": "services.chart.trend",
-    "services-heatmap": "services.chart.heatmap",
-    "services-sex-age": "services.chart.sex_age",
-    "services-by-service": "services.chart.services",
-    "services-plan-total": "services.chart.plan_total",
-    "services-clients": "services.chart.clients",
-    "indicators-summary": "indicators.chart.summary",
-    "indicators-detail": "indicators.chart.detail",
-    "demography-settlements": "demography.table.title",
-    "demography-treemap": "demography.treemap.title",
-    "demography-density": "demography.density.title",
-    "demography-ethnicity": "demography.ethnicity.title",
-    "demography-age": "demography.age.title",
-    "demography-age-sex": "demography.age_sex.title",
-    "demography-map": "demography.map.title",
-    "swot-counts": "swot.chart.counts",
-    "swot-items": "swot.title",
-    "budget-lines": "budget.chart.lines",
-    "budget-sectors": "budget.chart.sectors",
-    "budget-execution": "budget.chart.execution",
-}
-
-
 def chart_title(chart_id: str, query: Mapping[str, str], frame: pd.DataFrame, lang: str) -> str:
     """The title a chart's download carries, in the language (the chart id if none)."""
-    title = _titles.get(chart_id) or _KNOWN_TITLES.get(chart_id)
+    title = _titles.get(chart_id)
     if title is None:
         return chart_id
     return title(query, frame, lang) if callable(title) else t(title, lang)

@@ -19,8 +19,14 @@ def book_of(client, url: str) -> openpyxl.Workbook:
 
 @pytest.mark.parametrize("lang", ["sq", "en", "sr"])
 def test_a_settlements_workbook_is_headed_and_formatted_in_the_language(client, lang):
+    from dashboard.pages.demographics import PAGE
+
     sheet = book_of(client, f"/charts/demography-settlements.xlsx?type=rural&lang={lang}")["data"]
-    assert sheet["A1"].value == t("demography.table.title", lang)
+    # The workbook is titled as its chart card is, for the same filters.
+    chart = PAGE.chart("demography-settlements")
+    values = PAGE.values({"type": "rural"}).values
+    assert sheet["A1"].value == chart.heading(chart.rows(values), lang, values)
+    assert sheet["A1"].value != "demography-settlements"
     assert sheet["A2"].value.startswith(t("app.municipality", lang))
     assert sheet["A3"].value.startswith(t("source.prefix", lang) + ": Plani i Veprimit")
     assert "Tabela 5" in sheet["A3"].value
