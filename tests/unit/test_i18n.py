@@ -63,9 +63,7 @@ def test_no_message_is_empty_and_no_key_is_defined_twice():
 
 
 # Every module of the package: the pages, their declarations, figures, the ingest, the CLI.
-OWN_MODULES = sorted(
-    str(path.relative_to(ROOT)) for path in (ROOT / "dashboard").rglob("*.py")
-)
+OWN_MODULES = sorted(str(path.relative_to(ROOT)) for path in (ROOT / "dashboard").rglob("*.py"))
 
 
 def _literal_keys(path: Path) -> set[str]:
