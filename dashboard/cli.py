@@ -23,13 +23,14 @@ def _say_waiting() -> None:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from dashboard.build import BuildError, build_database
+    from dashboard.build import BuildError
     from dashboard.ingest import journal
+    from dashboard.pipeline import rebuild
 
     settings = get_settings()
     try:
         with journal.lock(settings, on_wait=_say_waiting):
-            report = build_database(settings)
+            report = rebuild(settings)
     except BuildError as error:
         print(f"build refused; the database in place is unchanged.\n{error}", file=sys.stderr)
         return 1
@@ -44,8 +45,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from dashboard.build import ensure_database
     from dashboard.db import get_database
+    from dashboard.pipeline import ensure_database
 
     settings = get_settings()
     ensure_database(settings)
@@ -66,8 +67,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 def _cmd_export(args: argparse.Namespace) -> int:
     from dashboard import opendata
-    from dashboard.build import ensure_database
     from dashboard.db import get_database
+    from dashboard.pipeline import ensure_database
 
     settings = get_settings()
     ensure_database(settings)
@@ -140,7 +141,7 @@ def _cmd_bench(args: argparse.Namespace) -> int:
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
-    from dashboard.build import ensure_database
+    from dashboard.pipeline import ensure_database
 
     settings = get_settings()
     ensure_database(settings)
@@ -513,6 +514,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of `dms-dashboard`."""
+    from dashboard import pipeline
+
+    pipeline.configure()  # the writers' rebuild, before any command writes
     args = build_parser().parse_args(argv)
     handler: Command = args.handler
     return handler(args)

@@ -325,7 +325,7 @@ def _blocks(
 def contribute(con: Connection, settings: Settings, catalogue: dict[str, Dataset]) -> None:
     """Fill service_counts with demonstration rows, unless a real import has filled it.
 
-    Runs after the import journal's replay (build.CONTRIBUTORS), so a single real row
+    Runs after the import journal's replay (pipeline.CONTRIBUTORS), so a single real row
     (demonstration = false) keeps every generated row out.
     """
     if TABLE not in catalogue:

@@ -18,10 +18,10 @@ from pathlib import Path
 import pytest
 
 from dashboard import entries
-from dashboard.build import build_database
 from dashboard.db import get_database
 from dashboard.ingest import importer, recipes
 from dashboard.ingest.common import Problem
+from dashboard.pipeline import rebuild
 from tests.unit.ingest.cli_tools import snapshot
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -52,7 +52,7 @@ def workspace(app, tmp_path, settings, monkeypatch):
         db_path=tmp_path / "db" / "dms.duckdb",
         imports_dir=tmp_path / "imports",
     )
-    build_database(private)
+    rebuild(private)
     monkeypatch.setattr(upload_page(), "get_settings", lambda: private)
     monkeypatch.setattr(audit_page(), "get_settings", lambda: private)
     return private
@@ -442,7 +442,7 @@ def test_an_entry_and_its_undo_survive_rebuilds(workspace, client_for, csrf_toke
     assert entry.user == "editor" and entry.value == 42
     assert entry.old_value == (original[0][0] if original else None)
     for _ in range(2):  # survives a rebuild, and another
-        build_database(workspace)
+        rebuild(workspace)
         [(value, source)] = reported(workspace, code, year)
         assert value == 42 and source.startswith("Hyrje nga stafi: editor, ")
         assert source.endswith(f": {SCRIPT}")
@@ -483,7 +483,7 @@ def test_an_entry_and_its_undo_survive_rebuilds(workspace, client_for, csrf_toke
     )
     assert undone.status_code == 200
     for _ in range(2):
-        build_database(workspace)
+        rebuild(workspace)
         assert reported(workspace, code, year) == original
     [entry] = entries.read_entries(workspace)
     assert not entry.active and entry.undone_by == "editor"

@@ -7,7 +7,7 @@ import dataclasses
 import pytest
 
 from dashboard import cli
-from dashboard.build import build_database
+from dashboard.pipeline import rebuild
 
 
 @pytest.fixture()
@@ -17,5 +17,5 @@ def workspace(tmp_path, settings, monkeypatch):
         settings, db_path=tmp_path / "db" / "dms.duckdb", imports_dir=tmp_path / "imports"
     )
     monkeypatch.setattr(cli, "get_settings", lambda: private)
-    build_database(private)
+    rebuild(private)
     return private

@@ -14,9 +14,10 @@ import pandas as pd
 import pytest
 
 from dashboard import cli
-from dashboard.build import BuildError, build_database
+from dashboard.build import BuildError
 from dashboard.db import get_database
 from dashboard.ingest import common, importer, journal
+from dashboard.pipeline import rebuild
 from tests.unit.ingest.cli_tools import run, snapshot
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -109,7 +110,7 @@ def test_done_when_the_census_imports_to_the_same_figures_from_px_csv_and_json(
             settings, db_path=tmp_path / ext / "dms.duckdb", imports_dir=tmp_path / ext / "imports"
         )
         monkeypatch.setattr(cli, "get_settings", lambda private=private: private)
-        build_database(private)
+        rebuild(private)
         assert run(capsys, "import", str(IMPORT / f"{SYNTHETIC}.{ext}"))[0] == 0
         figures.append(
             rows(
