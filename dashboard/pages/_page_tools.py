@@ -24,12 +24,12 @@ from dashboard.i18n import format_number, t
 from dashboard.plan_status import PlanDecisions, indicator_statuses
 from dashboard.settings import get_settings
 from dashboard.suppression import REASON_COLUMN, for_audience, is_disclosure_mark
+from dashboard.vocabulary import MUNICIPALITY as MUNICIPALITY
+from dashboard.vocabulary import is_missing
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
-# The municipality of the dashboard (ASK name).
-MUNICIPALITY = "Mitrovicë"
 # The plan-matrix indicator "Numri i i shërbimeve të ofruara": the real total of services.
 TOTAL_SERVICES_INDICATOR = "2.3.a"
 
@@ -232,8 +232,3 @@ def guarded(render: Callable[[], Any], lang: str, what: str) -> Any:
     except Exception:
         logger.exception("could not render %s", what)
         return error_alert(lang)
-
-
-def is_missing(value: object) -> bool:
-    """Whether a cell is empty (None, NaN or NA)."""
-    return value is None or value is pd.NA or (isinstance(value, float) and value != value)

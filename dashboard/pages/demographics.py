@@ -32,12 +32,12 @@ from dashboard.components.source import source_line
 from dashboard.figures import demographics as figures
 from dashboard.i18n import normalise_language, t
 from dashboard.pages._page_tools import card_once, drawn_once
+from dashboard.vocabulary import MUNICIPALITY
 
 PATH = "/demografia"
 dash.register_page(__name__, path=PATH, name="demographics", title="Demografia – Mitrovicë e Jugut")
 
 logger = logging.getLogger(__name__)
-MUNICIPALITY = "Mitrovicë"
 HALF = {"xs": 12, "lg": 6, "className": "mb-3"}
 SETTLEMENT_TYPES = ("all", "urban", "rural")
 SORT_COLUMNS = ("population", "area", "density", "name")

@@ -18,11 +18,11 @@ from dashboard.figures.sns import period_label
 from dashboard.i18n import format_currency, format_number, normalise_language, t
 from dashboard.pages._page_tools import indicators_with_status
 from dashboard.plan_status import STATUSES
+from dashboard.vocabulary import MUNICIPALITY
 
 dash.register_page(__name__, path="/", name="home", title="Mirëqenia sociale – Mitrovicë e Jugut")
 
 logger = logging.getLogger(__name__)
-MUNICIPALITY = "Mitrovicë"
 
 
 def _population_card(lang: str) -> dbc.Card:

@@ -29,12 +29,12 @@ from dashboard.components.print_header import print_header
 from dashboard.figures import sns as figures
 from dashboard.i18n import normalise_language, t
 from dashboard.pages._page_tools import card_once, drawn_once
+from dashboard.vocabulary import MUNICIPALITY
 
 PATH = "/ndihma-sociale"
 dash.register_page(__name__, path=PATH, name="sns", title="Ndihma sociale – Mitrovicë e Jugut")
 
 logger = logging.getLogger(__name__)
-MUNICIPALITY = "Mitrovicë"
 MEASURES = ("families", "members")
 UNITS = ("count", "per_1000")
 

@@ -13,8 +13,8 @@ from dashboard import demo
 from dashboard.build import build_sql_text
 from dashboard.catalog import load_catalogue
 from dashboard.db import Database
+from dashboard.vocabulary import MUNICIPALITY
 
-MUNICIPALITY = "Mitrovicë"
 ALL = {
     "municipality": MUNICIPALITY,
     "categories": [],
