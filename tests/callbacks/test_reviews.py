@@ -7,7 +7,6 @@ runs on a private workspace, so the session database stays as built.
 
 from __future__ import annotations
 
-import dataclasses
 import sys
 
 import pytest
@@ -33,8 +32,8 @@ def module(name: str):
 @pytest.fixture()
 def workspace(app, tmp_path, settings, monkeypatch):
     """A private database and journals for the pages that write."""
-    private = dataclasses.replace(
-        settings, db_path=tmp_path / "db" / "dms.duckdb", imports_dir=tmp_path / "imports"
+    private = settings.model_copy(
+        update={"db_path": tmp_path / "db" / "dms.duckdb", "imports_dir": tmp_path / "imports"}
     )
     rebuild(private)
     for name in ("quality", "_plan_decisions", "audit"):

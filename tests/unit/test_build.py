@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import shutil
 from pathlib import Path
 
@@ -22,11 +21,12 @@ def workspace(tmp_path, settings):
     """A private copy of data/ and settings pointing at it."""
     data = tmp_path / "data"
     shutil.copytree(ROOT / "data", data)
-    return dataclasses.replace(
-        settings,
-        data_dir=data,
-        db_path=tmp_path / "db" / "dms.duckdb",
-        imports_dir=tmp_path / "imports",
+    return settings.model_copy(
+        update={
+            "data_dir": data,
+            "db_path": tmp_path / "db" / "dms.duckdb",
+            "imports_dir": tmp_path / "imports",
+        }
     )
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import dataclasses
 import io
 import random
 import time
@@ -106,8 +105,11 @@ def test_done_when_the_census_imports_to_the_same_figures_from_px_csv_and_json(
 ):
     figures = []
     for ext in ("px", "csv", "json"):
-        private = dataclasses.replace(
-            settings, db_path=tmp_path / ext / "dms.duckdb", imports_dir=tmp_path / ext / "imports"
+        private = settings.model_copy(
+            update={
+                "db_path": tmp_path / ext / "dms.duckdb",
+                "imports_dir": tmp_path / ext / "imports",
+            }
         )
         monkeypatch.setattr(cli, "get_settings", lambda private=private: private)
         rebuild(private)
@@ -457,12 +459,12 @@ def test_deleting_the_database_and_building_reproduces_it_exactly(workspace, cap
         assert run(capsys, "import", str(path))[0] == 0
     assert run(capsys, "imports", "undo", "4")[0] == 0
     before = every_table(workspace)
-    journal_files = snapshot(dataclasses.replace(workspace, db_path=workspace.imports_dir / "x"))
+    journal_files = snapshot(workspace.model_copy(update={"db_path": workspace.imports_dir / "x"}))
     workspace.db_path.unlink()
     assert run(capsys, "build")[0] == 0
     assert every_table(workspace) == before
     assert (
-        snapshot(dataclasses.replace(workspace, db_path=workspace.imports_dir / "x"))
+        snapshot(workspace.model_copy(update={"db_path": workspace.imports_dir / "x"}))
         == journal_files
     )
     assert len(before["population_by_age_sex"]) == 72 and len(before["service_counts"]) == 8

@@ -24,8 +24,8 @@ IMPORT = ROOT / "tests" / "fixtures" / "import"
 @pytest.fixture()
 def workspace(tmp_path, settings):
     """Private database and journal; the embedded data/ is only read."""
-    return dataclasses.replace(
-        settings, db_path=tmp_path / "db" / "dms.duckdb", imports_dir=tmp_path / "imports"
+    return settings.model_copy(
+        update={"db_path": tmp_path / "db" / "dms.duckdb", "imports_dir": tmp_path / "imports"}
     )
 
 
