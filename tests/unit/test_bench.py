@@ -26,6 +26,7 @@ def bench_module() -> ModuleType:
     spec = importlib.util.spec_from_file_location("bench_tool", ROOT / "tools" / "bench.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up there
     spec.loader.exec_module(module)
     return module
 
@@ -92,4 +93,5 @@ def test_the_page_loads_say_why_they_cannot_run(monkeypatch, missing, said) -> N
 
 
 def test_the_runtime_package_has_no_bench() -> None:
-    assert importlib.util.find_spec("dashboard.bench") is None
+    # The bench is a tool of the checkout: nothing of it ships in the package.
+    assert not [path for path in (ROOT / "dashboard").rglob("*.py") if "bench" in path.stem]
