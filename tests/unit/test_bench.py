@@ -1,8 +1,9 @@
 """The bench (tools/bench.py, run by `dms-dashboard bench`): its rows, its progress, its skips.
 
-The run at default scale with n = 2 skips gunicorn and the browser (the end-to-end tests
-cover those paths); it checks the documented JSON, that a line was printed per row as it
-was measured, and that the queries were seen through the data door's hook.
+The run at default scale with n = 2 and a small import (2 years) skips gunicorn and the
+browser (the end-to-end tests cover those paths); it checks the documented JSON, that a
+line was printed per row as it was measured, and that the queries were seen through the
+data door's hook.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ def test_bench_writes_rows_of_the_documented_shape_and_prints_each_as_measured(
     result = subprocess.run(
         [
             sys.executable, "-m", "dashboard.cli", "bench", "--scale", "default", "--n", "2",
-            "--skip", "gunicorn,browser", "--out", str(out),
+            "--skip", "gunicorn,browser", "--import-years", "2", "--out", str(out),
         ],
         capture_output=True, text=True, timeout=300, env=environment, cwd=tmp_path,
     )  # fmt: skip
@@ -63,6 +64,7 @@ def test_bench_writes_rows_of_the_documented_shape_and_prints_each_as_measured(
     assert any("/sherbimet" in row["name"] for row in callbacks)
     imported = next(row for row in rows if row["name"].startswith("import PX"))
     assert "error" not in imported and imported["rows_per_s"] > 0
+    assert imported["cells"] == imported["rows"] == 38 * 91 * 2 * 2  # --import-years 2
     # Progress: a header, then one line per row in the order measured, each with its time.
     progress = [line for line in result.stdout.splitlines() if re.match(r"^\s*\d+\.\ds  ", line)]
     assert len(progress) == len(rows), result.stdout[-3000:]
