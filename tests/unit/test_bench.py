@@ -97,3 +97,12 @@ def test_the_page_loads_say_why_they_cannot_run(monkeypatch, missing, said) -> N
 def test_the_runtime_package_has_no_bench() -> None:
     # The bench is a tool of the checkout: nothing of it ships in the package.
     assert not [path for path in (ROOT / "dashboard").rglob("*.py") if "bench" in path.stem]
+
+
+def test_dms_dashboard_bench_hands_every_option_to_the_tool(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "dashboard.cli", "bench", "--help"],
+        capture_output=True, text=True, timeout=60, cwd=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "usage: dms-dashboard bench" in result.stdout and "--import-years" in result.stdout
