@@ -228,8 +228,8 @@ def _table_names(con: Any) -> list[str]:
 # Calls per callback for the naive baseline and for the cold (nothing cached) figures, by
 # scale, and the seconds each may take per callback (at least one naive call and three cold
 # ones are made). The naive call rereads every table: one Services call at national scale
-# takes 6 s on an idle machine and a minute on a busy one, which took the run past 12
-# minutes; the budget keeps the run within 10 (docs/PERFORMANCE.md).
+# takes 6 s on an idle machine and up to a minute on a busy one, where 10 of them took the
+# run to 16.7 minutes; with the budget it took 4.9 (docs/PERFORMANCE.md).
 NAIVE_CALLS = {"default": 30, "national": 10}
 COLD_CALLS = {"default": 30, "national": 15}
 NAIVE_SECONDS = 20.0
