@@ -26,7 +26,7 @@ browser-deps:  ## Debian's chromium and chromium-driver, for the browser tests
 	fi
 
 test: $(STAMP) browser-deps  ## the whole suite: lint, unit, callbacks, browser, audit
-	$(BIN)/ruff check dashboard tests
+	$(BIN)/ruff check dashboard tests tools
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile --durations=25
 	$(MAKE) audit
 
@@ -46,8 +46,9 @@ test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -m "not browser"
 
 lint: $(STAMP)
-	$(BIN)/ruff format --check dashboard tests
-	$(BIN)/ruff check dashboard tests
+	$(BIN)/ruff format --check dashboard tests tools
+	$(BIN)/ruff check dashboard tests tools
+	$(BIN)/lint-imports  # the layer contracts of pyproject.toml (also tests/unit/test_layers.py)
 
 bench: $(STAMP)
 	$(BIN)/dms-dashboard bench --scale default --out artifacts/bench-default.json

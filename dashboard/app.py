@@ -9,7 +9,7 @@ import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, dcc, html
 
 import dashboard.components.chart_card  # noqa: F401  (registers the image-download callback)
-from dashboard import auth, cache, security
+from dashboard import auth, cache, pipeline, security
 from dashboard.api import api
 from dashboard.audience import current_database
 from dashboard.auth import current_role, current_username
@@ -32,6 +32,7 @@ def _built_at() -> str | None:
 
 def create_app() -> Dash:
     """The dashboard: the frame, the pages in dashboard/pages, the open-data API."""
+    pipeline.configure()  # staff imports, entries and decisions rebuild the database
     app = Dash(
         "dashboard",
         use_pages=True,

@@ -3,52 +3,29 @@
 from __future__ import annotations
 
 import csv
-import importlib
 import os
 import re
 import time
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
 from dashboard import quality
 from dashboard.catalog import Dataset, load_catalogue
 from dashboard.db import Connection, DatabaseError, connect_for_build
+from dashboard.files import install
 from dashboard.ingest import journal
 from dashboard.ingest.common import Problem
+from dashboard.ingest.writers import BuildError, BuildReport
 from dashboard.publish import PublishedLayer, publish_frame
 from dashboard.settings import Settings, public_path
 
-MAX_LISTED_PROBLEMS = 50
+# BuildError and BuildReport are shared with the writers, so defined below them
+# (dashboard/ingest/writers.py); imported from here as before.
 
-
-class BuildError(Exception):
-    """The data does not validate; the database in place was left untouched."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        listed = "\n".join(f"  {p}" for p in problems[:MAX_LISTED_PROBLEMS])
-        more = len(problems) - MAX_LISTED_PROBLEMS
-        tail = f"\n  ... and {more} more" if more > 0 else ""
-        super().__init__(f"the build found {len(problems)} problem(s):\n{listed}{tail}")
-
-
-@dataclass
-class BuildReport:
-    """What a build produced."""
-
-    db_path: Path
-    built_at: str
-    rows_per_dataset: dict[str, int] = field(default_factory=dict)
-    findings: int = 0
-    seconds: float = 0.0
-    published: PublishedLayer | None = None
-
-    @property
-    def total_rows(self) -> int:
-        """Rows loaded over all datasets."""
-        return sum(self.rows_per_dataset.values())
+# A module that adds rows at build time: inserts into the tables the build created.
+# The build is handed them in order (dashboard/pipeline.py); it imports none of them.
+Contributor = Callable[[Connection, Settings, dict[str, Dataset]], None]
 
 
 def quote_identifier(name: str) -> str:
@@ -165,20 +142,19 @@ def _write_catalogue_table(con: Connection, datasets: Iterable[Dataset], built_a
         )
 
 
-def _fsync_directory(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 @journal.exclusive  # one writer at a time; checks the journal before replaying it
-def build_database(settings: Settings, *, target: Path | None = None) -> BuildReport:
+def build_database(
+    settings: Settings,
+    *,
+    contributors: Sequence[Contributor],
+    target: Path | None = None,
+) -> BuildReport:
     """Build a new database file, validate it and atomically replace the old one.
 
-    A failed build raises BuildError (or lets a DuckDB error name the CSV line) and
-    leaves the database in place byte-identical.
+    ``contributors`` add their rows after the embedded data, in order (the import
+    journal's replay, the demonstration data, staff entries, review decisions: see
+    dashboard/pipeline.py). A failed build raises BuildError (or lets a DuckDB error
+    name the CSV line) and leaves the database in place byte-identical.
     """
     started = time.perf_counter()
     target = target or settings.db_path
@@ -214,7 +190,8 @@ def build_database(settings: Settings, *, target: Path | None = None) -> BuildRe
             if problems:
                 raise BuildError(problems)
             _create_generated_tables(con, catalogue)
-            _run_contributors(con, settings, catalogue)
+            for contribute in contributors:
+                contribute(con, settings, catalogue)
             _create_build_views(con, settings)
             report.findings = quality.write_findings(con, catalogue)
             _write_catalogue_table(con, catalogue.values(), built_at)
@@ -236,16 +213,6 @@ def build_database(settings: Settings, *, target: Path | None = None) -> BuildRe
             Path(f"{path}.wal").unlink(missing_ok=True)
     report.seconds = time.perf_counter() - started
     return report
-
-
-# Modules that add rows at build time, in order: each has
-# `contribute(con, settings, catalogue) -> None` and inserts into tables the build created.
-CONTRIBUTORS: tuple[str, ...] = (
-    "dashboard.ingest.journal",
-    "dashboard.demo",
-    "dashboard.entries",  # reported results entered by staff, last so they win
-    "dashboard.reviews",  # staff decisions: indicator directions, table readings, finding marks
-)
 
 
 def _create_generated_tables(con: Connection, catalogue: dict[str, Dataset]) -> None:
@@ -274,18 +241,6 @@ def _create_build_views(con: Connection, settings: Settings) -> None:
     con.execute(build_sql_text(settings))
 
 
-def _run_contributors(con: Connection, settings: Settings, catalogue: dict[str, Dataset]) -> None:
-    """Replay accepted imports and add generated data on top of the embedded data."""
-    for module_name in CONTRIBUTORS:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as error:
-            if error.name == module_name:
-                continue
-            raise
-        module.contribute(con, settings, catalogue)
-
-
 def _csv_error_problem(path: Path, error: DatabaseError) -> Problem:
     """Turn DuckDB's CSV error into a Problem naming the line, the column and the value."""
     text = str(error)
@@ -308,34 +263,6 @@ def _csv_error_problem(path: Path, error: DatabaseError) -> Problem:
 def _first_line(error: Exception) -> str:
     text = str(error).strip()
     return text.splitlines()[0] if text else type(error).__name__
-
-
-def install(built: Path, target: Path) -> None:
-    """Swap a built staff database and its published layer in place of `target`'s.
-
-    The public file first: each file is whole on its own, and the staff file naming the
-    newer build comes last.
-    """
-    os.replace(public_path(built), public_path(target))
-    os.replace(built, target)
-    _fsync_directory(target.parent)
-
-
-def discard(built: Path) -> None:
-    """Remove a built database that will not be installed, with its published layer."""
-    for path in (built, public_path(built)):
-        path.unlink(missing_ok=True)
-        Path(f"{path}.wal").unlink(missing_ok=True)
-
-
-def ensure_database(settings: Settings) -> None:
-    """Build the databases when either file is missing or the journal has an import they lack."""
-    if (
-        not settings.db_path.exists()
-        or not settings.public_db_path.exists()
-        or journal.disagreements(settings)
-    ):
-        build_database(settings)
 
 
 # SQL run on the public database after its tables are in (queries/public/build/).

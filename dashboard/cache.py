@@ -9,7 +9,8 @@ machines should share one (``DMS_CACHE_TYPE=RedisCache``, ``DMS_CACHE_REDIS_URL`
 ``NullCache`` to switch caching off.
 
 Outside a Flask application context (the CLI, the build, the bench's floor) nothing is
-cached: ``cached`` just computes.
+cached: ``cached`` just computes. The data door (dashboard/db.py) imports no Flask:
+``init_app`` hands it ``cached`` for ``Database.query``.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import Any, TypeVar
 from flask import Flask, current_app, has_app_context
 from flask_caching import Cache
 
+from dashboard import db
 from dashboard.settings import Settings, get_settings
 
 T = TypeVar("T")
@@ -44,6 +46,7 @@ def init_app(server: Flask, settings: Settings | None = None) -> None:
     if settings.cache_redis_url:
         config["CACHE_REDIS_URL"] = settings.cache_redis_url
     cache.init_app(server, config=config)
+    db.use_result_cache(cached)  # query results per database version, within the app
 
 
 def _active() -> bool:

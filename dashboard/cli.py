@@ -23,13 +23,14 @@ def _say_waiting() -> None:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from dashboard.build import BuildError, build_database
+    from dashboard.build import BuildError
     from dashboard.ingest import journal
+    from dashboard.pipeline import rebuild
 
     settings = get_settings()
     try:
         with journal.lock(settings, on_wait=_say_waiting):
-            report = build_database(settings)
+            report = rebuild(settings)
     except BuildError as error:
         print(f"build refused; the database in place is unchanged.\n{error}", file=sys.stderr)
         return 1
@@ -44,8 +45,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    from dashboard.build import ensure_database
     from dashboard.db import get_database
+    from dashboard.pipeline import ensure_database
 
     settings = get_settings()
     ensure_database(settings)
@@ -66,8 +67,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 def _cmd_export(args: argparse.Namespace) -> int:
     from dashboard import opendata
-    from dashboard.build import ensure_database
     from dashboard.db import get_database
+    from dashboard.pipeline import ensure_database
 
     settings = get_settings()
     ensure_database(settings)
@@ -119,28 +120,32 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _cmd_bench(args: argparse.Namespace) -> int:
-    import json
+    return _run_bench(args.arguments)
 
-    from dashboard import bench
 
-    skip = frozenset(part for part in (args.skip or "").split(",") if part)
-    rows = bench.run(
-        args.scale,
-        args.n or 200,
-        load_seconds=args.load_seconds,
-        page_repeats=args.page_repeats,
-        skip=skip,
-    )
-    print(bench.format_table(rows))
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(rows, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"wrote {len(rows)} measurements to {out}", file=sys.stderr)
-    return 0
+def _run_bench(arguments: Sequence[str]) -> int:
+    """Run tools/bench.py of the source checkout (the bench is not part of the package)."""
+    import os
+    import subprocess
+
+    from dashboard.settings import PROJECT_ROOT
+
+    script = PROJECT_ROOT / "tools" / "bench.py"
+    if not script.is_file():
+        print(
+            f"the bench is a tool of the source checkout ({script} is missing); "
+            "run it from a clone of the repository",
+            file=sys.stderr,
+        )
+        return 2
+    # Its own process: the bench points its settings at a private workspace.
+    path = os.pathsep.join(p for p in (str(PROJECT_ROOT), os.environ.get("PYTHONPATH")) if p)
+    environment = {**os.environ, "PYTHONPATH": path}
+    return subprocess.call([sys.executable, str(script), *arguments], env=environment)
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
-    from dashboard.build import ensure_database
+    from dashboard.pipeline import ensure_database
 
     settings = get_settings()
     ensure_database(settings)
@@ -428,16 +433,12 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(handler=_cmd_demo)
 
     bench = commands.add_parser(
-        "bench", help="measure build, import, callbacks, page load, load and memory"
+        "bench",
+        help="measure build, import, callbacks, page load, load and memory (tools/bench.py; "
+        "`dms-dashboard bench --help` for its options)",
+        add_help=False,  # --help goes to the bench itself
     )
-    bench.add_argument("--scale", choices=("default", "national"), default="default")
-    bench.add_argument("--out", required=True, help="JSON file to write")
-    bench.add_argument("--n", type=int, help="calls per callback (default 200)")
-    bench.add_argument("--load-seconds", type=float, default=15.0, help="load loop duration")
-    bench.add_argument("--page-repeats", type=int, default=5, help="loads of each page")
-    bench.add_argument(
-        "--skip", help="comma-separated parts to skip: callbacks,gunicorn,browser,import"
-    )
+    bench.add_argument("arguments", nargs=argparse.REMAINDER)
     bench.set_defaults(handler=_cmd_bench)
 
     from dashboard.auth.cli import add_user_commands
@@ -514,7 +515,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of `dms-dashboard`."""
-    args = build_parser().parse_args(argv)
+    from dashboard import pipeline
+
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["bench"]:  # every option is the bench's own (argparse would take some)
+        return _run_bench(arguments[1:])
+
+    pipeline.configure()  # the writers' rebuild, before any command writes
+    args = build_parser().parse_args(arguments)
     handler: Command = args.handler
     return handler(args)
 

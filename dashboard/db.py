@@ -10,23 +10,28 @@ published cells), else queries/N.sql.
 Every connection of the project goes through here, one configuration per file:
 `connect_for_build` for the build's writes and `read_only` for tools that read a file
 that is not served (an import's diff, the bench).
+
+The door imports no Flask. Two hooks let the layers above see into `Database.query`
+without patching it: the web hands in its result cache at start (`use_result_cache`,
+dashboard/cache.py: results kept per database version), and a measuring tool may watch
+every call's time (`observing`, the bench).
 """
 
 from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import duckdb
 import pandas as pd
 
-from dashboard.cache import cached
 from dashboard.settings import Settings, get_settings
 
 # The connection and error types, for the modules that write through the door.
@@ -36,6 +41,59 @@ DatabaseError = duckdb.Error
 
 class QueryNotFound(LookupError):
     """No queries/<name>.sql file."""
+
+
+# --- hooks for the layers above (the door itself knows no Flask) ----------------------------
+
+
+class ResultCache(Protocol):
+    """Keeps results per key: `compute()` on a miss; `keep(result)` may refuse to keep one."""
+
+    def __call__(
+        self,
+        parts: tuple[object, ...],
+        compute: Callable[[], pd.DataFrame],
+        *,
+        keep: Callable[[pd.DataFrame], bool],
+    ) -> pd.DataFrame:
+        """The result for `parts` (which include the database version)."""
+        ...
+
+
+@dataclass(frozen=True)
+class QueryCall:
+    """One call of `Database.query`, as an observer sees it once it returned."""
+
+    name: str
+    params: dict[str, Any]
+    public: bool  # run on the published layer
+    seconds: float  # wall time of the call, the cache's lookup included
+    rows: int
+
+
+QueryObserver = Callable[[QueryCall], None]
+
+_result_cache: ResultCache | None = None
+_observers: list[QueryObserver] = []
+
+
+def use_result_cache(result_cache: ResultCache | None) -> None:
+    """Keep `Database.query` results in `result_cache` (None: compute every time)."""
+    global _result_cache
+    _result_cache = result_cache
+
+
+@contextmanager
+def observing(observer: QueryObserver) -> Iterator[None]:
+    """Within the block, `observer` is told of every `Database.query` call of this process.
+
+    For measurements (the bench): observers run in the caller's thread, after the call.
+    """
+    _observers.append(observer)
+    try:
+        yield
+    finally:
+        _observers.remove(observer)
 
 
 def connect_for_build(path: Path, settings: Settings) -> Connection:
@@ -155,14 +213,23 @@ class Database:
         """Run queries/<name>.sql with named parameters ($name) and return every row.
 
         Within the app, results up to `cache_max_rows` rows are kept per database version
-        (dashboard/cache.py); callers get a copy they may change.
+        (the cache the web hands in, dashboard/cache.py); callers get a copy they may change.
         """
         params = dict(params or {})
-        return cached(
-            ("query", self.path, self.version, name, sorted(params.items())),
-            lambda: self.query_uncached(name, params),
-            keep=lambda result: len(result) <= self.settings.cache_max_rows,
-        )
+        started = time.perf_counter()
+        if _result_cache is None:
+            result = self.query_uncached(name, params)
+        else:
+            result = _result_cache(
+                ("query", self.path, self.version, name, sorted(params.items())),
+                lambda: self.query_uncached(name, params),
+                keep=lambda found: len(found) <= self.settings.cache_max_rows,
+            )
+        if _observers:
+            call = QueryCall(name, params, self.public, time.perf_counter() - started, len(result))
+            for observer in tuple(_observers):
+                observer(call)
+        return result
 
     def query_uncached(self, name: str, params: Mapping[str, Any] | None = None) -> pd.DataFrame:
         """Run queries/<name>.sql on the database, bypassing the cache."""

@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from dashboard.vocabulary import MUNICIPALITY
+
 if TYPE_CHECKING:
     from dashboard.catalog import Dataset
     from dashboard.db import Connection
@@ -31,7 +33,6 @@ if TYPE_CHECKING:
 
 TABLE = "service_counts"
 DEFAULT_SEED = 20240
-HOME_MUNICIPALITY = "Mitrovicë"
 SEXES: tuple[str, ...] = ("F", "M")
 AGE_GROUPS: tuple[str, ...] = ("0-5", "6-13", "14-17", "18-64", "65+")
 # The plan-matrix indicator whose baseline calibrates the yearly volume: "Numri i i
@@ -113,10 +114,8 @@ def _inputs(
     populations: dict[str, float],
     calibration: tuple[float, int],
 ) -> DemoInputs:
-    if HOME_MUNICIPALITY not in populations:
-        raise ValueError(
-            f"no population for {HOME_MUNICIPALITY} to calibrate the demonstration data"
-        )
+    if MUNICIPALITY not in populations:
+        raise ValueError(f"no population for {MUNICIPALITY} to calibrate the demonstration data")
     categories = sorted(categories)
     names = tuple(sorted(populations))
     return DemoInputs(
@@ -125,7 +124,7 @@ def _inputs(
         service_codes=tuple(sorted(services)),
         municipalities=names,
         populations=tuple(populations[name] for name in names),
-        home_municipality=HOME_MUNICIPALITY,
+        home_municipality=MUNICIPALITY,
         annual_services=float(calibration[0]),
         calibration_year=int(calibration[1]),
     )
@@ -325,7 +324,7 @@ def _blocks(
 def contribute(con: Connection, settings: Settings, catalogue: dict[str, Dataset]) -> None:
     """Fill service_counts with demonstration rows, unless a real import has filled it.
 
-    Runs after the import journal's replay (build.CONTRIBUTORS), so a single real row
+    Runs after the import journal's replay (pipeline.CONTRIBUTORS), so a single real row
     (demonstration = false) keeps every generated row out.
     """
     if TABLE not in catalogue:

@@ -19,9 +19,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from dashboard.build import BuildError, build_database
 from dashboard.db import get_database
-from dashboard.ingest import journal
+from dashboard.ingest import journal, writers
+from dashboard.ingest.writers import BuildError
 from dashboard.sqlite_journal import now, open_journal
 
 if TYPE_CHECKING:
@@ -197,7 +197,7 @@ def parse_year(text: str | int | None) -> int:
 
 
 def _rebuild(settings: Settings) -> None:
-    build_database(settings)  # builds beside the old file and swaps it in atomically
+    writers.rebuild(settings)  # builds beside the old file and swaps it in atomically
 
 
 @contextmanager

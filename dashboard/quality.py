@@ -23,6 +23,7 @@ import pandas as pd
 from dashboard import plan_status
 from dashboard.catalog import Dataset
 from dashboard.db import Connection
+from dashboard.vocabulary import is_missing
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ Rule = Callable[[Tables, dict[str, Dataset]], list[Finding]]
 
 def fmt(value: object) -> str:
     """Format a figure for a finding: integers without decimals, others as printed."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if is_missing(value):
         return "—"
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else f"{value:.2f}".rstrip("0").rstrip(".")

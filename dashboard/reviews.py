@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from dashboard.build import BuildError, build_database
 from dashboard.db import Connection
-from dashboard.ingest import journal
+from dashboard.ingest import journal, writers
+from dashboard.ingest.writers import BuildError
 from dashboard.plan_status import DIRECTIONS, READINGS
 from dashboard.sqlite_journal import now, open_journal
 
@@ -163,7 +163,7 @@ def decide(
             )
             decision_id = int(cursor.lastrowid or 0)
         try:
-            build_database(settings)  # builds beside the old file and swaps it in atomically
+            writers.rebuild(settings)  # builds beside the old file and swaps it in atomically
         except BuildError:
             with _connect(settings, write=True) as connection:
                 assert connection is not None

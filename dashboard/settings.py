@@ -1,87 +1,148 @@
-"""All configuration, read once from the environment and typed."""
+"""All configuration, read once from the environment, typed and checked (pydantic-settings).
+
+Every field has its environment variable (``DMS_`` and the field's name in capitals,
+unless named otherwise below) and its default here, nowhere else. A value that does not
+fit refuses to start, naming the variable, what it expected and what it got: a typo must
+never quietly turn a safeguard off.
+"""
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass, field
+import re
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+from pydantic import AliasChoices, Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
-
-def _path(name: str, default: Path) -> Path:
-    value = os.environ.get(name)
-    return Path(value).expanduser().resolve() if value else default
-
-
-def _int(name: str, default: int) -> int:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    try:
-        return int(value)
-    except ValueError as error:
-        raise ValueError(f"{name} must be a whole number, got {value!r}") from error
-
-
 ENVIRONMENTS = ("development", "test", "production")
+DEMO_SCALES = ("default", "national")
+# flask-caching's backends (DMS_CACHE_TYPE); NullCache switches caching off.
+CACHE_TYPES = (
+    "NullCache",
+    "SimpleCache",
+    "FileSystemCache",
+    "RedisCache",
+    "RedisSentinelCache",
+    "RedisClusterCache",
+    "MemcachedCache",
+    "SASLMemcachedCache",
+    "SpreadSASLMemcachedCache",
+    "UWSGICache",
+)
+# DuckDB's memory_limit: a size with its unit, or a share of the machine's memory.
+_MEMORY = re.compile(r"^\s*\d+(\.\d+)?\s*([kmgt]i?b|b|bytes|%)\s*$", re.IGNORECASE)
 
 
-def _environment() -> str:
-    """DMS_ENV, any capitalisation; an unknown value refuses to start.
-
-    A typo must never quietly turn the production safeguards off.
-    """
-    value = os.environ.get("DMS_ENV", "").strip().lower() or "development"
-    if value not in ENVIRONMENTS:
-        raise ValueError(
-            f"DMS_ENV must be one of {', '.join(ENVIRONMENTS)} (any capitalisation),"
-            f" got {os.environ['DMS_ENV']!r}"
-        )
-    return value
+class SettingsError(ValueError):
+    """The environment has a value that does not fit; the message names each one."""
 
 
-def _bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name, "").strip().lower()
-    if value == "":
-        return default
-    if value in ("1", "true", "yes", "on"):
-        return True
-    if value in ("0", "false", "no", "off"):
-        return False
-    raise ValueError(f"{name} must be true or false, got {value!r}")
+class Settings(BaseSettings):
+    """Deployment settings; every field has an environment variable (DMS_<FIELD>)."""
 
+    model_config = SettingsConfigDict(
+        env_prefix="DMS_",
+        env_ignore_empty=True,  # VAR= is the default, as if unset
+        frozen=True,
+        populate_by_name=True,  # Settings(environment=...) as well as the variable's name
+        extra="forbid",
+    )
 
-@dataclass(frozen=True)
-class Settings:
-    """Deployment settings; every field has an environment variable."""
-
-    db_path: Path
-    imports_dir: Path
-    data_dir: Path
-    queries_dir: Path
-    host: str
-    port: int
-    duckdb_threads: int
-    duckdb_memory_limit: str
-    environment: str
+    db_path: Path = PROJECT_ROOT / "var" / "dms.duckdb"
+    imports_dir: Path = PROJECT_ROOT / "var" / "imports"
+    data_dir: Path = PROJECT_ROOT / "data"
+    queries_dir: Path = PROJECT_ROOT / "queries"
+    host: str = "127.0.0.1"
+    # PORT (a platform's) wins over DMS_PORT.
+    port: int = Field(8050, ge=1, le=65535, validation_alias=AliasChoices("PORT", "DMS_PORT"))
+    duckdb_threads: int = Field(2, ge=1)
+    duckdb_memory_limit: str = "1GB"
+    environment: Literal["development", "test", "production"] = Field(
+        "development", validation_alias="DMS_ENV"
+    )
     # Access control and disclosure (dashboard/auth, security.py, suppression.py).
     state_dir: Path = PROJECT_ROOT / "var" / "state"  # users, sessions, audit log (SQLite)
-    secret_key: str = field(default="", repr=False)  # DMS_SECRET_KEY; required in production
-    tls: bool = False  # served over HTTPS: Secure cookies (HSTS follows the request scheme)
-    proxy_count: int = 0  # reverse proxies in front whose X-Forwarded-* headers are trusted
-    session_hours: int = 8  # absolute lifetime of a staff session
-    session_idle_minutes: int = 30  # a staff session unused this long expires
+    secret_key: str = Field("", repr=False)  # required in production
+    # Served over HTTPS: Secure cookies (HSTS follows the request scheme); default: in production.
+    tls: bool = False
+    proxy_count: int = Field(0, ge=0)  # reverse proxies whose X-Forwarded-* headers are trusted
+    session_hours: int = Field(8, ge=1)  # absolute lifetime of a staff session
+    session_idle_minutes: int = Field(30, ge=1)  # a staff session unused this long expires
     ratelimit_storage_uri: str = ""  # "" = a file in state_dir for every worker; redis://...
-    disclosure_threshold: int = 5  # counts of people 1..threshold-1 are suppressed publicly
-    max_request_mb: int = 32  # largest request body (uploads come base64 in a callback)
-    demo_scale: str = "default"  # DMS_DEMO_SCALE: generated service counts, default|national
-    cache_type: str = "SimpleCache"  # DMS_CACHE_TYPE: flask-caching backend (NullCache = off)
-    cache_redis_url: str = ""  # DMS_CACHE_REDIS_URL, for CACHE_TYPE=RedisCache
-    cache_entries: int = 2000  # DMS_CACHE_ENTRIES: entries a SimpleCache keeps per worker
-    cache_max_rows: int = 20_000  # DMS_CACHE_MAX_ROWS: larger query results are not kept
-    ask_api_url: str = "https://askdata.rks-gov.net/api/v1"  # DMS_ASK_API_URL: PxWeb API base
+    disclosure_threshold: int = Field(5, ge=1)  # counts 1..threshold-1 are suppressed publicly
+    max_request_mb: int = Field(32, ge=1)  # largest request body (uploads come in a callback)
+    demo_scale: Literal["default", "national"] = "default"  # generated service counts
+    cache_type: str = "SimpleCache"  # flask-caching backend (NullCache = off)
+    cache_redis_url: str = ""  # for CACHE_TYPE=RedisCache
+    cache_entries: int = Field(2000, ge=1)  # entries a SimpleCache keeps per worker
+    cache_max_rows: int = Field(20_000, ge=0)  # larger query results are not kept
+    ask_api_url: str = "https://askdata.rks-gov.net/api/v1"  # ASK's PxWeb API base
+
+    @field_validator("db_path", "imports_dir", "data_dir", "queries_dir", "state_dir")
+    @classmethod
+    def _absolute(cls, value: Path) -> Path:
+        return value.expanduser().resolve()
+
+    @field_validator("environment", mode="before")
+    @classmethod
+    def _known_environment(cls, value: Any) -> Any:
+        text = str(value).strip().lower() if value is not None else ""
+        if text == "":
+            return "development"
+        if text not in ENVIRONMENTS:
+            raise ValueError(f"must be one of {', '.join(ENVIRONMENTS)} (any capitalisation)")
+        return text
+
+    @field_validator("demo_scale", mode="before")
+    @classmethod
+    def _known_scale(cls, value: Any) -> Any:
+        return str(value).strip().lower()
+
+    @field_validator("duckdb_memory_limit")
+    @classmethod
+    def _memory_size(cls, value: str) -> str:
+        if not _MEMORY.match(value):
+            raise ValueError("must be a size such as 1GB, 512MiB or 50%")
+        return value.strip()
+
+    @field_validator("cache_type")
+    @classmethod
+    def _cache_backend(cls, value: str) -> str:
+        if value not in CACHE_TYPES:
+            raise ValueError(f"must be one of {', '.join(CACHE_TYPES)}")
+        return value
+
+    @field_validator("ask_api_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValueError("must be an http(s) address such as https://host/api/v1")
+        return value.strip().rstrip("/")
+
+    @field_validator("cache_redis_url", "ratelimit_storage_uri")
+    @classmethod
+    def _storage_uri(cls, value: str) -> str:
+        value = value.strip()
+        if value and not re.match(r"^[a-z][a-z0-9+.-]*://", value):
+            raise ValueError("must be empty, or an address such as redis://host:6379/0")
+        return value
+
+    @model_validator(mode="before")
+    @classmethod
+    def _tls_follows_production(cls, data: Any) -> Any:
+        """Without DMS_TLS, production is served over HTTPS (Secure cookies)."""
+        if isinstance(data, dict) and data.get("tls") is None:
+            environment = data.get("DMS_ENV", data.get("environment"))
+            production = str(environment or "").strip().lower() == "production"
+            data = {**data, "tls": production}
+        return data
 
     @property
     def public_db_path(self) -> Path:
@@ -99,33 +160,54 @@ def public_path(db_path: Path) -> Path:
     return db_path.with_name(f"{db_path.stem}.public{db_path.suffix}")
 
 
+def _variable(field: str) -> str:
+    """The environment variable of a settings field."""
+    alias = Settings.model_fields[field].validation_alias
+    if isinstance(alias, str):
+        return alias
+    if isinstance(alias, AliasChoices):
+        return " or ".join(str(choice) for choice in alias.choices)
+    return f"DMS_{field.upper()}"
+
+
+def _expected(problem: Mapping[str, Any]) -> str:
+    """What a field expected, said as the settings' own checks say it."""
+    context = problem.get("ctx") or {}
+    kind = problem["type"]
+    if kind == "int_parsing" or kind == "int_from_float":
+        return "must be a whole number"
+    if kind == "bool_parsing":
+        return "must be true or false"
+    if kind == "greater_than_equal":
+        return f"must be at least {context['ge']}"
+    if kind == "less_than_equal":
+        return f"must be at most {context['le']}"
+    if kind == "literal_error":
+        return f"must be one of {context['expected']}"
+    if kind == "value_error":
+        return str(context.get("error", problem["msg"]))
+    return str(problem["msg"])
+
+
+def _explained(error: ValidationError) -> SettingsError:
+    """One line per misfit: the variable, what it must be, and what it got."""
+    lines = []
+    for problem in error.errors():
+        field = str(problem["loc"][0]) if problem["loc"] else ""
+        name = _variable(field) if field in Settings.model_fields else (field or "settings")
+        lines.append(f"{name} {_expected(problem)}, got {problem.get('input')!r}")
+    return SettingsError("invalid settings (the dashboard did not start):\n  " + "\n  ".join(lines))
+
+
+def read_settings(**overrides: Any) -> Settings:
+    """The settings from the environment and `overrides`; a SettingsError names each misfit."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as error:
+        raise _explained(error) from None
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     """Read the settings from the environment once per process."""
-    environment = _environment()
-    return Settings(
-        db_path=_path("DMS_DB_PATH", PROJECT_ROOT / "var" / "dms.duckdb"),
-        imports_dir=_path("DMS_IMPORTS_DIR", PROJECT_ROOT / "var" / "imports"),
-        data_dir=_path("DMS_DATA_DIR", PROJECT_ROOT / "data"),
-        queries_dir=_path("DMS_QUERIES_DIR", PROJECT_ROOT / "queries"),
-        host=os.environ.get("DMS_HOST", "127.0.0.1"),
-        port=_int("PORT", _int("DMS_PORT", 8050)),
-        duckdb_threads=_int("DMS_DUCKDB_THREADS", 2),
-        duckdb_memory_limit=os.environ.get("DMS_DUCKDB_MEMORY_LIMIT", "1GB"),
-        environment=environment,
-        state_dir=_path("DMS_STATE_DIR", PROJECT_ROOT / "var" / "state"),
-        secret_key=os.environ.get("DMS_SECRET_KEY", ""),
-        tls=_bool("DMS_TLS", environment == "production"),
-        proxy_count=_int("DMS_PROXY_COUNT", 0),
-        session_hours=_int("DMS_SESSION_HOURS", 8),
-        session_idle_minutes=_int("DMS_SESSION_IDLE_MINUTES", 30),
-        ratelimit_storage_uri=os.environ.get("DMS_RATELIMIT_STORAGE_URI", ""),
-        disclosure_threshold=_int("DMS_DISCLOSURE_THRESHOLD", 5),
-        max_request_mb=_int("DMS_MAX_REQUEST_MB", 32),
-        demo_scale=os.environ.get("DMS_DEMO_SCALE", "default"),
-        cache_type=os.environ.get("DMS_CACHE_TYPE", "SimpleCache"),
-        cache_redis_url=os.environ.get("DMS_CACHE_REDIS_URL", ""),
-        cache_entries=_int("DMS_CACHE_ENTRIES", 2000),
-        ask_api_url=os.environ.get("DMS_ASK_API_URL", "https://askdata.rks-gov.net/api/v1"),
-        cache_max_rows=_int("DMS_CACHE_MAX_ROWS", 20_000),
-    )
+    return read_settings()

@@ -26,6 +26,14 @@ hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def writers_rebuild() -> None:
+    """The writers' rebuild, handed in as the CLI and the app do at start."""
+    from dashboard import pipeline
+
+    pipeline.configure()
+
+
 @pytest.fixture(scope="session")
 def settings():
     """The test settings (a private database file)."""
@@ -37,9 +45,9 @@ def settings():
 @pytest.fixture(scope="session")
 def built_db(settings) -> Path:
     """The database built once from the embedded data/."""
-    from dashboard.build import build_database
+    from dashboard.pipeline import rebuild
 
-    build_database(settings)
+    rebuild(settings)
     return settings.db_path
 
 

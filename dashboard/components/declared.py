@@ -55,15 +55,15 @@ from dashboard.components.filters import (
     rejected_notice,
     to_search,
 )
-from dashboard.components.print_header import print_header
-from dashboard.i18n import normalise_language, t
-from dashboard.pages._page_tools import (
+from dashboard.components.page_tools import (
     as_seen,
     card_once,
     drawn_once,
     guarded,
     query_from_controls,
 )
+from dashboard.components.print_header import print_header
+from dashboard.i18n import normalise_language, t
 from dashboard.publish import Policy
 from dashboard.settings import get_settings
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -11,11 +10,7 @@ import plotly.graph_objects as go
 
 from dashboard.figures.theme import apply_theme
 from dashboard.i18n import format_number, t
-
-
-def is_missing(value: object) -> bool:
-    """Whether a cell is empty (None, NaN or NA): missing is never zero."""
-    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+from dashboard.vocabulary import is_missing
 
 
 def has_withheld(frame: pd.DataFrame) -> bool:

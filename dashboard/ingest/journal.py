@@ -6,7 +6,7 @@ Layout under ``settings.imports_dir``::
     raw/<sha256>                each accepted file, byte for byte as uploaded
     rows/<id>/<dataset>.parquet its normalised rows (derived: re-created from raw/ when absent)
 
-The build (``build.CONTRIBUTORS``) calls :func:`contribute`, which replays the active
+The build (``pipeline.CONTRIBUTORS``) calls :func:`contribute`, which replays the active
 imports in the order they were accepted: for each dataset an import brings, it deletes
 the rows with the same key (from data/ or an older import), then inserts its own. So a
 newer import of a figure replaces the older one, undoing an import brings the older
@@ -48,10 +48,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from dashboard.files import fsync_dir
 from dashboard.ingest.common import IngestError, Label, Problem, problem
+from dashboard.ingest.writers import BuildError, BuildReport
 
 if TYPE_CHECKING:
-    from dashboard.build import BuildReport
     from dashboard.catalog import Dataset
     from dashboard.db import Connection
     from dashboard.settings import Settings
@@ -254,7 +255,7 @@ def load_rows(
                 return path
         except (OSError, pa.ArrowException):
             pass  # a damaged derived file: the raw file is the truth
-    from dashboard.ingest import importer  # the readers and the mapping; not needed otherwise
+    from dashboard.ingest import readers  # the readers and the mapping; not needed otherwise
 
     raw = raw_path(settings, entry.sha256)
     if not raw.is_file():
@@ -270,7 +271,7 @@ def load_rows(
                 )
             ]
         )
-    mapped = importer.derive_rows(
+    mapped = readers.derive_rows(
         raw,
         entry.kind,
         entry.original_name,
@@ -279,7 +280,7 @@ def load_rows(
         entry.choices,
         use_recipes=entry.choices is None,  # journalled choices are the whole reading
     )
-    frame = importer.stamp(mapped.rows, entry.id).get(dataset)
+    frame = readers.stamp(mapped.rows, entry.id).get(dataset)
     if frame is None:
         frame = pd.DataFrame({c.name: [] for c in catalogue[dataset].stored_columns})
     return pa.Table.from_pandas(frame, preserve_index=False)
@@ -298,8 +299,6 @@ class JournalError(Exception):
 
 def contribute(con: Connection, settings: Settings, catalogue: dict[str, Dataset]) -> None:
     """Replay the active imports in order: delete rows by the dataset's key, insert the new."""
-    from dashboard.build import BuildError
-
     replayed = replayed_entries(settings)
     brought: list[tuple[str, str, int]] = []
     for entry in replayed:
@@ -382,8 +381,6 @@ def replace_rows(con: Connection, dataset: Dataset, rows: pa.Table | Path) -> in
             name = _quote(column.name)
             selected.append(f"CAST(incoming_arrow.{name} AS {column.type}) AS {name}")
         elif column.required:
-            from dashboard.build import BuildError
-
             raise BuildError(
                 [problem(dataset.name, None, column.name, None, "ingest.journal.column")]
             )
@@ -667,8 +664,6 @@ def exclusive(
 
     @functools.wraps(build)
     def locked(settings: Settings, /, *args: P.args, **kwargs: P.kwargs) -> BuildReport:
-        from dashboard.build import BuildError
-
         with lock(settings):
             for disagreement in disagreements(settings):
                 logger.warning(
@@ -682,14 +677,6 @@ def exclusive(
             return build(settings, *args, **kwargs)
 
     return locked
-
-
-def _fsync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 @dataclass
@@ -752,7 +739,7 @@ def stage(
             os.chmod(partial, 0o444)
             os.replace(partial, raw)
             staged.created[-1] = raw
-            _fsync_dir(raw.parent)
+            fsync_dir(raw.parent)
         final = settings.imports_dir / ROWS_DIR / entry.id
         _mkdir(final.parent, staged)
         building = final.with_name(f".{entry.id}.partial-{os.getpid()}")
@@ -765,7 +752,7 @@ def stage(
                 os.fsync(handle.fileno())
         os.replace(building, final)
         staged.created[-1] = final
-        _fsync_dir(final.parent)
+        fsync_dir(final.parent)
     except BaseException:
         staged.rollback()
         raise
@@ -810,7 +797,7 @@ def commit(settings: Settings, entry: Entry) -> None:
         connection.execute("COMMIT")
     finally:
         connection.close()
-    _fsync_dir(settings.imports_dir)
+    fsync_dir(settings.imports_dir)
 
 
 def mark_undone(settings: Settings, entry: Entry, user: str, at: str) -> Entry:

@@ -58,12 +58,12 @@ from dashboard.ingest.mapping import (
     rows_frame,
 )
 from dashboard.ingest.readings import ColumnReading
+from dashboard.vocabulary import MUNICIPALITY
 
 FORMAT = "qps"
 CLIENT_COUNTS = "client_counts"
 """Clients of the QPS by category (and month): a measure of its own, never added to services."""
 _NO_SERVICE = -1  # a client count given for all services together (service_code NULL)
-HOME_MUNICIPALITY = "Mitrovicë"
 AGE_GROUPS = ("0-5", "6-13", "14-17", "18-64", "65+")
 SYMBOLS = {":": "not available", "x": "withheld for confidentiality"}
 MAX_SHEET_ROWS = 200_000
@@ -740,7 +740,7 @@ def _long(
     return _Cells(numbers, fields, where, source, measure=measure)
 
 
-_DEFAULTS = {"sex": "all", "age": "all", "municipality": HOME_MUNICIPALITY}
+_DEFAULTS = {"sex": "all", "age": "all", "municipality": MUNICIPALITY}
 _NEEDED_KEYS = {
     "year": "ingest.qps.needs_year",
     "month": "ingest.qps.needs_month",
@@ -839,7 +839,7 @@ def _wide(
     defaults = {
         "year": year_default,
         "service": meta.get("service", ""),
-        "municipality": meta.get("municipality", HOME_MUNICIPALITY),
+        "municipality": meta.get("municipality", MUNICIPALITY),
         "sex": "all",
         "age": "all",
     }

@@ -10,9 +10,9 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import html
 
+from dashboard.components.page_tools import is_missing
 from dashboard.figures import budget as figures
 from dashboard.i18n import format_currency, format_percent, t
-from dashboard.pages._page_tools import is_missing
 
 READING_BADGES = {"certain": "success", "uncertain": "warning", "not legible": "secondary"}
 

@@ -14,6 +14,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
+from dashboard.components.page_tools import is_missing, withheld
 from dashboard.figures.indicators import (
     direction_text,
     plan_number,
@@ -22,7 +23,6 @@ from dashboard.figures.indicators import (
     status_notes,
 )
 from dashboard.i18n import t
-from dashboard.pages._page_tools import is_missing, withheld
 from dashboard.plan_status import STATUSES
 
 STATUS_BADGES = {

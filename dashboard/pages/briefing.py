@@ -16,6 +16,14 @@ import pandas as pd
 from dash import Input, Output, dcc, html
 
 from dashboard.audience import current_database
+from dashboard.components.page_tools import (
+    MUNICIPALITY,
+    TOTAL_SERVICES_INDICATOR,
+    as_seen,
+    dataset_source,
+    guarded,
+    number_or_mark,
+)
 from dashboard.components.source import source_line
 from dashboard.figures.services import latest_plan_report, plan_report_text
 from dashboard.i18n import (
@@ -25,14 +33,6 @@ from dashboard.i18n import (
     format_percent,
     normalise_language,
     t,
-)
-from dashboard.pages._page_tools import (
-    MUNICIPALITY,
-    TOTAL_SERVICES_INDICATOR,
-    as_seen,
-    dataset_source,
-    guarded,
-    number_or_mark,
 )
 from dashboard.plan_indicators import STATUS_SOURCE, indicators_with_status
 from dashboard.plan_status import STATUSES

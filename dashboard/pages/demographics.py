@@ -21,10 +21,10 @@ from dashboard.boundaries import municipal_boundaries
 from dashboard.components.declared import Chart, Filter, Page, in_a_row, plain, register_page
 from dashboard.components.filters import FilterSpec
 from dashboard.components.frame import with_language
+from dashboard.components.page_tools import MUNICIPALITY, as_seen
 from dashboard.components.settlements_table import SORT_ORDERS, TABLE_COLUMNS, settlements_table
 from dashboard.figures import demographics as figures
 from dashboard.i18n import t
-from dashboard.pages._page_tools import MUNICIPALITY, as_seen
 
 PATH = "/demografia"
 SETTLEMENT_TYPES = ("all", "urban", "rural")

@@ -19,16 +19,16 @@ from dashboard import attention
 from dashboard.audience import current_database
 from dashboard.components.declared import Chart, Page, register_page
 from dashboard.components.frame import with_language
-from dashboard.figures import overview
-from dashboard.figures.services import plan_total_takeaway
-from dashboard.i18n import t
-from dashboard.pages._page_tools import (
+from dashboard.components.page_tools import (
     MUNICIPALITY,
     TOTAL_SERVICES_INDICATOR,
     as_seen,
     drawn_once,
     guarded,
 )
+from dashboard.figures import overview
+from dashboard.figures.services import plan_total_takeaway
+from dashboard.i18n import t
 from dashboard.plan_indicators import indicators_with_status
 from dashboard.plan_status import STATUSES
 

@@ -18,6 +18,7 @@ from dashboard.audience import current_database
 from dashboard.cache import memo
 from dashboard.components.declared import Chart, Filter, Page, in_a_row, register_page
 from dashboard.components.filters import FilterSpec, to_search
+from dashboard.components.page_tools import as_seen, current_role
 from dashboard.figures.indicators import (
     indicator_takeaway,
     plan_series_figure,
@@ -28,7 +29,6 @@ from dashboard.figures.indicators import (
 from dashboard.i18n import format_date, t
 from dashboard.pages._indicators_notes import activities, rule_box
 from dashboard.pages._indicators_table import drilldown
-from dashboard.pages._page_tools import as_seen, current_role
 from dashboard.plan_indicators import (
     in_scope,
     indicators_with_status,

@@ -23,8 +23,8 @@ from dash import Input, Output, State, callback, dcc, html
 from dashboard import auth, reviews
 from dashboard.audience import current_database
 from dashboard.build import BuildError
+from dashboard.components.page_tools import is_staff
 from dashboard.i18n import format_date, format_number, normalise_language, t
-from dashboard.pages._page_tools import is_staff
 from dashboard.quality import MARK_VALUES, contradiction_summary, document_of
 from dashboard.settings import get_settings
 

@@ -26,10 +26,7 @@ from dashboard.components.declared import (
     register_page,
 )
 from dashboard.components.filters import FilterSpec
-from dashboard.figures import services as figures
-from dashboard.figures.indicators import plan_series_figure
-from dashboard.i18n import format_number, month_name, t
-from dashboard.pages._page_tools import (
+from dashboard.components.page_tools import (
     MUNICIPALITY,
     TOTAL_SERVICES_INDICATOR,
     as_seen,
@@ -38,6 +35,9 @@ from dashboard.pages._page_tools import (
     is_staff,
     withheld,
 )
+from dashboard.figures import services as figures
+from dashboard.figures.indicators import plan_series_figure
+from dashboard.i18n import format_number, month_name, t
 
 AUDIENCES = ("children", "adults", "requests", "other")
 

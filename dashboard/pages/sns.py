@@ -19,9 +19,9 @@ from dashboard import sns_periods
 from dashboard.audience import current_database
 from dashboard.components.declared import Chart, Filter, Page, plain, register_page
 from dashboard.components.filters import FilterSpec
+from dashboard.components.page_tools import MUNICIPALITY, as_seen
 from dashboard.figures import sns as figures
 from dashboard.i18n import t
-from dashboard.pages._page_tools import MUNICIPALITY, as_seen
 
 DATASET = "sns_beneficiaries"
 MEASURES = ("families", "members")

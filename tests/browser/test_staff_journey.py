@@ -114,11 +114,12 @@ def journey(settings, tmp_path_factory, browser_driver) -> Iterator[Journey]:
     Requests go on until both workers hold the database open: uploads must work then.
     """
     home = tmp_path_factory.mktemp("journey")
-    private = dataclasses.replace(
-        settings,
-        db_path=home / "db" / "dms.duckdb",
-        imports_dir=home / "imports",
-        state_dir=home / "state",
+    private = settings.model_copy(
+        update={
+            "db_path": home / "db" / "dms.duckdb",
+            "imports_dir": home / "imports",
+            "state_dir": home / "state",
+        }
     )
     port = _port()
     env = dict(os.environ)

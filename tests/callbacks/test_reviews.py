@@ -7,15 +7,14 @@ runs on a private workspace, so the session database stays as built.
 
 from __future__ import annotations
 
-import dataclasses
 import sys
 
 import pytest
 
 from dashboard import reviews
-from dashboard.build import build_database
 from dashboard.db import get_database
 from dashboard.i18n import format_number
+from dashboard.pipeline import rebuild
 from dashboard.plan_status import PlanDecisions, indicator_statuses
 from tests.callbacks.page_tools import find, visible_text
 from tests.callbacks.test_staff_pages import client_for, post, texts  # noqa: F401
@@ -33,10 +32,10 @@ def module(name: str):
 @pytest.fixture()
 def workspace(app, tmp_path, settings, monkeypatch):
     """A private database and journals for the pages that write."""
-    private = dataclasses.replace(
-        settings, db_path=tmp_path / "db" / "dms.duckdb", imports_dir=tmp_path / "imports"
+    private = settings.model_copy(
+        update={"db_path": tmp_path / "db" / "dms.duckdb", "imports_dir": tmp_path / "imports"}
     )
-    build_database(private)
+    rebuild(private)
     for name in ("quality", "_plan_decisions", "audit"):
         monkeypatch.setattr(module(name), "get_settings", lambda: private)
     return private
@@ -98,7 +97,7 @@ def test_a_mark_survives_two_rebuilds_and_is_audited(app, workspace, client_for,
         texts(response["cilesia-mark-list-container"]["children"])
     )
     for _ in range(2):  # survives a rebuild, and another
-        build_database(workspace)
+        rebuild(workspace)
         marks = query(workspace, "staff_decisions_in_force")
         [mark] = marks[marks["kind"] == "finding_mark"].itertuples()
         assert (mark.target, mark.value) == (target["finding_id"], "accepted")
@@ -148,7 +147,7 @@ def test_a_direction_set_by_staff_rates_the_field_visits(workspace, client_for, 
         texts(saved.get_json()["response"]["ngarkimi-decision-history"]["children"])
     )
     for _ in range(2):
-        build_database(workspace)
+        rebuild(workspace)
         row = statuses(workspace).loc["2.3.b"]
         # 29 observed in 2024 against the 2024 target 90: off track, not achieved.
         assert (row["status"], row["status_direction_basis"]) == ("off_track", "staff")
@@ -178,7 +177,7 @@ def test_a_confirmed_reading_rates_the_shifted_table(workspace, client_for, csrf
         **{"reading-note": "its values follow the other tables a year later"},
     )
     assert saved.status_code == 200
-    build_database(workspace)
+    rebuild(workspace)
     row = statuses(workspace).loc["4.2.b"]
     # Read a year later, the printed 2023 column is 2024: 0 reported against a target of 0.
     assert (row["status_year"], row["status_reported"], row["status_year_shift"]) == (2024, 0, 1)

@@ -355,14 +355,12 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
 
 
 def test_outside_production_the_key_is_random_and_kept_for_every_worker(tmp_path):
-    import dataclasses
-
-    settings = dataclasses.replace(get_settings(), state_dir=tmp_path, secret_key="")
+    settings = get_settings().model_copy(update={"state_dir": tmp_path, "secret_key": ""})
     first = security.resolve_secret_key(settings)
     assert len(first) >= security.MIN_SECRET_LENGTH
     assert security.resolve_secret_key(settings) == first
     assert oct((tmp_path / security.DEV_SECRET_FILE).stat().st_mode)[-3:] == "600"
-    production = dataclasses.replace(settings, environment="production")
+    production = settings.model_copy(update={"environment": "production"})
     with pytest.raises(security.InsecureConfiguration):
         security.resolve_secret_key(production)
 

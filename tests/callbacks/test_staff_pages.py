@@ -8,7 +8,6 @@ a private workspace (database + journals), so the session database stays as buil
 from __future__ import annotations
 
 import base64
-import dataclasses
 import json
 import os
 import sys
@@ -18,10 +17,10 @@ from pathlib import Path
 import pytest
 
 from dashboard import entries
-from dashboard.build import build_database
 from dashboard.db import get_database
 from dashboard.ingest import importer, recipes
 from dashboard.ingest.common import Problem
+from dashboard.pipeline import rebuild
 from tests.unit.ingest.cli_tools import snapshot
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,12 +46,10 @@ def audit_page():
 @pytest.fixture()
 def workspace(app, tmp_path, settings, monkeypatch):
     """A private database, import journal, entries journal and state folder for the pages."""
-    private = dataclasses.replace(
-        settings,
-        db_path=tmp_path / "db" / "dms.duckdb",
-        imports_dir=tmp_path / "imports",
+    private = settings.model_copy(
+        update={"db_path": tmp_path / "db" / "dms.duckdb", "imports_dir": tmp_path / "imports"}
     )
-    build_database(private)
+    rebuild(private)
     monkeypatch.setattr(upload_page(), "get_settings", lambda: private)
     monkeypatch.setattr(audit_page(), "get_settings", lambda: private)
     return private
@@ -362,7 +359,7 @@ def test_a_budget_execution_sheet_uploads_like_any_export(workspace, client_for,
 
 
 def test_staged_uploads_older_than_a_session_are_removed(app, tmp_path, settings, monkeypatch):
-    private = dataclasses.replace(settings, state_dir=tmp_path / "state")
+    private = settings.model_copy(update={"state_dir": tmp_path / "state"})
     monkeypatch.setattr(upload_page(), "get_settings", lambda: private)
     old, _ = upload_page().stage_upload(data_url(b"a,b\n1,2\n"), "old.csv")
     long_ago = time.time() - (private.session_hours + 1) * 3600
@@ -442,7 +439,7 @@ def test_an_entry_and_its_undo_survive_rebuilds(workspace, client_for, csrf_toke
     assert entry.user == "editor" and entry.value == 42
     assert entry.old_value == (original[0][0] if original else None)
     for _ in range(2):  # survives a rebuild, and another
-        build_database(workspace)
+        rebuild(workspace)
         [(value, source)] = reported(workspace, code, year)
         assert value == 42 and source.startswith("Hyrje nga stafi: editor, ")
         assert source.endswith(f": {SCRIPT}")
@@ -483,7 +480,7 @@ def test_an_entry_and_its_undo_survive_rebuilds(workspace, client_for, csrf_toke
     )
     assert undone.status_code == 200
     for _ in range(2):
-        build_database(workspace)
+        rebuild(workspace)
         assert reported(workspace, code, year) == original
     [entry] = entries.read_entries(workspace)
     assert not entry.active and entry.undone_by == "editor"
@@ -622,7 +619,7 @@ def test_the_fetch_button_previews_the_answer_of_ask_like_an_upload(
     server,  # noqa: F811  (the fixture imported above)
     monkeypatch,
 ):
-    here = dataclasses.replace(workspace, ask_api_url=f"{server}/api/v1")
+    here = workspace.model_copy(update={"ask_api_url": f"{server}/api/v1"})
     monkeypatch.setattr(upload_page(), "get_settings", lambda: here)
     client = client_for("editor")
     response = fetch_call(client, csrf_token, ASK_TABLE)

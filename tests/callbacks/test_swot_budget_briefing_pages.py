@@ -174,17 +174,16 @@ def test_briefing_has_every_headline_with_its_source(pages, lang):
 def test_budget_shows_execution_once_an_execution_sheet_is_imported(
     pages, settings, tmp_path, monkeypatch
 ):
-    import dataclasses
     from pathlib import Path
 
-    from dashboard.build import build_database
     from dashboard.db import get_database
     from dashboard.ingest import importer
+    from dashboard.pipeline import rebuild
 
-    private = dataclasses.replace(
-        settings, db_path=tmp_path / "db" / "dms.duckdb", imports_dir=tmp_path / "imports"
+    private = settings.model_copy(
+        update={"db_path": tmp_path / "db" / "dms.duckdb", "imports_dir": tmp_path / "imports"}
     )
-    build_database(private)  # budget_execution exists and is empty: see the test above
+    rebuild(private)  # budget_execution exists and is empty: see the test above
     sheet = (
         Path(__file__).resolve().parents[1]
         / "fixtures"

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import dataclasses
 import shutil
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from dashboard.build import BuildError, build_database
+from dashboard.build import BuildError
 from dashboard.catalog import load_catalogue
 from dashboard.db import Database
+from dashboard.pipeline import rebuild
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -21,16 +21,17 @@ def workspace(tmp_path, settings):
     """A private copy of data/ and settings pointing at it."""
     data = tmp_path / "data"
     shutil.copytree(ROOT / "data", data)
-    return dataclasses.replace(
-        settings,
-        data_dir=data,
-        db_path=tmp_path / "db" / "dms.duckdb",
-        imports_dir=tmp_path / "imports",
+    return settings.model_copy(
+        update={
+            "data_dir": data,
+            "db_path": tmp_path / "db" / "dms.duckdb",
+            "imports_dir": tmp_path / "imports",
+        }
     )
 
 
 def test_build_loads_every_dataset_with_its_declared_columns(workspace):
-    report = build_database(workspace)
+    report = rebuild(workspace)
     catalogue = load_catalogue(workspace.data_dir)
     con = duckdb.connect(str(workspace.db_path), read_only=True)
     try:
@@ -63,13 +64,13 @@ def test_build_loads_every_dataset_with_its_declared_columns(workspace):
     ],
 )
 def test_a_bad_file_is_refused_and_the_old_database_stays(workspace, dataset, edit, expected):
-    build_database(workspace)
+    rebuild(workspace)
     before = workspace.db_path.read_bytes()
     path = workspace.data_dir / f"{dataset}.csv"
     path.write_text(edit(path.read_text(encoding="utf-8")), encoding="utf-8")
     load_catalogue.cache_clear()
     with pytest.raises(BuildError) as refused:
-        build_database(workspace)
+        rebuild(workspace)
     message = str(refused.value)
     assert f"{dataset}.csv" in message and expected in message
     assert workspace.db_path.read_bytes() == before
@@ -85,7 +86,7 @@ def test_a_wrong_type_names_line_column_and_value(workspace):
         path.read_text(encoding="utf-8").replace("Bare,Rural,841", "Bare,Rural,many"), "utf-8"
     )
     with pytest.raises(BuildError) as refused:
-        build_database(workspace)
+        rebuild(workspace)
     problem = refused.value.problems[0]
     assert (problem.file, problem.line, problem.field, problem.value) == (
         "settlements.csv",
@@ -102,20 +103,20 @@ def test_key_violation_names_the_line(workspace):
         path.read_text(encoding="utf-8").replace("Bare,Rural", "Bajgorë,Rural"), "utf-8"
     )
     with pytest.raises(BuildError) as refused:
-        build_database(workspace)
+        rebuild(workspace)
     problem = refused.value.problems[0]
     assert problem.file == "settlements.csv" and problem.line == 2 and "Bajgorë" in problem.value
 
 
 def test_a_running_reader_sees_the_swapped_database(workspace):
-    build_database(workspace)
+    rebuild(workspace)
     database = Database(workspace)
     first = database.query("build_info")["built_at"].iloc[0]
     version = database.version
     path = workspace.data_dir / "swot.csv"
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     path.write_text("".join(lines[:-1]), encoding="utf-8")  # one SWOT item fewer
-    build_database(workspace)
+    rebuild(workspace)
     assert database.version != version
     rows = database.select_dataset("swot", ["quadrant"])
     assert len(rows) == 29
@@ -123,7 +124,7 @@ def test_a_running_reader_sees_the_swapped_database(workspace):
 
 
 def test_the_reader_cannot_write_or_read_files(workspace):
-    build_database(workspace)
+    rebuild(workspace)
     connection = Database(workspace).connection()
     with pytest.raises(duckdb.Error):
         connection.execute("DELETE FROM swot")
@@ -132,7 +133,7 @@ def test_the_reader_cannot_write_or_read_files(workspace):
 
 
 def test_select_dataset_refuses_unlisted_filter_columns(workspace):
-    build_database(workspace)
+    rebuild(workspace)
     database = Database(workspace)
     with pytest.raises(ValueError):
         database.select_dataset("settlements", ["settlement_type"], {"population": ["1"]})

@@ -9,6 +9,7 @@ import pytest
 
 from dashboard import demo
 from dashboard.catalog import load_catalogue
+from dashboard.vocabulary import MUNICIPALITY
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +54,7 @@ def test_codes_come_from_the_catalogue(settings, rows):
     assert set(rows["service_code"]) <= services
     assert set(rows["sex"]) <= set(demo.SEXES)
     assert set(rows["age_group"]) <= set(demo.AGE_GROUPS)
-    assert set(rows["municipality"]) == {demo.HOME_MUNICIPALITY}
+    assert set(rows["municipality"]) == {MUNICIPALITY}
     children = rows[rows["client_category_code"].map(audience) == "children"]
     assert set(children["age_group"]) <= {"0-5", "6-13", "14-17"}
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import shutil
 
 import duckdb
@@ -13,8 +12,8 @@ from dashboard import demo
 from dashboard.build import build_sql_text
 from dashboard.catalog import load_catalogue
 from dashboard.db import Database
+from dashboard.vocabulary import MUNICIPALITY
 
-MUNICIPALITY = "Mitrovicë"
 ALL = {
     "municipality": MUNICIPALITY,
     "categories": [],
@@ -53,7 +52,7 @@ def scratch(built_db, settings, tmp_path):
     path = tmp_path / "copy.duckdb"
     shutil.copy(built_db, path)
     con = duckdb.connect(str(path))
-    yield con, dataclasses.replace(settings, db_path=path)
+    yield con, settings.model_copy(update={"db_path": path})
     con.close()
 
 

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 
 from dashboard import cli
-from dashboard.build import build_database
+from dashboard.pipeline import rebuild
 
 
 @pytest.fixture()
 def workspace(tmp_path, settings, monkeypatch):
     """A private database (built from data/) and journal; the CLI uses them."""
-    private = dataclasses.replace(
-        settings, db_path=tmp_path / "db" / "dms.duckdb", imports_dir=tmp_path / "imports"
+    private = settings.model_copy(
+        update={"db_path": tmp_path / "db" / "dms.duckdb", "imports_dir": tmp_path / "imports"}
     )
     monkeypatch.setattr(cli, "get_settings", lambda: private)
-    build_database(private)
+    rebuild(private)
     return private

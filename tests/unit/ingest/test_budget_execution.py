@@ -10,11 +10,11 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from dashboard.build import build_database
 from dashboard.catalog import load_catalogue
 from dashboard.db import get_database
 from dashboard.ingest import budget_execution, importer, journal
 from dashboard.ingest.common import IngestError
+from dashboard.pipeline import rebuild
 from tests.unit.ingest.cli_tools import run, snapshot
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -248,7 +248,7 @@ def test_deleting_the_database_and_building_replays_the_execution_import(workspa
     assert run(capsys, "import", str(CP1252))[0] == 0
     before = execution(workspace)
     workspace.db_path.unlink()
-    build_database(workspace)
+    rebuild(workspace)
     pd.testing.assert_frame_equal(execution(workspace), before)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import socket
 import threading
@@ -130,6 +129,6 @@ def test_the_staff_button_preview(workspace, server):
     found = fetch.preview_table(TABLE, workspace, base_url=f"{server}/api/v1")
     assert found.ok, found.error()
     assert found.rows["population_by_municipality"]["population"].notna().sum() == 72
-    offline = dataclasses.replace(workspace, ask_api_url="http://127.0.0.1:9/api/v1")
+    offline = workspace.model_copy(update={"ask_api_url": "http://127.0.0.1:9/api/v1"})
     refused = fetch.preview_table(TABLE, offline)
     assert not refused.ok and "cannot be reached" in str(refused.error())

@@ -9,7 +9,6 @@ stores uploads): no reader may depend on the file name.
 
 from __future__ import annotations
 
-import dataclasses
 import importlib.util
 import json
 import shutil
@@ -34,8 +33,8 @@ NORTH = {"Leposaviq", "Zubin Potok", "Zveqan", "Mitrovica Veriore"}
 @pytest.fixture()
 def private(tmp_path, settings):
     """Settings with an empty journal and no database: previews only read."""
-    return dataclasses.replace(
-        settings, db_path=tmp_path / "db" / "dms.duckdb", imports_dir=tmp_path / "imports"
+    return settings.model_copy(
+        update={"db_path": tmp_path / "db" / "dms.duckdb", "imports_dir": tmp_path / "imports"}
     )
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import dataclasses
 import io
 import random
 import time
@@ -14,9 +13,10 @@ import pandas as pd
 import pytest
 
 from dashboard import cli
-from dashboard.build import BuildError, build_database
+from dashboard.build import BuildError
 from dashboard.db import get_database
 from dashboard.ingest import common, importer, journal
+from dashboard.pipeline import rebuild
 from tests.unit.ingest.cli_tools import run, snapshot
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -105,11 +105,14 @@ def test_done_when_the_census_imports_to_the_same_figures_from_px_csv_and_json(
 ):
     figures = []
     for ext in ("px", "csv", "json"):
-        private = dataclasses.replace(
-            settings, db_path=tmp_path / ext / "dms.duckdb", imports_dir=tmp_path / ext / "imports"
+        private = settings.model_copy(
+            update={
+                "db_path": tmp_path / ext / "dms.duckdb",
+                "imports_dir": tmp_path / ext / "imports",
+            }
         )
         monkeypatch.setattr(cli, "get_settings", lambda private=private: private)
-        build_database(private)
+        rebuild(private)
         assert run(capsys, "import", str(IMPORT / f"{SYNTHETIC}.{ext}"))[0] == 0
         figures.append(
             rows(
@@ -456,12 +459,12 @@ def test_deleting_the_database_and_building_reproduces_it_exactly(workspace, cap
         assert run(capsys, "import", str(path))[0] == 0
     assert run(capsys, "imports", "undo", "4")[0] == 0
     before = every_table(workspace)
-    journal_files = snapshot(dataclasses.replace(workspace, db_path=workspace.imports_dir / "x"))
+    journal_files = snapshot(workspace.model_copy(update={"db_path": workspace.imports_dir / "x"}))
     workspace.db_path.unlink()
     assert run(capsys, "build")[0] == 0
     assert every_table(workspace) == before
     assert (
-        snapshot(dataclasses.replace(workspace, db_path=workspace.imports_dir / "x"))
+        snapshot(workspace.model_copy(update={"db_path": workspace.imports_dir / "x"}))
         == journal_files
     )
     assert len(before["population_by_age_sex"]) == 72 and len(before["service_counts"]) == 8

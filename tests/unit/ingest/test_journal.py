@@ -11,9 +11,10 @@ import duckdb
 import pyarrow as pa
 import pytest
 
-from dashboard.build import BuildError, build_database
+from dashboard.build import BuildError
 from dashboard.catalog import load_catalogue
 from dashboard.ingest import importer, journal
+from dashboard.pipeline import rebuild
 
 ROOT = Path(__file__).resolve().parents[3]
 QPS = ROOT / "tests" / "fixtures" / "qps"
@@ -23,8 +24,8 @@ IMPORT = ROOT / "tests" / "fixtures" / "import"
 @pytest.fixture()
 def workspace(tmp_path, settings):
     """Private database and journal; the embedded data/ is only read."""
-    return dataclasses.replace(
-        settings, db_path=tmp_path / "db" / "dms.duckdb", imports_dir=tmp_path / "imports"
+    return settings.model_copy(
+        update={"db_path": tmp_path / "db" / "dms.duckdb", "imports_dir": tmp_path / "imports"}
     )
 
 
@@ -56,7 +57,7 @@ def imported(workspace, path: Path, user: str = "tester") -> importer.ImportResu
 
 def test_reading_an_absent_journal_creates_nothing(workspace):
     assert journal.read_entries(workspace) == []
-    build_database(workspace)
+    rebuild(workspace)
     assert not workspace.imports_dir.exists()
 
 
@@ -68,7 +69,7 @@ def test_a_build_reads_the_journal_without_changing_a_byte_or_a_time(workspace):
         f"raw/{journal.read_entries(workspace)[0].sha256}",
         f"rows/{journal.read_entries(workspace)[0].id}/service_counts.parquet",
     }
-    build_database(workspace)
+    rebuild(workspace)
     journal.read_entries(workspace)
     importer.preview(QPS / "qps_wide_synthetic_2024.csv", settings=workspace)
     assert files_of(workspace.imports_dir) == before
@@ -95,7 +96,7 @@ def test_derived_rows_are_recreated_from_the_raw_file_in_memory(workspace):
     first = table(workspace.db_path, query)
     shutil.rmtree(workspace.imports_dir / "rows")
     before = files_of(workspace.imports_dir)
-    build_database(workspace)
+    rebuild(workspace)
     assert table(workspace.db_path, query) == first and len(first) == 72
     assert files_of(workspace.imports_dir) == before  # nothing written back on a read
 
@@ -106,7 +107,7 @@ def test_a_journal_whose_raw_file_is_lost_refuses_the_build_and_keeps_the_databa
     shutil.rmtree(workspace.imports_dir / "rows")
     journal.raw_path(workspace, result.entry.sha256).unlink()
     with pytest.raises(BuildError) as refused:
-        build_database(workspace)
+        rebuild(workspace)
     assert result.entry.id in str(refused.value)
     assert workspace.db_path.read_bytes() == database
 

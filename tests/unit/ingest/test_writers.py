@@ -19,9 +19,10 @@ from pathlib import Path
 import pytest
 
 from dashboard import entries
-from dashboard.build import BuildError, build_database, ensure_database
+from dashboard.build import BuildError
 from dashboard.catalog import load_catalogue
 from dashboard.ingest import importer, journal
+from dashboard.pipeline import ensure_database, rebuild
 from tests.unit.ingest.cli_tools import run
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -55,11 +56,13 @@ if stop == "before-commit":  # raw file and rows written, new database built
 elif stop == "before-swap":  # journal committed, new database not yet in place
     stop_before(importer, "install", "stopped before the swap")
 elif stop == "after-replay":  # a build that has read the journal and replayed it
+    from dashboard import pipeline
     original = journal.contribute
     def contribute(*args, **kwargs):
         original(*args, **kwargs)
         pause("stopped after the replay")
-    journal.contribute = contribute
+    assert pipeline.CONTRIBUTORS[0] is journal.contribute
+    pipeline.CONTRIBUTORS = (contribute, *pipeline.CONTRIBUTORS[1:])
 sys.exit(cli.main(arguments))
 """
 
@@ -238,7 +241,7 @@ def test_a_build_killed_mid_way_leaves_nothing_behind_after_the_next_build(works
     building.kill()
     assert workspace.db_path.read_bytes() == database
     assert leftovers(workspace)  # the database it was building
-    build_database(workspace)
+    rebuild(workspace)
     assert leftovers(workspace) == []
 
 
@@ -327,6 +330,6 @@ def test_a_journal_row_count_the_replay_does_not_bring_refuses_the_build(workspa
         )
     connection.close()
     with pytest.raises(BuildError) as refused:
-        build_database(workspace)
+        rebuild(workspace)
     assert entry.id in str(refused.value) and "9 rows" in str(refused.value)
     assert workspace.db_path.read_bytes() == database

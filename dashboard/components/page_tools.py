@@ -1,6 +1,8 @@
-"""Small layout helpers shared by the Services, Indicators, SWOT, Budget and Briefing pages.
+"""What the pages and the declared-page renderer share: who asks, what they may see, caching.
 
-(Dash does not load files whose name starts with "_" as pages.)
+The role asking and its view of a frame (`as_seen`), drawing once per build, language,
+role and filters (`drawn_once`, `card_once`), withheld marks, and the guard that turns a
+failure into a notice.
 """
 
 from __future__ import annotations
@@ -12,28 +14,22 @@ from typing import Any, TypeVar
 
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import dcc, html
+from dash import html
 
 from dashboard import auth
 from dashboard.audience import current_database
 from dashboard.cache import memo
 from dashboard.catalog import load_catalogue
 from dashboard.components.chart_card import demonstration_badge, for_table  # noqa: F401
-from dashboard.components.filters import (
-    FilterSpec,
-    ParsedFilters,
-    dropdown_labels,
-    parse_filters,
-)
 from dashboard.i18n import format_number, t
 from dashboard.settings import get_settings
 from dashboard.suppression import REASON_COLUMN, for_audience, is_disclosure_mark
+from dashboard.vocabulary import MUNICIPALITY as MUNICIPALITY
+from dashboard.vocabulary import is_missing
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
-# The municipality of the dashboard (ASK name).
-MUNICIPALITY = "Mitrovicë"
 # The plan-matrix indicator "Numri i i shërbimeve të ofruara": the real total of services.
 TOTAL_SERVICES_INDICATOR = "2.3.a"
 
@@ -124,13 +120,6 @@ def dataset_source(name: str) -> str:
     return load_catalogue(get_settings().data_dir)[name].source
 
 
-def control_value(value: Any, multiple: bool = False) -> Any:
-    """A parsed filter value as a dropdown value (dropdown values are strings)."""
-    if multiple:
-        return [str(v) for v in (value or [])]
-    return None if value is None else str(value)
-
-
 def query_from_controls(controls: Mapping[str, Any]) -> dict[str, str]:
     """The dropdowns' values as a URL query, to be parsed like one (same validation)."""
     query: dict[str, str] = {}
@@ -141,48 +130,6 @@ def query_from_controls(controls: Mapping[str, Any]) -> dict[str, str]:
             ",".join(str(v) for v in value) if isinstance(value, list | tuple) else str(value)
         )
     return query
-
-
-def parse_controls(controls: Mapping[str, Any], specs: Sequence[FilterSpec]) -> ParsedFilters:
-    """Validate the dropdowns' values exactly as URL values are validated."""
-    return parse_filters(query_from_controls(controls), specs)
-
-
-def filter_dropdown(
-    component_id: str,
-    label: str,
-    options: Sequence[tuple[str, str]],
-    value: Any,
-    lang: str,
-    *,
-    multi: bool = False,
-    width: int = 3,
-) -> dbc.Col:
-    """A labelled dropdown of the page's filter bar; empty means every value."""
-    return dbc.Col(
-        [
-            html.Label(label, htmlFor=component_id, className="form-label small fw-semibold mb-1"),
-            dcc.Dropdown(
-                id=component_id,
-                options=[{"label": text, "value": code} for code, text in options],
-                value=value,
-                multi=multi,
-                clearable=True,
-                placeholder=t("services.filter_all", lang),
-                labels=dropdown_labels(lang),
-                optionHeight=44,
-            ),
-        ],
-        xs=12,
-        sm=6,
-        lg=width,
-        className="mb-2",
-    )
-
-
-def page_heading(title: str, lead: str, *extra: Any) -> html.Div:
-    """The page's title and lead paragraph."""
-    return html.Div([html.H1(title, className="h3 mt-3"), html.P(lead, className="lead"), *extra])
 
 
 def demonstration_alert(lang: str) -> html.Div:
@@ -210,8 +157,3 @@ def guarded(render: Callable[[], Any], lang: str, what: str) -> Any:
     except Exception:
         logger.exception("could not render %s", what)
         return error_alert(lang)
-
-
-def is_missing(value: object) -> bool:
-    """Whether a cell is empty (None, NaN or NA)."""
-    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
