@@ -13,6 +13,7 @@ from dashboard import auth, cache, security
 from dashboard.api import api
 from dashboard.audience import current_database
 from dashboard.auth import current_role, current_username
+from dashboard.briefing_pdf import briefing_pdf
 from dashboard.components.chart_data import chart_downloads
 from dashboard.components.frame import footer, frame_meta, language_of, navbar
 from dashboard.i18n import t
@@ -52,6 +53,7 @@ def create_app() -> Dash:
     cache.init_app(app.server)
     app.server.register_blueprint(api)
     app.server.register_blueprint(chart_downloads)
+    app.server.register_blueprint(briefing_pdf)
     app.layout = html.Div(
         [
             dcc.Location(id="url"),
