@@ -50,7 +50,10 @@ PDF_PATH = "/permbledhja.pdf"
 # The browser that prints: DMS_CHROMIUM when set (a path), else the first on PATH.
 CHROMIUM_SETTING = "DMS_CHROMIUM"
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
-PRINT_TIMEOUT_SECONDS = 60
+# Waiting for another PDF, then printing, stays under gunicorn's 60 s worker timeout
+# (Procfile): a request over it would have its worker killed, not answered.
+PRINT_TIMEOUT_SECONDS = 40
+BUSY_WAIT_SECONDS = 15
 # How long Chromium lets the page's scripts run (virtual time): plotly draws in well under.
 SCRIPT_BUDGET_MS = 10_000
 LARGEST_KEPT_PDF = 5 * 1024 * 1024
@@ -223,12 +226,14 @@ def briefing_html(lang: str, today: date | None = None) -> str:
 # --- printing ---------------------------------------------------------------------------
 
 
-def print_pdf(document: str, chromium: str, timeout: float = PRINT_TIMEOUT_SECONDS) -> bytes:
+def print_pdf(document: str, chromium: str, timeout: float | None = None) -> bytes:
     """An HTML document printed to PDF by headless Chromium (the page size from its CSS).
 
     Chromium runs in its own process group with a private profile and home in a
-    temporary folder; past `timeout` seconds the whole group is killed.
+    temporary folder; past `timeout` seconds (PRINT_TIMEOUT_SECONDS) the whole group is
+    killed.
     """
+    timeout = PRINT_TIMEOUT_SECONDS if timeout is None else timeout
     with tempfile.TemporaryDirectory(prefix="dms-briefing-") as folder:
         source, output = Path(folder) / "briefing.html", Path(folder) / "briefing.pdf"
         source.write_text(document, encoding="utf-8")
@@ -263,7 +268,13 @@ def print_pdf(document: str, chromium: str, timeout: float = PRINT_TIMEOUT_SECON
             _, errors = process.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
-            process.communicate()
+            try:
+                process.communicate(timeout=5)
+            except subprocess.TimeoutExpired:  # a child that left the group holds the pipes
+                for pipe in (process.stdout, process.stderr):
+                    if pipe is not None:
+                        pipe.close()
+                process.wait(timeout=5)
             raise PdfUnavailable(f"Chromium did not finish within {timeout:g} s") from None
         if process.returncode != 0 or not output.is_file() or output.stat().st_size == 0:
             tail = errors.decode("utf-8", "replace")[-2000:]
@@ -272,7 +283,7 @@ def print_pdf(document: str, chromium: str, timeout: float = PRINT_TIMEOUT_SECON
 
 
 def _briefing_pdf(lang: str, chromium: str, today: date) -> bytes:
-    if not _printing.acquire(timeout=PRINT_TIMEOUT_SECONDS):
+    if not _printing.acquire(timeout=BUSY_WAIT_SECONDS):
         raise PdfUnavailable("another PDF is being printed")
     try:
         return print_pdf(briefing_html(lang, today), chromium)
