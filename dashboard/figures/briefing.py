@@ -258,7 +258,14 @@ def services_figure(series: pd.DataFrame, lang: str) -> go.Figure:
     figure.update_layout(barmode="overlay")
     figure.update_xaxes(type="category", categoryorder="array", categoryarray=categories)
     _hidden_value_axis(figure, float(numeric["value"].max()), room=1.4)
-    return small(figure, legend=True)
+    small(figure, legend=True)
+    # Three kinds of bar: a legend across the top would take two rows in some languages
+    # ("Polazna vrednost"), over the bars; stacked at the right it keeps to its place.
+    figure.update_layout(
+        margin={"t": 8},
+        legend={"orientation": "v", "x": 1.0, "xanchor": "left", "y": 0.5, "yanchor": "middle"},
+    )
+    return figure
 
 
 def status_counts(indicators: pd.DataFrame) -> pd.DataFrame:
