@@ -16,6 +16,7 @@ from dashboard.auth import current_role, current_username
 from dashboard.components.chart_data import chart_downloads
 from dashboard.components.frame import footer, frame_meta, language_of, navbar
 from dashboard.i18n import t
+from dashboard.pages._briefing_pdf import briefing_pdf
 from dashboard.settings import PROJECT_ROOT
 
 logger = logging.getLogger(__name__)
@@ -53,6 +54,7 @@ def create_app() -> Dash:
     cache.init_app(app.server)
     app.server.register_blueprint(api)
     app.server.register_blueprint(chart_downloads)
+    app.server.register_blueprint(briefing_pdf)
     app.layout = html.Div(
         [
             dcc.Location(id="url"),

@@ -1,18 +1,32 @@
-"""The briefing: one A4 landscape page, printed to PDF in headless Chromium."""
+"""The briefing: its charts on a laptop and a phone, one A4 landscape page printed to PDF
+by the browser, and the server's PDF under gunicorn."""
 
 from __future__ import annotations
 
 import base64
+import urllib.request
 
 import pytest
 from selenium.webdriver.support.ui import WebDriverWait
 
+from dashboard.i18n import format_number, t
 from tests.browser.conftest import console_errors, wait_for, wait_for_text
+from tests.browser.page_checks import horizontal_overflow, wait_until
 from tests.browser.page_steps import full_page_screenshot, text_of
 from tests.browser.pdf_tools import media_box, page_text, pages, squeeze
 
 pytestmark = pytest.mark.browser
 A4_LANDSCAPE = (841.92, 594.96)  # points: 297 x 210 mm
+CHARTS = ("population", "sns", "services", "indicators", "budget")
+
+
+def wait_for_charts(driver) -> None:
+    """Wait until every chart of the briefing has been drawn."""
+    wait_until(
+        driver,
+        lambda d: len(d.find_elements("css selector", ".briefing-graph .main-svg")) >= len(CHARTS),
+        message="the briefing's charts were not drawn",
+    )
 
 
 def print_to_pdf(driver) -> bytes:
@@ -54,6 +68,7 @@ def test_briefing_prints_on_one_a4_landscape_page(
     browser.find_element("css selector", "#briefing-print").click()
     WebDriverWait(browser, 10).until(lambda d: d.execute_script("return window.__printed") == 1)
 
+    wait_for_charts(browser)
     pdf = print_to_pdf(browser)
     (artifacts_dir / f"briefing-{lang}.pdf").write_bytes(pdf)
     printed = pages(pdf)
@@ -64,7 +79,13 @@ def test_briefing_prints_on_one_a4_landscape_page(
     assert squeeze(title) in text
     for figure in figures:
         assert squeeze(figure) in text, figure
-    assert "Print" not in text and "Printo" not in text  # the button is not printed
+    # The charts are printed with the headlines: text only they draw.
+    target = f"{t('indicators.kind.target_short', lang)} {format_number(7150, lang)}"
+    assert squeeze(target) in text
+    assert squeeze(t("indicators.kind.baseline", lang)) in text
+    assert squeeze(t("briefing.coat_of_arms", lang)) in text
+    assert "Print" not in text and "Printo" not in text  # the buttons are not printed
+    assert squeeze(t("briefing.pdf_help", lang)) not in text
     full_page_screenshot(browser, artifacts_dir / f"briefing-{lang}.png")
     assert console_errors(browser) == []
 
@@ -83,3 +104,50 @@ def test_the_printed_briefing_has_every_source(live_server, browser):
     ):
         assert source in text, source
     assert text_of(browser, "#briefing-date").startswith("Prepared on")
+
+
+@pytest.mark.parametrize("width", [1366, 375])
+def test_the_charts_show_at_a_laptop_and_a_phone_width_without_sideways_scrolling(
+    live_server, browser, artifacts_dir, width
+):
+    browser.set_window_size(width, 900)
+    browser.get(f"{live_server}/permbledhja?lang=en")
+    wait_for_text(browser, "h1", "Briefing for the mayor's meeting")
+    wait_for_charts(browser)
+    for chart in CHARTS:
+        box = browser.execute_script(
+            "const graph = document.getElementById(arguments[0]);"
+            "const tile = graph.closest('.briefing-tile');"
+            "const svg = graph.querySelector('.main-svg').getBoundingClientRect();"
+            "const room = tile.getBoundingClientRect();"
+            "return {left: svg.left, right: svg.right, width: svg.width, height: svg.height,"
+            " tileLeft: room.left, tileRight: room.right,"
+            " texts: graph.querySelectorAll('text').length};",
+            f"brief-chart-{chart}",
+        )
+        assert box["width"] > 150 and box["height"] > 80, (chart, box)
+        # Inside its tile and inside the window: nothing cut off at the right edge.
+        assert box["tileLeft"] <= box["left"] and box["right"] <= box["tileRight"] + 0.5, chart
+        assert box["right"] <= width, (chart, box)
+        assert box["texts"] > 0, chart  # labelled values, ticks or a legend were drawn
+    assert horizontal_overflow(browser) == 0
+    full_page_screenshot(browser, artifacts_dir / f"briefing-charts-{width}.png")
+    assert console_errors(browser) == []
+
+
+def test_the_pdf_button_downloads_the_servers_pdf(live_server, browser, artifacts_dir):
+    browser.get(f"{live_server}/permbledhja?lang=sr")
+    link = wait_for(browser, "#briefing-pdf")
+    assert link.tag_name == "a" and link.text == t("briefing.pdf", "sr")
+    href = link.get_attribute("href")
+    assert href == f"{live_server}/permbledhja.pdf?lang=sr"
+    with urllib.request.urlopen(href, timeout=60) as response:
+        assert response.headers.get_content_type() == "application/pdf"
+        pdf = response.read()
+    (artifacts_dir / "briefing-server-sr-gunicorn.pdf").write_bytes(pdf)
+    printed = pages(pdf)
+    assert 1 <= len(printed) <= 2
+    text = squeeze(" ".join(page_text(pdf, page) for page in printed))
+    assert squeeze(t("briefing.title", "sr")) in text
+    assert squeeze(t("app.municipality", "sr")) in text
+    assert squeeze(t("briefing.chart.sns", "sr")) in text
