@@ -9,6 +9,7 @@ from dashboard.figures.common import add_withheld_bars, has_withheld, withheld_m
 from dashboard.figures.indicators import with_legend_room
 from dashboard.figures.theme import MUTED, PALETTE, apply_theme
 from dashboard.i18n import format_date, format_number, format_percent, month_name, t
+from dashboard.suppression import is_disclosure_mark
 
 AUDIENCE_COLOURS = {
     "children": PALETTE[0],
@@ -203,6 +204,28 @@ def heatmap_figure(frame: pd.DataFrame, lang: str, top: int = 12) -> go.Figure:
     figure.update_yaxes(autorange="reversed")
     figure.update_xaxes(tickangle=-40)
     return apply_theme(figure, height=560, legend=False)
+
+
+MARKS = ("suppressed", "status")
+
+
+def selection_total_text(row: pd.Series, lang: str) -> str:
+    """How many services a selection holds; said withheld, or generated, when it is.
+
+    For the public the row is the published total of the selection, never a sum of the
+    categories shown (a withheld one would make that sum too small).
+    """
+    if any(isinstance(row.get(c), str) and is_disclosure_mark(row[c]) for c in MARKS):
+        return (
+            t("services.selection_total_withheld", lang) + " " + t("services.withheld_note", lang)
+        )
+    total = 0 if pd.isna(row["services"]) else int(row["services"])
+    key = (
+        "services.selection_total_demo"
+        if bool(row["demonstration"])
+        else "services.selection_total"
+    )
+    return t(key, lang, services=format_number(total, lang))
 
 
 def heatmap_ranking(frame: pd.DataFrame, lang: str, top: int = 10) -> list[str]:

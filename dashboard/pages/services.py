@@ -19,109 +19,28 @@ from dash.development.base_component import Component
 from dashboard.audience import current_database
 from dashboard.components.declared import (
     Chart,
-    Filter,
     Page,
     in_a_row,
     published_in_detail,
     register_page,
 )
-from dashboard.components.filters import FilterSpec
 from dashboard.components.page_tools import (
     MUNICIPALITY,
     TOTAL_SERVICES_INDICATOR,
     as_seen,
     demonstration_alert,
-    is_missing,
     is_staff,
-    withheld,
 )
 from dashboard.figures import services as figures
 from dashboard.figures.indicators import plan_series_figure
-from dashboard.i18n import format_number, month_name, t
-
-AUDIENCES = ("children", "adults", "requests", "other")
-
-
-def _dimension(name: str) -> list[str]:
-    frame = current_database().query("service_count_dimensions", {"municipality": MUNICIPALITY})
-    return list(frame.loc[frame["dimension"] == name, "value"])
-
-
-def _coded(query_name: str) -> list[tuple[int, str]]:
-    frame = current_database().query(query_name)
-    return [(int(c), n) for c, n in zip(frame["code"], frame["name_sq"], strict=True)]
-
-
-def _labelled(query_name: str) -> list[tuple[str, str]]:
-    return [(str(code), figures.short_label(code, name, 70)) for code, name in _coded(query_name)]
-
-
-FILTERS = (
-    Filter(
-        FilterSpec(
-            "category",
-            lambda: [c for c, _ in _coded("service_categories")],
-            [],
-            parse=int,
-            multiple=True,
-        ),
-        "services.filter.category",
-        lambda _lang: _labelled("service_categories"),
-        width=6,
-        dimension="client_category_code",
-    ),
-    Filter(
-        FilterSpec("audience", AUDIENCES, None),
-        "services.filter.audience",
-        lambda lang: [(a, figures.audience_label(a, lang)) for a in AUDIENCES],
-        dimension="client_category_code",
-    ),
-    Filter(
-        FilterSpec("service", lambda: [c for c, _ in _coded("service_catalogue")], None, parse=int),
-        "services.filter.service",
-        lambda _lang: _labelled("service_catalogue"),
-        width=6,
-        dimension="service_code",
-    ),
-    Filter(
-        FilterSpec("year", lambda: [int(y) for y in _dimension("year")], None, parse=int),
-        "services.filter.year",
-        lambda _lang: [(y, y) for y in _dimension("year")],
-    ),
-    Filter(
-        FilterSpec("month", lambda: [int(m) for m in _dimension("month")], None, parse=int),
-        "services.filter.month",
-        lambda lang: [(m, month_name(int(m), lang)) for m in _dimension("month")],
-        dimension="month",
-    ),
-    Filter(
-        FilterSpec("sex", lambda: _dimension("sex"), None),
-        "services.filter.sex",
-        lambda lang: [(s, figures.sex_label(s, lang)) for s in _dimension("sex")],
-        dimension="sex",
-    ),
-    Filter(
-        FilterSpec("age", lambda: _dimension("age_group"), None),
-        "services.filter.age",
-        lambda _lang: [(a, a) for a in _dimension("age_group")],
-        dimension="age_group",
-    ),
+from dashboard.i18n import t
+from dashboard.pages._services_filters import (
+    CATEGORY,
+    EVERY_FILTER,
+    FILTERS,
+    SERVICE,
+    query_params,
 )
-EVERY_FILTER = tuple(f.name for f in FILTERS)
-
-
-def query_params(values: Mapping[str, Any]) -> dict[str, Any]:
-    """The filter values as the bound parameters of the services_* queries."""
-    return {
-        "municipality": MUNICIPALITY,
-        "categories": list(values.get("category") or []),
-        "audience": values.get("audience"),
-        "service": values.get("service"),
-        "year": values.get("year"),
-        "month": values.get("month"),
-        "sex": values.get("sex"),
-        "age_group": values.get("age"),
-    }
 
 
 def no_services(frame: pd.DataFrame) -> bool:
@@ -129,18 +48,15 @@ def no_services(frame: pd.DataFrame) -> bool:
     return frame.empty or frame["services"].fillna(0).sum() == 0
 
 
-def _counts_chart(
-    chart_id: str, query: str, title: str, figure: Any, takeaway: Any, width: int, **more: Any
-) -> Chart:
+def _counts_chart(chart_id: str, query: str, title: str, width: int, **more: Any) -> Chart:
+    """A chart of service counts: every filter, the published detail of its dimensions."""
     return Chart(
-        id=chart_id,
-        title_key=title,
+        id=f"services-{chart_id}",
+        title_key=f"services.chart.{title}",
         dataset="service_counts",
         query=query,
         params=query_params,
         uses=EVERY_FILTER,
-        figure=figure,
-        takeaway=takeaway,
         is_empty=no_services,
         width=width,
         **more,
@@ -168,51 +84,51 @@ PLAN_TOTAL = Chart(
 
 CHARTS = (
     _counts_chart(
-        "services-categories",
+        "categories",
         "services_by_category",
-        "services.chart.categories",
-        figures.top_categories_figure,
-        figures.top_categories_takeaway,
+        "categories",
         6,
-        dimensions=("client_category_code",),
-    ),
+        dimensions=(CATEGORY,),
+        figure=figures.top_categories_figure,
+        takeaway=figures.top_categories_takeaway,
+    ),  # fmt: skip
     _counts_chart(
-        "services-trend",
+        "trend",
         "services_by_month",
-        "services.chart.trend",
-        figures.monthly_trend_figure,
-        figures.monthly_trend_takeaway,
+        "trend",
         6,
         dimensions=("month",),
-    ),
+        figure=figures.monthly_trend_figure,
+        takeaway=figures.monthly_trend_takeaway,
+    ),  # fmt: skip
     _counts_chart(
-        "services-heatmap",
+        "heatmap",
         "services_category_service",
-        "services.chart.heatmap",
-        figures.heatmap_figure,
-        figures.heatmap_takeaway,
+        "heatmap",
         12,
+        dimensions=(CATEGORY, SERVICE),
+        figure=figures.heatmap_figure,
+        takeaway=figures.heatmap_takeaway,
         phone=figures.heatmap_ranking,
-        dimensions=("client_category_code", "service_code"),
-    ),
+    ),  # fmt: skip
     _counts_chart(
-        "services-sex-age",
+        "sex-age",
         "services_by_sex_age",
-        "services.chart.sex_age",
-        figures.sex_age_figure,
-        figures.sex_age_takeaway,
+        "sex_age",
         6,
         dimensions=("sex", "age_group"),
-    ),
+        figure=figures.sex_age_figure,
+        takeaway=figures.sex_age_takeaway,
+    ),  # fmt: skip
     _counts_chart(
-        "services-by-service",
+        "by-service",
         "services_by_service",
-        "services.chart.services",
-        figures.top_services_figure,
-        figures.top_services_takeaway,
+        "services",
         6,
-        dimensions=("service_code",),
-    ),
+        dimensions=(SERVICE,),
+        figure=figures.top_services_figure,
+        takeaway=figures.top_services_takeaway,
+    ),  # fmt: skip
     Chart(
         id="services-clients",
         title_key="services.chart.clients",
@@ -233,28 +149,12 @@ def counts_visible() -> bool:
 
 
 def selection_summary(values: Mapping[str, Any], lang: str) -> html.P:
-    """One line: how many services the selection holds, labelled when generated.
-
-    For the public it is the published total of the selection, never a sum of the
-    categories shown (a withheld one would make that sum too small).
-    """
-    if not published_in_detail(PAGE, "service_counts", (), values):
+    """One line: how many services the selection holds (published total for the public)."""
+    if published_in_detail(PAGE, "service_counts", (), values):
+        frame = current_database().query("services_selection_total", query_params(values))
+        text = figures.selection_total_text(as_seen(frame, "service_counts").iloc[0], lang)
+    else:
         text = t("state.not_published_detail", lang)
-        return html.P(text, id="services-selection-total", className="fw-semibold")
-    frame = current_database().query("services_selection_total", query_params(values))
-    row = as_seen(frame, "service_counts").iloc[0]
-    if withheld(row):
-        text = (
-            t("services.selection_total_withheld", lang) + " " + t("services.withheld_note", lang)
-        )
-        return html.P(text, id="services-selection-total", className="fw-semibold")
-    total = 0 if is_missing(row["services"]) else int(row["services"])
-    key = (
-        "services.selection_total_demo"
-        if bool(row["demonstration"])
-        else "services.selection_total"
-    )
-    text = t(key, lang, services=format_number(total, lang))
     return html.P(text, id="services-selection-total", className="fw-semibold")
 
 
