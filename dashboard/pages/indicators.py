@@ -156,7 +156,9 @@ DETAIL = Chart(
     figure=plan_series_figure,
     takeaway=_detail_takeaway,
     title=lambda series, lang: (
-        f"{t('indicators.chart.detail', lang)}: "
+        t("indicators.chart.detail", lang)
+        if series.empty or "indicator_code" not in series.columns
+        else f"{t('indicators.chart.detail', lang)}: "
         f"{series['indicator_code'].iloc[0]} {series['indicator_text'].iloc[0]}"
     ),
     table_columns=(

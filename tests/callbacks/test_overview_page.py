@@ -7,16 +7,15 @@ session database stays as built.
 from __future__ import annotations
 
 import csv
-import dataclasses
 import shutil
 from pathlib import Path
 
 import pytest
 
-from dashboard.build import build_database
 from dashboard.components.declared import page_layout
 from dashboard.components.frame import with_language
 from dashboard.i18n import LANGUAGES, t
+from dashboard.pipeline import rebuild
 from tests.callbacks.page_tools import chart_cards, find, visible_text, walk
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -79,13 +78,14 @@ def changed(tmp_path, settings, monkeypatch):
         data = tmp_path / "data"
         shutil.copytree(ROOT / "data", data)
         change(data)
-        private = dataclasses.replace(
-            settings,
-            data_dir=data,
-            db_path=tmp_path / "db" / "dms.duckdb",
-            imports_dir=tmp_path / "imports",
+        private = settings.model_copy(
+            update={
+                "data_dir": data,
+                "db_path": tmp_path / "db" / "dms.duckdb",
+                "imports_dir": tmp_path / "imports",
+            }
         )
-        build_database(private)
+        rebuild(private)
         monkeypatch.setattr("dashboard.db.get_settings", lambda: private)
         return private
 

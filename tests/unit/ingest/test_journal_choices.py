@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.build import build_database
 from dashboard.catalog import load_catalogue
 from dashboard.db import attached_read_only
 from dashboard.ingest import importer, journal, recipes
 from dashboard.ingest.common import IngestError
+from dashboard.pipeline import rebuild
 from tests.unit.ingest.cli_tools import run
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -57,7 +57,7 @@ def test_choices_are_journalled_and_a_rebuild_reads_the_file_the_same_way(
         assert recipes.remove(workspace, recipe.key)
     shutil.rmtree(workspace.imports_dir / journal.ROWS_DIR)
     workspace.db_path.unlink()
-    build_database(workspace)
+    rebuild(workspace)
     assert sns_rows(workspace) == before
     # without the journalled choice the same file is not read: the replay needed it
     with pytest.raises(IngestError):
@@ -96,7 +96,7 @@ def test_a_journal_from_before_choices_opens_builds_and_takes_the_column(workspa
     assert old.choices is None and old.active
     workspace.db_path.unlink()
     shutil.rmtree(workspace.imports_dir / journal.ROWS_DIR)
-    report = build_database(workspace)  # replayed from its raw file, as before
+    report = rebuild(workspace)  # replayed from its raw file, as before
     assert report.rows_per_dataset["service_counts"] > 0
 
     code, _, err = run(capsys, "import", str(SNS), "--user", "arta")  # the next write

@@ -7,7 +7,6 @@ the real shapes (tests/fixtures/formats/*_synthetic_*, made by make_spelling_fix
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 import pytest
@@ -21,8 +20,8 @@ FORMATS = Path(__file__).parents[2] / "fixtures" / "formats"
 @pytest.fixture()
 def private(tmp_path, settings):
     """Settings with an empty journal and no database: previews only read."""
-    return dataclasses.replace(
-        settings, db_path=tmp_path / "db" / "dms.duckdb", imports_dir=tmp_path / "imports"
+    return settings.model_copy(
+        update={"db_path": tmp_path / "db" / "dms.duckdb", "imports_dir": tmp_path / "imports"}
     )
 
 

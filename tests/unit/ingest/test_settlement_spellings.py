@@ -4,7 +4,6 @@ case, the definite form, the Serbian (Latin) name of an sr table (data/place_ali
 from __future__ import annotations
 
 import csv
-import dataclasses
 import io
 from pathlib import Path
 
@@ -79,8 +78,8 @@ def test_every_settlement_alias_names_a_settlement_of_data(places):
 
 
 def test_an_sr_settlement_table_imports_under_the_sq_names(tmp_path, settings):
-    private = dataclasses.replace(
-        settings, db_path=tmp_path / "db" / "dms.duckdb", imports_dir=tmp_path / "imports"
+    private = settings.model_copy(
+        update={"db_path": tmp_path / "db" / "dms.duckdb", "imports_dir": tmp_path / "imports"}
     )
     path = FORMATS / "ask_population_settlements_sr_synthetic_2011.csv"
     result = importer.preview(path, settings=private)

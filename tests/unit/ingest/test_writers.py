@@ -29,7 +29,8 @@ ROOT = Path(__file__).resolve().parents[3]
 QPS = ROOT / "tests" / "fixtures" / "qps" / "qps_template_filled_synthetic_2024.csv"
 PX = ROOT / "tests" / "fixtures" / "import" / "census_mitrovice_age_sex_synthetic_2011_2024.px"
 WAITING = "waiting for another import, undo, entry or build to finish"
-SECONDS = 8  # the longest a child may take to reach its next step
+SECONDS = 25  # the longest a child may take to reach its next step (a build with the
+# published layer's audit, on a busy 2-core machine with the other test worker)
 
 # The child: `python -c CHILD <stop> <dms-dashboard arguments>`. <stop> names where it
 # prints a line to standard error and waits for a line on standard input.
