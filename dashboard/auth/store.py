@@ -18,12 +18,13 @@ import hashlib
 import json
 import os
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+from dashboard.auth.sqlite import transaction
 
 STATE_FILE = "state.sqlite3"
 STAFF_ROLES = ("viewer", "editor", "admin")
@@ -173,24 +174,10 @@ class StateStore:
         self.path = state_dir / STATE_FILE
         self._ready = False
 
-    @contextmanager
-    def connect(self, write: bool = False) -> Iterator[sqlite3.Connection]:
+    def connect(self, write: bool = False) -> AbstractContextManager[sqlite3.Connection]:
         """A short-lived connection; `write` takes the write lock up front (BEGIN IMMEDIATE)."""
         self._ensure()
-        connection = sqlite3.connect(self.path, timeout=15, isolation_level=None)
-        connection.row_factory = sqlite3.Row
-        try:
-            connection.execute("PRAGMA busy_timeout = 15000")
-            connection.execute("PRAGMA foreign_keys = ON")
-            connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
-            try:
-                yield connection
-            except BaseException:
-                connection.execute("ROLLBACK")
-                raise
-            connection.execute("COMMIT")
-        finally:
-            connection.close()
+        return transaction(self.path, timeout=15, write=write, foreign_keys=True)
 
     def _ensure(self) -> None:
         if self._ready:
@@ -341,14 +328,7 @@ class StateStore:
         self, limit: int = 200, action: str | None = None, actor: str | None = None
     ) -> list[AuditEvent]:
         """The latest audit events first, optionally of one action or actor."""
-        clauses, params = [], []
-        if action is not None:
-            clauses.append("action = ?")
-            params.append(action)
-        if actor is not None:
-            clauses.append("actor = ?")
-            params.append(actor)
-        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        where, params = _where(action=action, actor=actor)
         with self.connect() as db:
             rows = db.execute(
                 f"SELECT * FROM audit_events {where} ORDER BY id DESC LIMIT ?",
@@ -411,20 +391,20 @@ class StateStore:
         self, limit: int = 200, account: str | None = None, kind: str | None = None
     ) -> list[LoginAttempts]:
         """The latest counted login failures first, optionally of one account or kind."""
-        clauses, params = [], []
-        if account is not None:
-            clauses.append("account = ?")
-            params.append(account)
-        if kind is not None:
-            clauses.append("kind = ?")
-            params.append(kind)
-        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        where, params = _where(account=account, kind=kind)
         with self.connect() as db:
             rows = db.execute(
                 f"SELECT * FROM login_attempts {where} ORDER BY last_at DESC, rowid DESC LIMIT ?",
                 (*params, int(limit)),
             ).fetchall()
         return [LoginAttempts(**dict(row)) for row in rows]
+
+
+def _where(**equal_to: str | None) -> tuple[str, list[str]]:
+    """A WHERE clause matching every given column (names from this module, values bound)."""
+    given = {column: value for column, value in equal_to.items() if value is not None}
+    clauses = " AND ".join(f"{column} = ?" for column in given)
+    return (f"WHERE {clauses}" if clauses else ""), list(given.values())
 
 
 def _count_attempt(

@@ -320,9 +320,7 @@ def _head_text(path: Path) -> list[str]:
 def looks_like_budget(path: Path) -> bool:
     """Whether a CSV or XLSX file has a budget-execution header in its first rows."""
     try:
-        with path.open("rb") as handle:
-            magic = handle.read(4)
-        if magic.startswith(b"PK\x03\x04"):
+        if common.is_zip(path):
             import openpyxl
 
             with path.open("rb") as handle:  # by handle: openpyxl goes by the name otherwise
@@ -371,19 +369,12 @@ def read(
     Raises:
         IngestError: with every problem found.
     """
-    file = common.display_name(path, display_name)
-    try:
-        size = path.stat().st_size
-    except OSError as error:
-        raise IngestError([common.unreadable(file, error)]) from None
-    common.refuse_size(size, file)
+    file = common.sized_name(path, display_name)
     if DATASET not in catalogue:
         raise IngestError(
             [problem(file, None, None, None, "ingest.dataset_missing", dataset=DATASET)]
         )
-    with path.open("rb") as handle:
-        magic = handle.read(4)
-    grids = _xlsx_grids(path, file) if magic.startswith(b"PK\x03\x04") else [_csv_grid(path, file)]
+    grids = _xlsx_grids(path, file) if common.is_zip(path) else [_csv_grid(path, file)]
     for grid in grids:
         header_at = next(
             (i for i, row in enumerate(grid.rows[:HEAD_ROWS]) if _is_header(row)), None

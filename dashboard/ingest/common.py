@@ -378,6 +378,27 @@ def read_bytes(path: Path, file: str) -> bytes:
     return raw
 
 
+def sized_name(path: Path, given: str | None) -> str:
+    """The name to show for ``path``, after refusing a file that cannot be seen or is too big.
+
+    Raises:
+        IngestError: the file is missing or unreadable, or larger than MAX_BYTES.
+    """
+    file = display_name(path, given)
+    try:
+        size = path.stat().st_size
+    except OSError as error:
+        raise IngestError([unreadable(file, error)]) from None
+    refuse_size(size, file)
+    return file
+
+
+def is_zip(path: Path) -> bool:
+    """Whether the file starts as a ZIP archive does (an XLSX workbook)."""
+    with path.open("rb") as handle:
+        return handle.read(4).startswith(b"PK\x03\x04")
+
+
 def unreadable(file: str, error: OSError) -> Problem:
     """The problem of a file that cannot be opened or read (the system's reason kept)."""
     return Problem(
@@ -460,6 +481,27 @@ def decode_problem(raw: bytes, error: UnicodeDecodeError, encoding: str, file: s
         "imports.expected.encoding",
         (("encoding", encoding),),
     )
+
+
+def read_text_bytes(path: Path, given: str | None) -> tuple[str, bytes]:
+    """The name to show for a text export and its bytes, refused when binary or UTF-16.
+
+    Raises:
+        IngestError: the file is missing, unreadable, empty, too big or not 8-bit text.
+    """
+    file = display_name(path, given)
+    raw = read_bytes(path, file)
+    binary = binary_problem(raw, file)
+    if binary is not None:
+        raise IngestError([binary])
+    return file, raw
+
+
+def refuse_control(text: str, file: str) -> None:
+    """Raise :class:`IngestError` when ``text`` holds a control character (a binary file)."""
+    control = control_problem(text, file)
+    if control is not None:
+        raise IngestError([control])
 
 
 def control_problem(text: str, file: str) -> Problem | None:

@@ -121,16 +121,10 @@ def read(path: Path, *, display_name: str | None = None) -> list[StatTable]:
     Raises:
         IngestError: with every problem found.
     """
-    file = common.display_name(path, display_name)
-    raw = common.read_bytes(path, file)
-    binary = common.binary_problem(raw, file)
-    if binary is not None:
-        raise IngestError([binary])
+    file, raw = common.read_text_bytes(path, display_name)
     text, encoding = _decode(raw, file)
     log = ProblemLog(file)
-    control = common.control_problem(text.rstrip("\x1a"), file)
-    if control is not None:
-        raise IngestError([control])
+    common.refuse_control(text.rstrip("\x1a"), file)
     lines = _Lines(text)
     entries, data = _scan(text, lines, log)
     chosen, language = _select(entries, log)

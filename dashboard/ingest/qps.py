@@ -359,9 +359,7 @@ def decode_text(raw: bytes, file: str) -> str:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
             text = common.decode(raw, "cp1252", file)
-    control = common.control_problem(text, file)
-    if control is not None:
-        raise IngestError([control])
+    common.refuse_control(text, file)
     return text
 
 
@@ -454,20 +452,14 @@ def read(
     Raises:
         IngestError: with every problem found.
     """
-    file = common.display_name(path, display_name)
-    try:
-        size = path.stat().st_size
-    except OSError as error:
-        raise IngestError([common.unreadable(file, error)]) from None
-    common.refuse_size(size, file)
+    file = common.sized_name(path, display_name)
     codes = load_codes(data_dir)
     places = Places.from_data_dir(data_dir)
-    with path.open("rb") as handle:
-        magic = handle.read(4)
+    zipped = common.is_zip(path)
     log = ProblemLog(file)
     cells: _Cells | None = None
     notes: list[str] = []
-    if magic.startswith(b"PK\x03\x04"):
+    if zipped:
         tried = []
         for sheet in read_xlsx(path, file):
             tried.append(sheet.name or "")
