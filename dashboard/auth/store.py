@@ -328,12 +328,7 @@ class StateStore:
         self, limit: int = 200, action: str | None = None, actor: str | None = None
     ) -> list[AuditEvent]:
         """The latest audit events first, optionally of one action or actor."""
-        where, params = _where(action=action, actor=actor)
-        with self.connect() as db:
-            rows = db.execute(
-                f"SELECT * FROM audit_events {where} ORDER BY id DESC LIMIT ?",
-                (*params, int(limit)),
-            ).fetchall()
+        rows = self._latest("audit_events", "id DESC", limit, action=action, actor=actor)
         return [AuditEvent(**dict(row)) for row in rows]
 
     # --- failed logins: counted per window, and the delay per account and address ----
@@ -391,20 +386,27 @@ class StateStore:
         self, limit: int = 200, account: str | None = None, kind: str | None = None
     ) -> list[LoginAttempts]:
         """The latest counted login failures first, optionally of one account or kind."""
-        where, params = _where(account=account, kind=kind)
-        with self.connect() as db:
-            rows = db.execute(
-                f"SELECT * FROM login_attempts {where} ORDER BY last_at DESC, rowid DESC LIMIT ?",
-                (*params, int(limit)),
-            ).fetchall()
+        rows = self._latest(
+            "login_attempts", "last_at DESC, rowid DESC", limit, account=account, kind=kind
+        )
         return [LoginAttempts(**dict(row)) for row in rows]
 
+    def _latest(
+        self, table: str, order: str, limit: int, **equal_to: str | None
+    ) -> list[sqlite3.Row]:
+        """The first ``limit`` rows of a table in ``order``, matching every given column.
 
-def _where(**equal_to: str | None) -> tuple[str, list[str]]:
-    """A WHERE clause matching every given column (names from this module, values bound)."""
-    given = {column: value for column, value in equal_to.items() if value is not None}
-    clauses = " AND ".join(f"{column} = ?" for column in given)
-    return (f"WHERE {clauses}" if clauses else ""), list(given.values())
+        The table, order and column names come from this class, never from a request;
+        the values are bound.
+        """
+        given = {column: value for column, value in equal_to.items() if value is not None}
+        clauses = " AND ".join(f"{column} = ?" for column in given)
+        where = f"WHERE {clauses}" if clauses else ""
+        with self.connect() as db:
+            return db.execute(
+                f"SELECT * FROM {table} {where} ORDER BY {order} LIMIT ?",
+                (*given.values(), int(limit)),
+            ).fetchall()
 
 
 def _count_attempt(
