@@ -8,9 +8,10 @@ decimals or one of the :data:`MISSING_SYMBOLS`, anything else is a problem.
 
 from __future__ import annotations
 
+import codecs
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -391,6 +392,39 @@ def sized_name(path: Path, given: str | None) -> str:
         raise IngestError([unreadable(file, error)]) from None
     refuse_size(size, file)
     return file
+
+
+_LABELLED_RE = re.compile(r"^\s*([^:]{2,40}?)\s*:\s*(.+?)\s*$")
+
+
+def labelled_values(cells: Sequence[str]) -> Iterator[tuple[str, str]]:
+    """The "Label: value" pairs of a line above a header, in one cell or in two.
+
+    A template's title rows say "Viti: 2024" in one cell or "Viti:" | "2024" in two;
+    ``cells`` are the line's non-empty cells.
+    """
+    for position, cell in enumerate(cells):
+        match = _LABELLED_RE.match(cell)
+        if match:
+            yield match.group(1), match.group(2)
+        elif cell.endswith(":") and position + 1 < len(cells):
+            yield cell[:-1], cells[position + 1]
+
+
+def head_text(path: Path, size: int = 64 * 1024) -> str:
+    """A file's first bytes as text to sniff a header in: UTF-8 (BOM dropped), else cp1252.
+
+    Raises:
+        OSError: the file cannot be opened or read.
+    """
+    with path.open("rb") as handle:
+        head = handle.read(size)
+    if head.startswith(codecs.BOM_UTF8):
+        head = head[3:]
+    try:
+        return head.decode("utf-8")
+    except UnicodeDecodeError:
+        return head.decode("cp1252", errors="replace")
 
 
 def is_zip(path: Path) -> bool:
