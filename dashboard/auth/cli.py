@@ -12,10 +12,11 @@ import argparse
 import getpass
 import sqlite3
 import sys
+from collections.abc import Callable
 
 from dashboard.auth import passwords
 from dashboard.auth.policy import STAFF_ROLES
-from dashboard.auth.store import get_store
+from dashboard.auth.store import StateStore, get_store
 
 
 def _actor() -> str:
@@ -68,24 +69,40 @@ def _cmd_enable(args: argparse.Namespace) -> int:
 
 
 def _set_active(username: str, active: bool) -> int:
-    name = passwords.normalise_username(username)
-    store = get_store()
-    if not store.set_active(name, active):
-        print(f"no user named {name!r}", file=sys.stderr)
-        return 1
-    store.record_event(_actor(), "user.enable" if active else "user.disable", name)
-    print(f"{'enabled' if active else 'disabled'} {name}" + ("" if active else "; sessions ended"))
-    return 0
+    return _change_user(
+        username,
+        lambda store, name: store.set_active(name, active),
+        "user.enable" if active else "user.disable",
+        "",
+        lambda name: f"enabled {name}" if active else f"disabled {name}; sessions ended",
+    )
 
 
 def _cmd_set_role(args: argparse.Namespace) -> int:
-    name = passwords.normalise_username(args.username)
+    return _change_user(
+        args.username,
+        lambda store, name: store.set_role(name, args.role),
+        "user.set_role",
+        {"role": args.role},
+        lambda name: f"{name} is now {args.role}; sessions ended",
+    )
+
+
+def _change_user(
+    username: str,
+    change: Callable[[StateStore, str], bool],
+    action: str,
+    detail: dict[str, str] | str,
+    done: Callable[[str], str],
+) -> int:
+    """Change one user (``change`` says whether the user exists), audit it and say so."""
+    name = passwords.normalise_username(username)
     store = get_store()
-    if not store.set_role(name, args.role):
+    if not change(store, name):
         print(f"no user named {name!r}", file=sys.stderr)
         return 1
-    store.record_event(_actor(), "user.set_role", name, {"role": args.role})
-    print(f"{name} is now {args.role}; sessions ended")
+    store.record_event(_actor(), action, name, detail)
+    print(done(name))
     return 0
 
 

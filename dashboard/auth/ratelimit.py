@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from limits.storage import Storage
+
+from dashboard.auth.sqlite import transaction
 
 SCHEME = "dms-sqlite"
 FILE_NAME = "ratelimits.sqlite3"
@@ -56,21 +57,8 @@ class SQLiteStorage(Storage):
         """What the database raises when it fails (wrapped by `limits` when asked to)."""
         return sqlite3.Error
 
-    @contextmanager
-    def _connect(self, write: bool = False) -> Iterator[sqlite3.Connection]:
-        # One short connection per call: safe across threads and after gunicorn forks.
-        connection = sqlite3.connect(self.path, timeout=10, isolation_level=None)
-        try:
-            connection.execute("PRAGMA busy_timeout = 10000")
-            connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
-            try:
-                yield connection
-            except BaseException:
-                connection.execute("ROLLBACK")
-                raise
-            connection.execute("COMMIT")
-        finally:
-            connection.close()
+    def _connect(self, write: bool = False) -> AbstractContextManager[sqlite3.Connection]:
+        return transaction(self.path, timeout=10, write=write)
 
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
         """Add to a counter, starting a new window of `expiry` seconds when none is open."""

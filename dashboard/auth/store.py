@@ -18,12 +18,13 @@ import hashlib
 import json
 import os
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+from dashboard.auth.sqlite import transaction
 
 STATE_FILE = "state.sqlite3"
 STAFF_ROLES = ("viewer", "editor", "admin")
@@ -173,24 +174,10 @@ class StateStore:
         self.path = state_dir / STATE_FILE
         self._ready = False
 
-    @contextmanager
-    def connect(self, write: bool = False) -> Iterator[sqlite3.Connection]:
+    def connect(self, write: bool = False) -> AbstractContextManager[sqlite3.Connection]:
         """A short-lived connection; `write` takes the write lock up front (BEGIN IMMEDIATE)."""
         self._ensure()
-        connection = sqlite3.connect(self.path, timeout=15, isolation_level=None)
-        connection.row_factory = sqlite3.Row
-        try:
-            connection.execute("PRAGMA busy_timeout = 15000")
-            connection.execute("PRAGMA foreign_keys = ON")
-            connection.execute("BEGIN IMMEDIATE" if write else "BEGIN")
-            try:
-                yield connection
-            except BaseException:
-                connection.execute("ROLLBACK")
-                raise
-            connection.execute("COMMIT")
-        finally:
-            connection.close()
+        return transaction(self.path, timeout=15, write=write, foreign_keys=True)
 
     def _ensure(self) -> None:
         if self._ready:
@@ -341,19 +328,7 @@ class StateStore:
         self, limit: int = 200, action: str | None = None, actor: str | None = None
     ) -> list[AuditEvent]:
         """The latest audit events first, optionally of one action or actor."""
-        clauses, params = [], []
-        if action is not None:
-            clauses.append("action = ?")
-            params.append(action)
-        if actor is not None:
-            clauses.append("actor = ?")
-            params.append(actor)
-        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-        with self.connect() as db:
-            rows = db.execute(
-                f"SELECT * FROM audit_events {where} ORDER BY id DESC LIMIT ?",
-                (*params, int(limit)),
-            ).fetchall()
+        rows = self._latest("audit_events", "id DESC", limit, action=action, actor=actor)
         return [AuditEvent(**dict(row)) for row in rows]
 
     # --- failed logins: counted per window, and the delay per account and address ----
@@ -411,20 +386,27 @@ class StateStore:
         self, limit: int = 200, account: str | None = None, kind: str | None = None
     ) -> list[LoginAttempts]:
         """The latest counted login failures first, optionally of one account or kind."""
-        clauses, params = [], []
-        if account is not None:
-            clauses.append("account = ?")
-            params.append(account)
-        if kind is not None:
-            clauses.append("kind = ?")
-            params.append(kind)
-        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-        with self.connect() as db:
-            rows = db.execute(
-                f"SELECT * FROM login_attempts {where} ORDER BY last_at DESC, rowid DESC LIMIT ?",
-                (*params, int(limit)),
-            ).fetchall()
+        rows = self._latest(
+            "login_attempts", "last_at DESC, rowid DESC", limit, account=account, kind=kind
+        )
         return [LoginAttempts(**dict(row)) for row in rows]
+
+    def _latest(
+        self, table: str, order: str, limit: int, **equal_to: str | None
+    ) -> list[sqlite3.Row]:
+        """The first ``limit`` rows of a table in ``order``, matching every given column.
+
+        The table, order and column names come from this class, never from a request;
+        the values are bound.
+        """
+        given = {column: value for column, value in equal_to.items() if value is not None}
+        clauses = " AND ".join(f"{column} = ?" for column in given)
+        where = f"WHERE {clauses}" if clauses else ""
+        with self.connect() as db:
+            return db.execute(
+                f"SELECT * FROM {table} {where} ORDER BY {order} LIMIT ?",
+                (*given.values(), int(limit)),
+            ).fetchall()
 
 
 def _count_attempt(

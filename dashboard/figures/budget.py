@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard.figures.common import largest_known
 from dashboard.figures.indicators import with_legend_room
 from dashboard.figures.services import short_label
 from dashboard.figures.theme import MUTED, PALETTE, apply_theme
@@ -121,10 +122,9 @@ def budget_sector_figure(sectors: pd.DataFrame, lang: str) -> go.Figure:
 
 def budget_sector_takeaway(sectors: pd.DataFrame, lang: str) -> str:
     """Which sector holds most of the planned amount."""
-    known = sectors.dropna(subset=["amount_eur"])
-    if known.empty:
+    first = largest_known(sectors, "amount_eur")
+    if first is None:
         return t("state.empty", lang)
-    first = known.loc[known["amount_eur"].idxmax()]
     return t(
         "budget.sector_takeaway",
         lang,

@@ -58,6 +58,14 @@ def add_withheld_bars(
     return figure
 
 
+def largest_known(frame: pd.DataFrame, column: str) -> pd.Series | None:
+    """The row with the largest value of ``column`` (none when no row has one)."""
+    known = frame.dropna(subset=[column])
+    if known.empty:
+        return None
+    return known.loc[known[column].idxmax()]
+
+
 def number_or_mark(value: object, lang: str, decimals: int = 0) -> str:
     """A number in the language's format, or the missing mark (never 0 for missing)."""
     if is_missing(value):

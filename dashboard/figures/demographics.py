@@ -16,7 +16,13 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
-from dashboard.figures.common import empty_figure, is_missing, municipality_name, number_or_mark
+from dashboard.figures.common import (
+    empty_figure,
+    is_missing,
+    largest_known,
+    municipality_name,
+    number_or_mark,
+)
 from dashboard.figures.theme import HIGHLIGHT, MUTED, PALETTE, apply_theme
 from dashboard.i18n import format_number, format_percent, t
 
@@ -306,10 +312,9 @@ def ethnicity_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
 
 def ethnicity_takeaway(frame: pd.DataFrame, source_kind: str, lang: str) -> str:
     """The largest group according to the chosen source."""
-    known = frame.dropna(subset=["population"])
-    if known.empty:
+    top = largest_known(frame, "population")
+    if top is None:
         return t("state.empty", lang)
-    top = known.loc[known["population"].idxmax()]
     percent = top.get("percent_printed")
     key = f"demography.ethnicity.takeaway.{source_kind}"
     if is_missing(percent):
@@ -498,6 +503,26 @@ def _ring_area(ring: list[list[float]]) -> float:
     )
 
 
+def _legend_square(
+    figure: go.Figure, name: str, fill: str, outline: str, outline_width: int
+) -> None:
+    """A legend entry only (no point drawn): a square of the map's fill and outline."""
+    figure.add_scatter(
+        x=[None],
+        y=[None],
+        mode="markers",
+        marker={
+            "size": 14,
+            "color": fill,
+            "symbol": "square",
+            "line": {"color": outline, "width": outline_width},
+        },
+        name=name,
+        showlegend=True,
+        hoverinfo="skip",
+    )
+
+
 def _ring_centre(ring: list[list[float]]) -> tuple[float, float]:
     xs = [point[0] for point in ring]
     ys = [point[1] for point in ring]
@@ -616,33 +641,13 @@ def population_change_map(
     tick_text = [("+" if v > 0 else "") + format_percent(v, lang, 0) for v in ticks]
     if frame["change"].max() > bound:  # growth beyond the scale has the end colour
         tick_text[-1] = "≥ " + tick_text[-1]
-    figure.add_scatter(
-        x=[None],
-        y=[None],
-        mode="markers",
-        marker={
-            "size": 14,
-            "color": NO_DATA_COLOUR,
-            "symbol": "square",
-            "line": {"color": "#8A96A3", "width": 1},
-        },
-        name=t("demography.map.no_data", lang),
-        showlegend=True,
-        hoverinfo="skip",
-    )
-    figure.add_scatter(
-        x=[None],
-        y=[None],
-        mode="markers",
-        marker={
-            "size": 14,
-            "color": "rgba(0,0,0,0)",
-            "symbol": "square",
-            "line": {"color": "#111111", "width": 3},
-        },
-        name=t("demography.map.highlight", lang, name=highlight_name),
-        showlegend=True,
-        hoverinfo="skip",
+    _legend_square(figure, t("demography.map.no_data", lang), NO_DATA_COLOUR, "#8A96A3", 1)
+    _legend_square(
+        figure,
+        t("demography.map.highlight", lang, name=highlight_name),
+        "rgba(0,0,0,0)",
+        "#111111",
+        3,
     )
     figure.add_scatter(
         x=[None],

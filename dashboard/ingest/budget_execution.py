@@ -28,7 +28,6 @@ stored (nothing was reported).
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import re
@@ -106,7 +105,6 @@ _IGNORED = frozenset(
     )
 )
 _UNIT_RE = re.compile(r"(?:\s*[(\[](?:eur|euro|€)[)\]]|\s+(?:eur|euro)|\s*€)$")
-_META_RE = re.compile(r"^\s*([^:]{2,40}?)\s*:\s*(.+?)\s*$")
 
 _QUARTER_WORDS = r"(?:q|t|tm|k|kv|tremujori|tremujor|quarter|kvartal)"
 _PERIOD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -305,24 +303,10 @@ def _csv_grid(path: Path, file: str) -> _Grid:
     return _Grid(None, rows, list(range(1, len(rows) + 1)))
 
 
-def _head_text(path: Path) -> list[str]:
-    with path.open("rb") as handle:
-        head = handle.read(64 * 1024)
-    if head.startswith(codecs.BOM_UTF8):
-        head = head[3:]
-    try:
-        text = head.decode("utf-8")
-    except UnicodeDecodeError:
-        text = head.decode("cp1252", errors="replace")
-    return text.splitlines()[:HEAD_ROWS]
-
-
 def looks_like_budget(path: Path) -> bool:
     """Whether a CSV or XLSX file has a budget-execution header in its first rows."""
     try:
-        with path.open("rb") as handle:
-            magic = handle.read(4)
-        if magic.startswith(b"PK\x03\x04"):
+        if common.is_zip(path):
             import openpyxl
 
             with path.open("rb") as handle:  # by handle: openpyxl goes by the name otherwise
@@ -337,7 +321,7 @@ def looks_like_budget(path: Path) -> bool:
             return False
         return any(
             _is_header(qps.split_line(line, delimiter))
-            for line in _head_text(path)
+            for line in common.head_text(path).splitlines()[:HEAD_ROWS]
             for delimiter in (",", ";", "\t")
         )
     except Exception:  # an unreadable file is not a budget sheet; its reader says why
@@ -371,19 +355,12 @@ def read(
     Raises:
         IngestError: with every problem found.
     """
-    file = common.display_name(path, display_name)
-    try:
-        size = path.stat().st_size
-    except OSError as error:
-        raise IngestError([common.unreadable(file, error)]) from None
-    common.refuse_size(size, file)
+    file = common.sized_name(path, display_name)
     if DATASET not in catalogue:
         raise IngestError(
             [problem(file, None, None, None, "ingest.dataset_missing", dataset=DATASET)]
         )
-    with path.open("rb") as handle:
-        magic = handle.read(4)
-    grids = _xlsx_grids(path, file) if magic.startswith(b"PK\x03\x04") else [_csv_grid(path, file)]
+    grids = _xlsx_grids(path, file) if common.is_zip(path) else [_csv_grid(path, file)]
     for grid in grids:
         header_at = next(
             (i for i, row in enumerate(grid.rows[:HEAD_ROWS]) if _is_header(row)), None
@@ -414,15 +391,7 @@ def read(
 
 def _meta_year(rows: Sequence[Sequence[str]]) -> str | None:
     for row in rows:
-        cells = [c for c in row if c]
-        for position, cell in enumerate(cells):
-            match = _META_RE.match(cell)
-            if match:
-                key, value = match.group(1), match.group(2)
-            elif cell.endswith(":") and position + 1 < len(cells):
-                key, value = cell[:-1], cells[position + 1]
-            else:
-                continue
+        for key, value in common.labelled_values([c for c in row if c]):
             if _header_kind(key) == "year":
                 return value
     return None

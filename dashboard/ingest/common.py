@@ -8,9 +8,10 @@ decimals or one of the :data:`MISSING_SYMBOLS`, anything else is a problem.
 
 from __future__ import annotations
 
+import codecs
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -378,6 +379,60 @@ def read_bytes(path: Path, file: str) -> bytes:
     return raw
 
 
+def sized_name(path: Path, given: str | None) -> str:
+    """The name to show for ``path``, after refusing a file that cannot be seen or is too big.
+
+    Raises:
+        IngestError: the file is missing or unreadable, or larger than MAX_BYTES.
+    """
+    file = display_name(path, given)
+    try:
+        size = path.stat().st_size
+    except OSError as error:
+        raise IngestError([unreadable(file, error)]) from None
+    refuse_size(size, file)
+    return file
+
+
+_LABELLED_RE = re.compile(r"^\s*([^:]{2,40}?)\s*:\s*(.+?)\s*$")
+
+
+def labelled_values(cells: Sequence[str]) -> Iterator[tuple[str, str]]:
+    """The "Label: value" pairs of a line above a header, in one cell or in two.
+
+    A template's title rows say "Viti: 2024" in one cell or "Viti:" | "2024" in two;
+    ``cells`` are the line's non-empty cells.
+    """
+    for position, cell in enumerate(cells):
+        match = _LABELLED_RE.match(cell)
+        if match:
+            yield match.group(1), match.group(2)
+        elif cell.endswith(":") and position + 1 < len(cells):
+            yield cell[:-1], cells[position + 1]
+
+
+def head_text(path: Path, size: int = 64 * 1024) -> str:
+    """A file's first bytes as text to sniff a header in: UTF-8 (BOM dropped), else cp1252.
+
+    Raises:
+        OSError: the file cannot be opened or read.
+    """
+    with path.open("rb") as handle:
+        head = handle.read(size)
+    if head.startswith(codecs.BOM_UTF8):
+        head = head[3:]
+    try:
+        return head.decode("utf-8")
+    except UnicodeDecodeError:
+        return head.decode("cp1252", errors="replace")
+
+
+def is_zip(path: Path) -> bool:
+    """Whether the file starts as a ZIP archive does (an XLSX workbook)."""
+    with path.open("rb") as handle:
+        return handle.read(4).startswith(b"PK\x03\x04")
+
+
 def unreadable(file: str, error: OSError) -> Problem:
     """The problem of a file that cannot be opened or read (the system's reason kept)."""
     return Problem(
@@ -460,6 +515,27 @@ def decode_problem(raw: bytes, error: UnicodeDecodeError, encoding: str, file: s
         "imports.expected.encoding",
         (("encoding", encoding),),
     )
+
+
+def read_text_bytes(path: Path, given: str | None) -> tuple[str, bytes]:
+    """The name to show for a text export and its bytes, refused when binary or UTF-16.
+
+    Raises:
+        IngestError: the file is missing, unreadable, empty, too big or not 8-bit text.
+    """
+    file = display_name(path, given)
+    raw = read_bytes(path, file)
+    binary = binary_problem(raw, file)
+    if binary is not None:
+        raise IngestError([binary])
+    return file, raw
+
+
+def refuse_control(text: str, file: str) -> None:
+    """Raise :class:`IngestError` when ``text`` holds a control character (a binary file)."""
+    control = control_problem(text, file)
+    if control is not None:
+        raise IngestError([control])
 
 
 def control_problem(text: str, file: str) -> Problem | None:

@@ -45,11 +45,7 @@ def read(path: Path, *, display_name: str | None = None) -> list[StatTable]:
     Raises:
         IngestError: with every problem found.
     """
-    file = common.display_name(path, display_name)
-    raw = common.read_bytes(path, file)
-    binary = common.binary_problem(raw, file)
-    if binary is not None:
-        raise IngestError([binary])
+    file, raw = common.read_text_bytes(path, display_name)
     if raw.startswith(codecs.BOM_UTF8):
         raw = raw[3:]
     text = common.decode(raw, "utf-8", file)

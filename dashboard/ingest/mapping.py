@@ -44,7 +44,7 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -497,6 +497,23 @@ class _Dim:
             self.out = [None] * len(self.labels)
         if not self.is_total:
             self.is_total = [False] * len(self.labels)
+
+
+def _parse_labels(
+    dim: _Dim, parse: Callable[[str], Any], expected: str, key: str, log: ProblemLog
+) -> bool:
+    """Fill ``dim.out`` with each label parsed; a label that does not parse is a problem.
+
+    Returns:
+        Whether every label parsed.
+    """
+    ok = True
+    for index, label in enumerate(dim.labels):
+        dim.out[index] = parse(label)
+        if dim.out[index] is None:
+            log.add(dim.line(label), dim.name, label, expected, key)
+            ok = False
+    return ok
 
 
 def _label_codes(column: pd.Series) -> tuple[np.ndarray, list[str]]:
@@ -1555,17 +1572,8 @@ def _sns(
     )
     measure = by_role.get("measure")
     if measure is not None:
-        for index, label in enumerate(measure.labels):
-            measure.out[index] = parse_measure(label)
-            if measure.out[index] is None:
-                log.add(
-                    measure.line(label),
-                    measure.name,
-                    label,
-                    MEASURE_TEXT,
-                    "imports.expected.measure",
-                )
-                ok = False
+        if not _parse_labels(measure, parse_measure, MEASURE_TEXT, "imports.expected.measure", log):
+            ok = False
         measure_out = np.array(measure.out, dtype=object)[measure.codes]
     else:
         single = contents or parse_measure(
@@ -1586,18 +1594,16 @@ def _sns(
         measure_out = np.full(len(values), single, dtype=object)
     category = by_role.get("category")
     if category is not None:
-        for index, label in enumerate(category.labels):
-            category.out[index] = parse_category(label)
-            if category.out[index] is None:
-                log.add(
-                    category.line(label),
-                    category.name,
-                    label,
-                    "Kategoria I, Kategoria II or a total (Gjithsej)",
-                    "imports.expected.category",
-                )
-                ok = False
-            elif category.out[index] == ALL:
+        if not _parse_labels(
+            category,
+            parse_category,
+            "Kategoria I, Kategoria II or a total (Gjithsej)",
+            "imports.expected.category",
+            log,
+        ):
+            ok = False
+        for index, out in enumerate(category.out):
+            if out == ALL:
                 category.is_total[index] = True
         if ok:
             for index in (i for i, t in enumerate(category.is_total) if t):

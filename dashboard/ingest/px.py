@@ -121,16 +121,10 @@ def read(path: Path, *, display_name: str | None = None) -> list[StatTable]:
     Raises:
         IngestError: with every problem found.
     """
-    file = common.display_name(path, display_name)
-    raw = common.read_bytes(path, file)
-    binary = common.binary_problem(raw, file)
-    if binary is not None:
-        raise IngestError([binary])
+    file, raw = common.read_text_bytes(path, display_name)
     text, encoding = _decode(raw, file)
     log = ProblemLog(file)
-    control = common.control_problem(text.rstrip("\x1a"), file)
-    if control is not None:
-        raise IngestError([control])
+    common.refuse_control(text.rstrip("\x1a"), file)
     lines = _Lines(text)
     entries, data = _scan(text, lines, log)
     chosen, language = _select(entries, log)
@@ -150,34 +144,14 @@ def _decode(raw: bytes, file: str) -> tuple[str, str]:
         name = codepage.group(1).decode("ascii", "replace").strip()
         codec = _codec(name)
         if codec is None:
-            raise IngestError(
-                [
-                    common.problem(
-                        file,
-                        common.line_at(raw, codepage.start()),
-                        "CODEPAGE",
-                        name,
-                        "ingest.px.codepage",
-                    )
-                ]
-            )
+            raise _refused_declaration(raw, codepage, "CODEPAGE", name, "ingest.px.codepage", file)
         return _declared(raw, codec, f"{codec} (CODEPAGE)", file)
     charset = _CHARSET_RE.search(raw)
     if charset is not None and charset.group(1).strip().upper() == b"ANSI":
         return _declared(raw, "cp1252", "cp1252 (CHARSET=ANSI)", file)
     if charset is not None:
         value = charset.group(1).decode("ascii", "replace")
-        raise IngestError(
-            [
-                common.problem(
-                    file,
-                    common.line_at(raw, charset.start()),
-                    "CHARSET",
-                    value,
-                    "ingest.px.charset",
-                )
-            ]
-        )
+        raise _refused_declaration(raw, charset, "CHARSET", value, "ingest.px.charset", file)
     if raw.isascii():
         return raw.decode("ascii"), "ascii (no CHARSET or CODEPAGE)"
     try:
@@ -192,6 +166,23 @@ def _decode(raw: bytes, file: str) -> tuple[str, str]:
             continue
     best = max(candidates, key=lambda pair: (pair[0], pair[1] == "cp1252"))
     return raw.decode(best[1]), f"{best[1]} (no CHARSET or CODEPAGE; DOS text guessed)"
+
+
+def _refused_declaration(
+    raw: bytes, match: re.Match[bytes], keyword: str, value: str, key: str, file: str
+) -> IngestError:
+    """The error of a CODEPAGE or CHARSET this reader cannot decode, at its line."""
+    return IngestError(
+        [
+            common.problem(
+                file,
+                common.line_at(raw, match.start()),
+                keyword,
+                value,
+                key,
+            )
+        ]
+    )
 
 
 def _declared(raw: bytes, codec: str, note: str, file: str) -> tuple[str, str]:

@@ -99,15 +99,9 @@ def read(path: Path, *, display_name: str | None = None) -> list[StatTable]:
     Raises:
         IngestError: with every problem found.
     """
-    file = common.display_name(path, display_name)
-    raw = common.read_bytes(path, file)
-    binary = common.binary_problem(raw, file)
-    if binary is not None:
-        raise IngestError([binary])
+    file, raw = common.read_text_bytes(path, display_name)
     text, encoding = _decode(raw, file)
-    control = common.control_problem(text, file)
-    if control is not None:
-        raise IngestError([control])
+    common.refuse_control(text, file)
     log = ProblemLog(file)
     lines = _LINE_RE.split(text)
     title, header_index = _title(lines)

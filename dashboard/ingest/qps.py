@@ -138,7 +138,6 @@ _SEX = {
     **dict.fromkeys(("all", "gjithsej", "total", "ukupno", "te dy", "te dyja"), "all"),
 }
 _AGE_RE = re.compile(r"(\d{1,2}) ?- ?(\d{1,2})|(\d{1,2}) ?(?:\+|e me shume|e lart|and over|i vise)")
-_META_RE = re.compile(r"^\s*([^:]{2,40}?)\s*:\s*(.+?)\s*$")
 _TITLE_YEAR_RE = re.compile(r"(?<!\d)(20\d\d|19\d\d)(?!\d)")
 _INTEGER_RE = re.compile(r"\+?\d+(?:\.0+)?")
 _COLUMN_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -359,9 +358,7 @@ def decode_text(raw: bytes, file: str) -> str:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
             text = common.decode(raw, "cp1252", file)
-    control = common.control_problem(text, file)
-    if control is not None:
-        raise IngestError([control])
+    common.refuse_control(text, file)
     return text
 
 
@@ -416,16 +413,9 @@ def _month_header(cell: str) -> int | None:
 def looks_like_qps(path: Path) -> bool:
     """Tell whether a text file's first lines hold a QPS header (the template or wide)."""
     try:
-        with path.open("rb") as handle:
-            head = handle.read(64 * 1024)
+        text = common.head_text(path)
     except OSError:
         return False
-    if head.startswith(codecs.BOM_UTF8):
-        head = head[3:]
-    try:
-        text = head.decode("utf-8")
-    except UnicodeDecodeError:
-        text = head.decode("cp1252", errors="replace")
     _, lines = _csv_head(text)
     for delimiter in (",", ";", "\t"):
         if any(_header_score(split_line(line, delimiter)) for line in lines):
@@ -454,20 +444,14 @@ def read(
     Raises:
         IngestError: with every problem found.
     """
-    file = common.display_name(path, display_name)
-    try:
-        size = path.stat().st_size
-    except OSError as error:
-        raise IngestError([common.unreadable(file, error)]) from None
-    common.refuse_size(size, file)
+    file = common.sized_name(path, display_name)
     codes = load_codes(data_dir)
     places = Places.from_data_dir(data_dir)
-    with path.open("rb") as handle:
-        magic = handle.read(4)
+    zipped = common.is_zip(path)
     log = ProblemLog(file)
     cells: _Cells | None = None
     notes: list[str] = []
-    if magic.startswith(b"PK\x03\x04"):
+    if zipped:
         tried = []
         for sheet in read_xlsx(path, file):
             tried.append(sheet.name or "")
@@ -658,13 +642,7 @@ def _metadata(rows: Sequence[Sequence[str]]) -> dict[str, str]:
     years: set[str] = set()
     for row in rows:
         cells = [cell for cell in row if cell]
-        for position, cell in enumerate(cells):
-            match = _META_RE.match(cell)
-            key = value = None
-            if match:
-                key, value = match.group(1), match.group(2)
-            elif cell.endswith(":") and position + 1 < len(cells):
-                key, value = cell[:-1], cells[position + 1]
+        for key, value in common.labelled_values(cells):
             kind = _header_kind(key) if key else None
             if kind in ("year", "service", "municipality") and value:
                 meta.setdefault(kind, value)
