@@ -25,6 +25,8 @@ from dashboard.ingest.writers import BuildError
 from dashboard.sqlite_journal import now, open_journal
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from dashboard.catalog import Dataset
     from dashboard.db import Connection
     from dashboard.settings import Settings
@@ -34,6 +36,7 @@ DATASET = "plan_indicator_values"
 KIND = "reported"
 MAX_TEXT = 500
 FIRST_YEAR = 2000
+ENTERED_UNITS = ("count", "binary")  # the units a result can be entered in (parse_value)
 
 ENTRIES_TABLE = """
 CREATE TABLE IF NOT EXISTS entries (
@@ -162,11 +165,16 @@ def current_value(settings: Settings, indicator_code: str, year: int) -> float |
     return float(found["value"].iloc[0])
 
 
+def enterable_indicators(indicators: pd.DataFrame) -> pd.DataFrame:
+    """The plan indicators a result can be entered for (counts and yes/no), order kept."""
+    return indicators[indicators["unit"].isin(ENTERED_UNITS)]
+
+
 def parse_value(unit: str | None, text: str | float | int | None) -> float:
     """The entered value as a number that fits the unit, or EntryRefused."""
     if unit is None:
         raise EntryRefused("entry.error.indicator")
-    if unit not in ("count", "binary"):
+    if unit not in ENTERED_UNITS:
         raise EntryRefused("entry.error.text_unit", unit=unit)
     raw = str(text if text is not None else "").strip().replace(",", ".")
     try:

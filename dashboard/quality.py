@@ -99,6 +99,19 @@ def document_of(source: str) -> str:
     return source.split(",")[0].strip()
 
 
+def table_of(source: str) -> str:
+    """The table part of a source string ("Plani ... (002), Tabela 5" -> "Tabela 5")."""
+    return source[len(document_of(source)) :].lstrip(", ").strip()
+
+
+def with_document_and_table(findings: pd.DataFrame) -> pd.DataFrame:
+    """The findings with the document and the table of their source, to group them by."""
+    return findings.assign(
+        document=findings["source"].map(lambda s: document_of(str(s))),
+        table=findings["source"].map(lambda s: table_of(str(s))),
+    )
+
+
 @lru_cache(maxsize=65_536)
 def normalise_text(text: str) -> str:
     """Lower-case letters only, diacritics folded: for matching the same label printed twice."""

@@ -29,6 +29,10 @@ from dashboard.plan_status import DIRECTIONS, READINGS
 from dashboard.sqlite_journal import now, open_journal
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    import pandas as pd
+
     from dashboard.catalog import Dataset
     from dashboard.settings import Settings
 
@@ -127,6 +131,19 @@ def contribute(con: Connection, settings: Settings, catalogue: dict[str, Dataset
                 f"Vendim i stafit, {decision.decided_at[:10]}",
             ],
         )
+
+
+def finding_marks(decisions: pd.DataFrame) -> pd.DataFrame:
+    """The marks on data-quality findings among the decisions in force (staff_decisions)."""
+    if decisions.empty:
+        return decisions
+    return decisions[decisions["kind"] == "finding_mark"]
+
+
+def check_finding(finding_id: object, finding_ids: Iterable[str]) -> None:
+    """Refuse a mark for a finding the current build does not have (DecisionRefused)."""
+    if finding_id not in set(finding_ids):
+        raise DecisionRefused("quality.error.target")
 
 
 def validate(kind: str, target: str, value: str, note: str) -> tuple[str, str, str, str]:

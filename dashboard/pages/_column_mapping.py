@@ -3,26 +3,26 @@
 Part of the upload page (/ngarkimi). The importer explains every column ("Year: its values
 2011, 2024 are years"); a column it could not read with certainty gets a drop-down of
 roles, and "Read again" re-reads the file with the choices. Applied choices are saved as
-the table's recipe (dashboard/ingest/recipes.py), listed here with a button to forget one.
+the table's recipe (dashboard/ingest/recipes.py), listed here with a button to forget one
+(its callback under the page's "ngarkimi-" prefix, checked on the server).
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 import dash_bootstrap_components as dbc
-from dash import dcc, html
+from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 
-from dashboard.i18n import t
+from dashboard import auth
+from dashboard.i18n import normalise_language, t
 from dashboard.ingest import importer, readings, recipes
-from dashboard.settings import Settings
+from dashboard.pages._upload_history import clicked
+from dashboard.settings import Settings, get_settings
 
 CHOICE = "ngarkimi-map"  # pattern-matching id type of a column's drop-down
 FORGET = "ngarkimi-forget-recipe"
-CHOICES_FILE = "choices.json"
 
 
 def needs_choice(reading: Any) -> bool:
@@ -95,23 +95,6 @@ def chosen_roles(ids: Sequence[Mapping[str, str]], values: Sequence[Any]) -> dic
     }
 
 
-def save_staged_choices(folder: Path, choices: Mapping[str, str]) -> None:
-    """Keep the staff's choices beside the staged upload, for the preview and the apply."""
-    (folder / CHOICES_FILE).write_text(json.dumps(dict(choices)), encoding="utf-8")
-
-
-def staged_choices(folder: Path) -> dict[str, str]:
-    """The choices kept beside a staged upload (none when there are none)."""
-    path = folder / CHOICES_FILE
-    if not path.is_file():
-        return {}
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
-
-
 def recipes_view(settings: Settings, lang: str) -> html.Div:
     """The saved recipes (the staff's choices per table), each with a button to forget it."""
     saved = recipes.list_recipes(settings)
@@ -145,3 +128,22 @@ def recipes_view(settings: Settings, lang: str) -> html.Div:
             )
         )
     return html.Ul(rows, className="small")
+
+
+@callback(
+    Output("ngarkimi-recipes", "children"),
+    Input("ngarkimi-result", "children"),
+    Input({"type": FORGET, "index": ALL}, "n_clicks"),
+    State("ngarkimi-lang", "data"),
+    prevent_initial_call=True,
+)
+def handle_recipes(_applied, _forget_clicks, lang):
+    """The saved choices per table; forgetting one (audited)."""
+    lang = normalise_language(lang)
+    trigger = ctx.triggered_id
+    settings = get_settings()
+    if isinstance(trigger, dict) and trigger.get("type") == FORGET and clicked():
+        key = str(trigger["index"])
+        if recipes.remove(settings, key):
+            auth.record_event(auth.current_username() or "unknown", "recipe.forgotten", key, {})
+    return recipes_view(settings, lang)

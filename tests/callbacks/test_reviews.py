@@ -36,7 +36,7 @@ def workspace(app, tmp_path, settings, monkeypatch):
         update={"db_path": tmp_path / "db" / "dms.duckdb", "imports_dir": tmp_path / "imports"}
     )
     rebuild(private)
-    for name in ("quality", "_plan_decisions", "audit"):
+    for name in ("_quality_findings", "_quality_marks", "_plan_decisions", "audit"):
         monkeypatch.setattr(module(name), "get_settings", lambda: private)
     return private
 

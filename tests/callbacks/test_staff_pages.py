@@ -18,7 +18,7 @@ import pytest
 
 from dashboard import entries
 from dashboard.db import get_database
-from dashboard.ingest import importer, recipes
+from dashboard.ingest import importer, recipes, staging
 from dashboard.ingest.common import Problem
 from dashboard.pipeline import rebuild
 from tests.unit.ingest.cli_tools import snapshot
@@ -35,8 +35,27 @@ UPLOAD_OUTPUT = (
 ENTRY_OUTPUT = "..ngarkimi-entry-result.children...ngarkimi-history.children.."
 
 
-def upload_page():
-    return sys.modules["dashboard.pages.upload"]
+def upload_part(name: str):
+    """A module of the upload page's jobs (dashboard/pages/_<name>.py)."""
+    return sys.modules[f"dashboard.pages._{name}"]
+
+
+# The upload page and the modules of its jobs, each reading the settings for itself.
+UPLOAD_MODULES = (
+    "upload",
+    "_upload_actions",
+    "_upload_history",
+    "_result_entry",
+    "_column_mapping",
+)
+
+
+def use_settings(monkeypatch, settings) -> None:
+    """Point the upload page and its jobs at private settings."""
+    for name in UPLOAD_MODULES:
+        monkeypatch.setattr(
+            sys.modules[f"dashboard.pages.{name}"], "get_settings", lambda: settings
+        )
 
 
 def audit_page():
@@ -50,7 +69,7 @@ def workspace(app, tmp_path, settings, monkeypatch):
         update={"db_path": tmp_path / "db" / "dms.duckdb", "imports_dir": tmp_path / "imports"}
     )
     rebuild(private)
-    monkeypatch.setattr(upload_page(), "get_settings", lambda: private)
+    use_settings(monkeypatch, private)
     monkeypatch.setattr(audit_page(), "get_settings", lambda: private)
     return private
 
@@ -238,7 +257,7 @@ def test_a_good_upload_previews_then_applies_and_is_audited(workspace, client_fo
     assert "popullsia.json was imported" in message
     [entry] = importer.list_imports(workspace)
     assert entry.user == "editor" and entry.original_name == "popullsia.json"
-    assert upload_page().staged_file(token) is None  # the staged copy is gone
+    assert staging.staged_file(workspace, token) is None  # the staged copy is gone
     rows = audit_page().audit_rows()
     assert any(r.action == "import.accepted" and r.target == "popullsia.json" for r in rows)
     assert any(r.action == "journal.import" and r.actor == "editor" for r in rows)
@@ -278,7 +297,7 @@ def test_an_xlsx_upload_is_recognised_by_content_and_keeps_its_name(
     )
     result = response.get_json()["response"]
     token = result["ngarkimi-staged"]["data"]
-    assert upload_page().staged_file(token).name == "upload"  # no extension to go by
+    assert staging.staged_file(workspace, token).name == "upload"  # no extension to go by
     shown = " ".join(texts(result["ngarkimi-preview"]["children"]))
     assert "Shablloni QPS.xlsx (QPS sheet) is valid" in shown
     assert "service_counts: 8 rows added" in shown
@@ -332,9 +351,12 @@ def test_every_message_key_of_the_upload_page_exists():
     from dashboard.i18n import LANGUAGES, messages
     from tests.unit.test_i18n import _literal_keys
 
-    keys = _literal_keys(ROOT / "dashboard" / "pages" / "upload.py")
-    kinds = {f"upload.kind.{kind}" for kind in upload_page().KIND_KEYS}
-    units = {f"entry.unit.{unit}" for unit in upload_page().ENTERED_UNITS}
+    keys = set().union(
+        *(_literal_keys(ROOT / "dashboard" / "pages" / f"{name}.py") for name in UPLOAD_MODULES),
+        _literal_keys(ROOT / "dashboard" / "pages" / "_upload_preview.py"),
+    )
+    kinds = {f"upload.kind.{kind}" for kind in upload_part("upload_history").KIND_KEYS}
+    units = {f"entry.unit.{unit}" for unit in entries.ENTERED_UNITS}
     assert len(keys) > 30
     for lang in LANGUAGES:
         assert not (keys | kinds | units) - set(messages(lang)), lang
@@ -360,20 +382,21 @@ def test_a_budget_execution_sheet_uploads_like_any_export(workspace, client_for,
 
 def test_staged_uploads_older_than_a_session_are_removed(app, tmp_path, settings, monkeypatch):
     private = settings.model_copy(update={"state_dir": tmp_path / "state"})
-    monkeypatch.setattr(upload_page(), "get_settings", lambda: private)
-    old, _ = upload_page().stage_upload(data_url(b"a,b\n1,2\n"), "old.csv")
+    use_settings(monkeypatch, private)
+    old, _ = upload_part("upload_actions").stage_upload(data_url(b"a,b\n1,2\n"), "old.csv")
     long_ago = time.time() - (private.session_hours + 1) * 3600
-    os.utime(upload_page().staging_dir() / old, (long_ago, long_ago))
-    new, _ = upload_page().stage_upload(data_url(b"a,b\n3,4\n"), "new.csv")
-    assert upload_page().staged_file(old) is None
-    assert upload_page().staged_file(new) is not None
+    os.utime(staging.staging_dir(private) / old, (long_ago, long_ago))
+    new, _ = upload_part("upload_actions").stage_upload(data_url(b"a,b\n3,4\n"), "new.csv")
+    assert staging.staged_file(private, old) is None
+    assert staging.staged_file(private, new) is not None
 
 
 def test_the_server_refuses_a_file_over_the_limit(app, monkeypatch):
-    monkeypatch.setattr(upload_page(), "upload_limit", lambda: 10)
-    token, error = upload_page().stage_upload(data_url(b"x" * 11), "big.csv")
+    actions = upload_part("upload_actions")
+    monkeypatch.setattr(actions, "upload_limit", lambda: 10)
+    token, error = actions.stage_upload(data_url(b"x" * 11), "big.csv")
     assert token is None and error == "upload.too_big"
-    assert upload_page().stage_upload("not a data url", "x.csv") == (None, "upload.unreadable")
+    assert actions.stage_upload("not a data url", "x.csv") == (None, "upload.unreadable")
 
 
 def test_problems_render_as_text(app, tmp_path, settings):
@@ -381,7 +404,7 @@ def test_problems_render_as_text(app, tmp_path, settings):
     preview.problems = [Problem(SCRIPT, 3, "<b>field</b>", "<img src=x onerror=alert(1)>", "a")]
     rendered = json.loads(
         json.dumps(
-            upload_page().problems_list(preview, "en").to_plotly_json(),
+            upload_part("upload_preview").problems_list(preview, "en").to_plotly_json(),
             default=lambda o: o.to_plotly_json(),
         )
     )
@@ -512,7 +535,7 @@ def test_the_audit_page_lists_newest_first(workspace):
     ],
 )
 def test_the_original_name_is_kept_without_control_characters(given, kept):
-    assert upload_page().original_name(given) == kept
+    assert staging.original_name(given) == kept
 
 
 # --- a column the importer cannot read with certainty: staff choose, it is kept -----------
@@ -620,7 +643,7 @@ def test_the_fetch_button_previews_the_answer_of_ask_like_an_upload(
     monkeypatch,
 ):
     here = workspace.model_copy(update={"ask_api_url": f"{server}/api/v1"})
-    monkeypatch.setattr(upload_page(), "get_settings", lambda: here)
+    use_settings(monkeypatch, here)
     client = client_for("editor")
     response = fetch_call(client, csrf_token, ASK_TABLE)
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
