@@ -162,3 +162,23 @@ def dash_post():
         )
 
     return _post
+
+
+# --- Tests filed by what they need ------------------------------------------------------
+
+_LEVELS = {
+    "unit": "unit",  # pure functions and readers: no built database
+    "callbacks": "integration",  # a built database; callbacks and routes via Flask's client
+    "browser": "e2e",  # the app under gunicorn in headless Chromium
+    "e2e": "e2e",  # the app under gunicorn, as an outside reader
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark each test with its level from its folder (`pytest -m unit`, `-m "not e2e"`)."""
+    root = Path(__file__).resolve().parent
+    for item in items:
+        folder = Path(str(item.path)).resolve().relative_to(root).parts[0]
+        level = _LEVELS.get(folder)
+        if level:
+            item.add_marker(getattr(pytest.mark, level))

@@ -549,6 +549,7 @@ def _page_loads(port: int, paths: list[str], repeats: int, report: Report) -> li
     if chromium:
         options.binary_location = chromium
     driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
+    driver.set_script_timeout(30)
     done = """
       const content = document.getElementById('_pages_content');
       if (!content || !content.children.length) return false;
@@ -579,11 +580,65 @@ def _page_loads(port: int, paths: list[str], repeats: int, report: Report) -> li
                     time.sleep(0.02)
                 row.samples_ms.append((rendered - started) * 1000)
                 row.extra["charts"] = int(state) - 1 if state else None
+            _page_floor(driver, row, repeats)
             report(row)
             results.append(row)
     finally:
         driver.quit()
     return results
+
+
+# The floor of a page: the same figures (the JSON the page drew) drawn by plotly.js in a
+# plain page, with the script the app serves (from the browser's cache, as on a page
+# load): the cost of drawing those charts at all, beside which the page's draw is judged.
+_FIGURES = """
+  const plot = document.querySelector('script[src*="plotly"]');
+  return {
+    src: plot ? plot.src : null,
+    figures: Array.from(document.querySelectorAll('.js-plotly-plot')).map(
+      (p) => ({data: p.data, layout: p.layout})),
+  };
+"""
+_DRAW_FLOOR = """
+  const [src, figures, done] = arguments;
+  document.body.replaceChildren();
+  const started = performance.now();
+  const script = document.createElement('script');
+  script.src = src;
+  script.onload = () => {
+    const drawn = figures.map((figure) => {
+      const div = document.createElement('div');
+      document.body.appendChild(div);
+      return Plotly.newPlot(div, figure.data, figure.layout, {responsive: true});
+    });
+    Promise.all(drawn).then(() => done(performance.now() - started));
+  };
+  script.onerror = () => done(-1);
+  document.head.appendChild(script);
+"""
+
+
+def _page_floor(driver: Any, row: Measurement, repeats: int) -> None:
+    """Draw the page's last figures in a plain page `repeats` times: the page's floor."""
+    shown = driver.execute_script(_FIGURES)
+    if not shown["src"] or not shown["figures"]:
+        return
+    floor = []
+    # A plain document of the same server (same origin as the script, so it comes from the
+    # cache): the open-data catalogue's JSON, with nothing of the app on it.
+    plain = shown["src"].split("/_dash-component-suites/")[0] + "/api/v1/datasets"
+    for _ in range(repeats):
+        driver.get(plain)
+        drawn = float(driver.execute_async_script(_DRAW_FLOOR, shown["src"], shown["figures"]))
+        if drawn < 0:
+            row.extra["floor"] = "plotly.js could not be loaded in the plain page"
+            return
+        floor.append(drawn)
+    row.floor_ms = floor
+    bound = 1.5 * _pct(floor, 95) + 400
+    row.extra["floor_bound_ms"] = round(bound, 1)
+    row.extra["meets_floor_bound"] = _pct(row.samples_ms, 95) <= bound
+    row.extra["ratio_p95_to_floor_p95"] = round(_pct(row.samples_ms, 95) / _pct(floor, 95), 2)
 
 
 # --- The whole run -----------------------------------------------------------------------
