@@ -23,6 +23,7 @@ from dash.development.base_component import Component
 
 from dashboard.components.chart_data import chart_rows, has_rows, image_caption, is_demonstration
 from dashboard.components.filters import query_of
+from dashboard.components.frame import guide_address
 from dashboard.components.source import source_line
 from dashboard.figures.theme import separators_for
 from dashboard.i18n import format_number, has_message, normalise_language, t, tn
@@ -36,6 +37,8 @@ MARK_COLUMNS = (REASON_COLUMN, "status", "compared")
 TABLE_ROW_LIMIT = 50
 
 
+# Card messages that a mark of the plain-language guide explains: its anchor there.
+GUIDED = {"state.not_published_detail": "detail"}
 YEAR_COLUMNS = ("year", "baseline_year", "status_year", "final_year")
 
 
@@ -316,6 +319,9 @@ def empty_card(
         else html.P(t(message_key, lang), className="text-muted")
     )
     note = html.P(t(note_key, lang), className="small text-muted mb-0") if note_key else None
+    if message_key in GUIDED:
+        guide = guide_address(lang, GUIDED[message_key])
+        note = html.P(html.A(t("guide.link", lang), href=guide), className="small mb-0")
     return dbc.Card(
         dbc.CardBody([html.H2(title, className="h6"), message, note]),
         className="chart-card h-100",

@@ -11,6 +11,8 @@ from dash import html
 from dashboard.i18n import LANGUAGE_NAMES, LANGUAGES, format_date, normalise_language, t
 
 ROLE_LEVELS = {"public": 0, "viewer": 1, "editor": 2, "admin": 3}
+# The plain-language guide to the marks (dashboard/pages/guide.py), linked where they appear.
+GUIDE_PATH = "/udhezuesi"
 
 
 def _menu(staff: bool) -> tuple[tuple[str, str, str], ...]:
@@ -44,6 +46,11 @@ def language_of(search: str | None) -> str:
 def with_language(path: str, lang: str) -> str:
     """A link to a page in the given language."""
     return path if lang == "sq" else f"{path}?{urlencode({'lang': lang})}"
+
+
+def guide_address(lang: str, entry: str = "") -> str:
+    """The plain-language guide in a language, at one of its entries (e.g. "detail")."""
+    return with_language(GUIDE_PATH, lang) + (f"#guide-{entry}" if entry else "")
 
 
 def account_menu(lang: str, username: str | None, role: str) -> html.Div:
@@ -179,6 +186,10 @@ def footer(lang: str, built_at: str | None) -> html.Footer:
                 html.Span(built, id="footer-built"),
                 html.Span(" · "),
                 html.A(t("footer.open_data", lang), href="/api/v1/datasets"),
+                html.Span(" · "),
+                html.A(
+                    t("guide.link", lang), href=with_language(GUIDE_PATH, lang), id="guide-link"
+                ),
                 html.Span(" · "),
                 html.Span(t("footer.geo_licence", lang)),
             ],

@@ -21,6 +21,7 @@ from dashboard.audience import current_database
 from dashboard.cache import memo
 from dashboard.catalog import load_catalogue
 from dashboard.components.chart_card import demonstration_badge, for_table  # noqa: F401
+from dashboard.components.frame import guide_address
 from dashboard.i18n import format_number, t
 from dashboard.settings import get_settings
 from dashboard.suppression import REASON_COLUMN, for_audience, is_disclosure_mark
@@ -136,7 +137,11 @@ def demonstration_alert(lang: str) -> html.Div:
     """The notice at the top of a page that shows generated demonstration data."""
     return html.Div(
         dbc.Alert(
-            [demonstration_badge(lang), html.Span(" " + t("services.demo_notice", lang))],
+            [
+                demonstration_badge(lang),
+                html.Span(" " + t("services.demo_notice", lang) + " "),
+                html.A(t("guide.link", lang), href=guide_address(lang, "demonstration")),
+            ],
             color="warning",
             className="demo-notice py-2",
         ),
