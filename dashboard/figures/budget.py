@@ -69,6 +69,23 @@ def budget_lines_figure(lines: pd.DataFrame, lang: str) -> go.Figure:
     return with_legend_room(apply_theme(figure, height=max(280, 100 + 34 * len(shown))))
 
 
+def budget_lines_ranking(lines: pd.DataFrame, lang: str) -> list[str]:
+    """The lines with an amount as sentences, largest first, for a phone's narrow screen.
+
+    A bar chart of long objective names leaves neither the names nor the amounts room at
+    375 px; an uncertain reading is said in words, as the chart hatches it.
+    """
+    shown = lines.dropna(subset=["amount_eur"]).sort_values("amount_eur", ascending=False)
+    lines_said = []
+    for _, row in shown.iterrows():
+        name = short_label(row["line_no"], objective_text(row, lang), 80)
+        amount = format_currency(row["amount_eur"], lang)
+        share = format_percent(row["share_of_total"], lang)
+        reading = "" if row["reading"] == "certain" else f" · {reading_label(row['reading'], lang)}"
+        lines_said.append(f"{name}: {amount} ({share}){reading}")
+    return lines_said
+
+
 def budget_lines_takeaway(lines: pd.DataFrame, lang: str) -> str:
     """The largest line and its share of the total; how many lines have no amount."""
     with_amount = lines.dropna(subset=["amount_eur"])

@@ -54,6 +54,7 @@ LINES = Chart(
     uses=("sector", "reading"),
     figure=figures.budget_lines_figure,
     takeaway=figures.budget_lines_takeaway,
+    phone=figures.budget_lines_ranking,
     is_empty=lambda lines: lines.dropna(subset=["amount_eur"]).empty,
     empty_key="budget.no_amounts",
     table_columns=(

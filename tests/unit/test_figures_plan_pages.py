@@ -213,3 +213,31 @@ def test_a_line_without_an_amount_says_why():
     assert budget.amount_text(row, "en") == t("budget.amount_as_text", "en", text="sipas nevojës")
     row = pd.Series({"reading": "certain", "amount_text": None})
     assert budget.amount_text(row, "en") == t("budget.amount_none", "en")
+
+
+def test_on_a_phone_the_budget_lines_and_the_heatmap_read_as_ranked_lines():
+    lines = pd.DataFrame(
+        {
+            "line_no": [1, 2, 3],
+            "objective_sq": ["Strehim", "Varrim", "Qira"],
+            "amount_eur": [10_000.0, 140_000.0, None],
+            "share_of_total": [0.05, 0.7, None],
+            "reading": ["certain", "uncertain", "not legible"],
+            "amount_text": [None, None, None],
+        }
+    )
+    said = budget.budget_lines_ranking(lines, "en")
+    assert len(said) == 2  # a line without an amount is not ranked
+    assert said[0].startswith("2 · Varrim: €140,000.00 (70.0%)") and "Uncertain" in said[0]
+    assert said[1] == "1 · Strehim: €10,000.00 (5.0%)"
+    pairs = pd.DataFrame(
+        {
+            "category_name": ["a", "b"],
+            "service_name": ["x", "y"],
+            "services": [12.0, None],
+            "suppressed": [None, "< 5"],
+        }
+    )
+    ranked = services.heatmap_ranking(pairs, "en")
+    assert ranked[0] == "a × x: 12"
+    assert ranked[-1] == t("services.heatmap_withheld_pairs", "en")  # withheld: said, not ranked
