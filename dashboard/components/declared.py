@@ -212,11 +212,13 @@ class Page:
     module: str
     path: str
     name: str
-    prefix: str
-    title_key: str
-    lead_key: str
     order: int
-    menu_key: str | None = None
+    # By default the prefix is the name, the title and lead are "<prefix>.title" and
+    # "<prefix>.lead", and the menu entry "nav.<name>".
+    prefix: str = ""
+    title_key: str = ""
+    lead_key: str = ""
+    menu_key: str | None = ""
     role: str = "public"
     filters: tuple[Filter, ...] = ()
     charts: tuple[Chart, ...] = ()
@@ -230,6 +232,16 @@ class Page:
     specs: tuple[FilterSpec, ...] = field(init=False)
 
     def __post_init__(self) -> None:
+        prefix = self.prefix or self.name
+        defaults = {
+            "prefix": prefix,
+            "title_key": f"{prefix}.title",
+            "lead_key": f"{prefix}.lead",
+            "menu_key": f"nav.{self.name}",
+        }
+        for name, value in defaults.items():
+            if getattr(self, name) == "":
+                object.__setattr__(self, name, value)
         object.__setattr__(self, "specs", tuple(f.spec for f in self.filters))
 
     @property

@@ -82,3 +82,16 @@ def test_account_menu_shows_each_role_its_staff_pages():
     )
     admin = str(account_menu("sq", "admin1", "admin"))
     assert "/ngarkimi" in admin and "/auditimi" in admin and "/dalja" in admin
+
+
+def test_every_declared_page_has_its_title_lead_and_menu_texts(app):
+    from dashboard.components.declared import REGISTRY
+    from dashboard.i18n import messages
+
+    assert {"home", "demographics", "sns", "services", "indicators", "swot", "budget"} <= set(
+        REGISTRY
+    )
+    for page in REGISTRY.values():
+        for key in (page.title_key, page.lead_key, page.menu_key):
+            for lang in LANGUAGES:
+                assert key in messages(lang), (page.name, key, lang)
