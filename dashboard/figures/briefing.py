@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.figures.budget import wrap
-from dashboard.figures.common import empty_figure
+from dashboard.figures.common import empty_figure, sector_name
 from dashboard.figures.indicators import STATUS_COLOURS
 from dashboard.figures.sns import STATISTICS, period_label, statistic_label
 from dashboard.figures.theme import HIGHLIGHT, MUTED, PALETTE, apply_theme
@@ -304,7 +304,8 @@ def budget_figure(sectors: pd.DataFrame, lang: str) -> go.Figure:
     known = sectors.dropna(subset=["amount_eur"])
     if known.empty:
         return empty_figure(lang, height=SMALL_HEIGHT)
-    names = [wrap(s, 26) for s in known["sector_sq"]]
+    named = [sector_name(row, lang) for row in known.to_dict("records")]
+    names = [wrap(name, 26) for name in named]
     figure = go.Figure(
         go.Bar(
             y=names,
@@ -318,7 +319,7 @@ def budget_figure(sectors: pd.DataFrame, lang: str) -> go.Figure:
             textposition="auto",
             insidetextanchor="end",
             cliponaxis=False,
-            customdata=known["sector_sq"],
+            customdata=named,
             hovertemplate="%{customdata}: %{text}<extra></extra>",
         )
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures.common import largest_known
+from dashboard.figures.common import largest_known, sector_name
 from dashboard.figures.indicators import with_legend_room
 from dashboard.figures.services import short_label
 from dashboard.figures.theme import MUTED, PALETTE, apply_theme
@@ -116,9 +116,10 @@ def wrap(text: str, width: int = 22) -> str:
 
 def budget_sector_figure(sectors: pd.DataFrame, lang: str) -> go.Figure:
     """The planned amount of each sector, a column each."""
+    named = [sector_name(row, lang) for row in sectors.to_dict("records")]
     figure = go.Figure(
         go.Bar(
-            x=[wrap(s) for s in sectors["sector_sq"]],
+            x=[wrap(name) for name in named],
             y=sectors["amount_eur"],
             marker={"color": PALETTE[0]},
             text=[
@@ -127,7 +128,7 @@ def budget_sector_figure(sectors: pd.DataFrame, lang: str) -> go.Figure:
             ],
             textposition="outside",
             cliponaxis=False,
-            customdata=sectors["sector_sq"],
+            customdata=named,
             hovertemplate="%{customdata}: %{text}<extra></extra>",
         )
     )
@@ -145,7 +146,7 @@ def budget_sector_takeaway(sectors: pd.DataFrame, lang: str) -> str:
     return t(
         "budget.sector_takeaway",
         lang,
-        sector=first["sector_sq"],
+        sector=sector_name(first, lang),
         share=format_percent(first["share_of_total"], lang),
         amount=format_currency(first["amount_eur"], lang),
     )

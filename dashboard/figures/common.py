@@ -73,6 +73,13 @@ def number_or_mark(value: object, lang: str, decimals: int = 0) -> str:
     return format_number(float(value), lang, decimals=decimals)  # type: ignore[arg-type]
 
 
+def sector_name(row: Mapping[str, Any], lang: str) -> str:
+    """A budget sector's name in the language: its stored translation, else as printed."""
+    column = {"en": "name_en", "sr": "name_sr"}.get(lang)
+    name = row.get(column) if column else None
+    return str(row["sector_sq"]) if name is None or is_missing(name) else str(name)
+
+
 def municipality_name(row: Mapping[str, Any], lang: str) -> str:
     """A municipality's name in the language (ASK's Albanian name for sq)."""
     column = {"en": "name_en", "sr": "name_sr"}.get(lang, "municipality")

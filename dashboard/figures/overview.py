@@ -6,14 +6,11 @@ shown with a plain warning, a change without an earlier figure is not invented.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.attention import Attention
-from dashboard.figures.common import is_missing
+from dashboard.figures.common import is_missing, sector_name
 from dashboard.figures.indicators import STATUS_COLOURS, plan_series_figure
 from dashboard.figures.sns import period_label, statistic_label
 from dashboard.figures.theme import HIGHLIGHT, MUTED, PALETTE, apply_theme
@@ -263,13 +260,6 @@ def status_takeaway(counts: pd.DataFrame, lang: str) -> str:
         good=tn("headline.indicators.good", good, lang),
         off=tn("headline.indicators.off", off, lang),
     )
-
-
-def sector_name(row: Mapping[str, Any], lang: str) -> str:
-    """A budget sector's name in the language: its stored translation, else as printed."""
-    column = {"en": "name_en", "sr": "name_sr"}.get(lang)
-    name = row.get(column) if column else None
-    return str(row["sector_sq"]) if name is None or is_missing(name) else str(name)
 
 
 def shortened(text: str, length: int) -> str:

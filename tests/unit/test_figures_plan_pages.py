@@ -241,3 +241,19 @@ def test_on_a_phone_the_budget_lines_and_the_heatmap_read_as_ranked_lines():
     ranked = services.heatmap_ranking(pairs, "en")
     assert ranked[0] == "a × x: 12"
     assert ranked[-1] == t("services.heatmap_withheld_pairs", "en")  # withheld: said, not ranked
+
+
+def test_sector_names_are_in_the_readers_language_where_a_translation_is_stored():
+    sectors = pd.DataFrame(
+        {
+            "sector_sq": ["Sektori për Çështje Sociale", "Sektor pa përkthim"],
+            "name_en": ["Social Affairs Sector", None],
+            "name_sr": ["Sektor za socijalna pitanja", None],
+            "amount_eur": [900.0, 100.0],
+            "share_of_total": [0.9, 0.1],
+        }
+    )
+    english = budget.budget_sector_figure(sectors, "en").data[0]
+    assert list(english.customdata) == ["Social Affairs Sector", "Sektor pa përkthim"]
+    assert "«Sektor za socijalna pitanja»" in budget.budget_sector_takeaway(sectors, "sr")
+    assert "«Sektori për Çështje Sociale»" in budget.budget_sector_takeaway(sectors, "sq")
