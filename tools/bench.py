@@ -568,14 +568,15 @@ def _page_loads(port: int, paths: list[str], repeats: int, report: Report) -> li
                 started = time.perf_counter()
                 driver.get(f"http://127.0.0.1:{port}{path}")
                 state: Any = False
+                previous: Any = False
                 stable = 0
                 rendered = started
                 while time.perf_counter() - started < 30:
                     state = driver.execute_script(done)
-                    if state and not stable:
-                        rendered = time.perf_counter()
+                    if state != previous:  # the drawn charts changed: not settled yet
+                        stable, rendered, previous = 0, time.perf_counter(), state
                     stable = stable + 1 if state else 0
-                    if stable >= 3:  # three polls in a row: no late chart appeared
+                    if stable >= 15:  # 15 polls (~0.3 s) with the same charts drawn
                         break
                     time.sleep(0.02)
                 row.samples_ms.append((rendered - started) * 1000)
