@@ -26,3 +26,10 @@ def chart_rows(body: bytes) -> pd.DataFrame:
     assert [str(h) for h in frame.columns] == [str(h) for h in columns.iloc[:, 0]]
     frame.columns = list(columns.iloc[:, 1])  # by position: two headers may read alike
     return frame
+
+
+def download_rows(data: bytes, fmt: str) -> pd.DataFrame:
+    """The rows of a chart download, CSV (UTF-8 with BOM) or Excel."""
+    if fmt == "csv":
+        return pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
+    return chart_rows(data)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from dash.development.base_component import Component
@@ -101,3 +101,19 @@ def post_page_callback(
     )
     assert response.status_code == 200, response.data[:500]
     return response.get_json()["response"]
+
+
+def view(page: Any, query: Mapping[str, str], lang: str) -> tuple[Any, Any, str, dict[str, Any]]:
+    """A declared page's content, notice, address and controls' values (by filter) of a query."""
+    from dashboard.components.declared import respond
+
+    content, notice, search, controls = respond(page.PAGE, query, lang)
+    names = [f.name for f in page.PAGE.filters]
+    return content, notice, search, dict(zip(names, controls, strict=True))
+
+
+def figure_of(content: Any, chart_id: str) -> Any:
+    """The figure of a chart card in drawn content."""
+    graph = find(content, f"chart-{chart_id}")
+    assert graph is not None, chart_id
+    return graph.figure

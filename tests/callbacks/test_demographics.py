@@ -4,7 +4,6 @@ notice for invalid values, and the downloads against the charts."""
 from __future__ import annotations
 
 import dataclasses
-import io
 
 import pandas as pd
 import pytest
@@ -14,8 +13,8 @@ from dash.development.base_component import Component
 from dashboard.components.declared import card_for, chart_component, page_layout, respond
 from dashboard.components.filters import query_of
 from dashboard.i18n import LANGUAGES, t
-from tests.callbacks.page_tools import chart_cards, find, visible_text, walk
-from tests.workbooks import chart_rows
+from tests.callbacks.page_tools import chart_cards, figure_of, find, view, visible_text, walk
+from tests.workbooks import download_rows
 
 CHARTS = {
     "demography-settlements",
@@ -32,26 +31,6 @@ def page(app):
     from dashboard.pages import demographics
 
     return demographics
-
-
-def view(page, query, lang):
-    """The content, the notice, the address and the controls' values (by filter) of a query."""
-    content, notice, search, controls = respond(page.PAGE, query, lang)
-    names = [f.name for f in page.PAGE.filters]
-    return content, notice, search, dict(zip(names, controls, strict=True))
-
-
-def rows_of(data: bytes, fmt: str) -> pd.DataFrame:
-    body = io.BytesIO(data)
-    if fmt == "csv":
-        return pd.read_csv(body, encoding="utf-8-sig")
-    return chart_rows(data)
-
-
-def figure_of(content, chart_id):
-    graph = find(content, f"chart-{chart_id}")
-    assert graph is not None, chart_id
-    return graph.figure
 
 
 def bar_rows(figure) -> list[tuple[str, float]]:
@@ -259,7 +238,7 @@ def test_downloads_return_the_rows_of_the_chart(page, client, chart_id, query, f
     content, _notice, search, _controls = respond(page.PAGE, query, "en")
     response = client.get(f"/charts/{chart_id}.{fmt}{search}")
     assert response.status_code == 200
-    rows = rows_of(response.data, fmt)
+    rows = download_rows(response.data, fmt)
     # The card's own link names only the filters the chart uses, and gives the same rows.
     link = next(
         c.href
@@ -269,7 +248,7 @@ def test_downloads_return_the_rows_of_the_chart(page, client, chart_id, query, f
     )
     uses = set(page.PAGE.chart(chart_id).uses) | {"lang"}
     assert set(query_of(link.partition("?")[2])) <= uses, link
-    pd.testing.assert_frame_equal(rows_of(client.get(link).data, fmt), rows)
+    pd.testing.assert_frame_equal(download_rows(client.get(link).data, fmt), rows)
     figure = figure_of(content, chart_id)
     if chart_id == "demography-settlements":
         assert rows["settlement"].tolist() == [label for label, _ in bar_rows(figure)]

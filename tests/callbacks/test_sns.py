@@ -3,8 +3,6 @@ the notice for invalid values, and the downloads against the charts."""
 
 from __future__ import annotations
 
-import io
-
 import pandas as pd
 import pytest
 from dash.development.base_component import Component
@@ -12,8 +10,8 @@ from dash.development.base_component import Component
 from dashboard.components.declared import page_layout, respond
 from dashboard.components.filters import query_of
 from dashboard.i18n import LANGUAGES, t
-from tests.callbacks.page_tools import chart_cards, find, visible_text, walk
-from tests.workbooks import chart_rows
+from tests.callbacks.page_tools import chart_cards, figure_of, find, view, visible_text, walk
+from tests.workbooks import download_rows
 
 CHARTS = {"sns-trend", "sns-categories", "sns-rate", "sns-compare"}
 
@@ -23,26 +21,6 @@ def page(app):
     from dashboard.pages import sns
 
     return sns
-
-
-def view(page, query, lang):
-    """The content, the notice, the address and the controls' values (by filter) of a query."""
-    content, notice, search, controls = respond(page.PAGE, query, lang)
-    names = [f.name for f in page.PAGE.filters]
-    return content, notice, search, dict(zip(names, controls, strict=True))
-
-
-def rows_of(data: bytes, fmt: str) -> pd.DataFrame:
-    body = io.BytesIO(data)
-    if fmt == "csv":
-        return pd.read_csv(body, encoding="utf-8-sig")
-    return chart_rows(data)
-
-
-def figure_of(content, chart_id):
-    graph = find(content, f"chart-{chart_id}")
-    assert graph is not None, chart_id
-    return graph.figure
 
 
 def compared(content) -> dict[str, float]:
@@ -200,8 +178,10 @@ def test_downloads_return_the_rows_of_the_chart(page, client, chart_id, query, f
     )
     uses = set(page.PAGE.chart(chart_id).uses) | {"lang"}
     assert set(query_of(link.partition("?")[2])) <= uses, link
-    pd.testing.assert_frame_equal(rows_of(client.get(link).data, fmt), rows_of(response.data, fmt))
-    rows = rows_of(response.data, fmt)
+    pd.testing.assert_frame_equal(
+        download_rows(client.get(link).data, fmt), download_rows(response.data, fmt)
+    )
+    rows = download_rows(response.data, fmt)
     figure = figure_of(content, chart_id)
     if chart_id == "sns-trend":
         drawn = {y for trace in figure.data for y in trace.y if y is not None}
