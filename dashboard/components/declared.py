@@ -184,6 +184,11 @@ class Chart:
         return {c: t(key.format_map(values), lang) for c, key in self.column_labels.items()}
 
 
+def no_values(column: str) -> Callable[..., bool]:
+    """A chart's `is_empty`: nothing to draw when `column` holds no value (missing is not 0)."""
+    return lambda frame, *_values: frame.dropna(subset=[column]).empty
+
+
 def plain(builder: Callable[[pd.DataFrame, str], Any]) -> Callable[..., Any]:
     """A builder that needs no filter value, for a chart whose other builders do."""
     return lambda frame, lang, _values: builder(frame, lang)

@@ -17,7 +17,7 @@ from dash import html
 from dash.development.base_component import Component
 
 from dashboard.audience import current_database
-from dashboard.components.declared import Chart, Filter, Page, in_a_row, register_page
+from dashboard.components.declared import Chart, Filter, Page, in_a_row, no_values, register_page
 from dashboard.components.filters import FilterSpec
 from dashboard.components.kpi import kpi_card
 from dashboard.figures import budget as figures
@@ -55,7 +55,7 @@ LINES = Chart(
     figure=figures.budget_lines_figure,
     takeaway=figures.budget_lines_takeaway,
     phone=figures.budget_lines_ranking,
-    is_empty=lambda lines: lines.dropna(subset=["amount_eur"]).empty,
+    is_empty=no_values("amount_eur"),
     empty_key="budget.no_amounts",
     table_columns=(
         "line_no",

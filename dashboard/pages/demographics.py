@@ -18,7 +18,15 @@ from dash.development.base_component import Component
 
 from dashboard.audience import current_database
 from dashboard.boundaries import municipal_boundaries
-from dashboard.components.declared import Chart, Filter, Page, in_a_row, plain, register_page
+from dashboard.components.declared import (
+    Chart,
+    Filter,
+    Page,
+    in_a_row,
+    no_values,
+    plain,
+    register_page,
+)
 from dashboard.components.filters import FilterSpec
 from dashboard.components.frame import with_language
 from dashboard.components.page_tools import MUNICIPALITY, as_seen
@@ -180,7 +188,7 @@ AGE_SEX = Chart(
     dataset="population_by_age_sex",
     query="population_by_age_sex",
     params=lambda _values: {"municipality": MUNICIPALITY},
-    is_empty=lambda frame: frame.dropna(subset=["population"]).empty,
+    is_empty=no_values("population"),
     empty_key="demography.age_sex.empty",
     empty_note_key="demography.age_sex.empty_how",
     error_key="demography.age_sex.error",

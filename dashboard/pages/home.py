@@ -17,7 +17,7 @@ from dash.development.base_component import Component
 
 from dashboard import attention
 from dashboard.audience import current_database
-from dashboard.components.declared import Chart, Page, register_page
+from dashboard.components.declared import Chart, Page, no_values, register_page
 from dashboard.components.frame import with_language
 from dashboard.components.page_tools import (
     MUNICIPALITY,
@@ -110,7 +110,7 @@ STANDING = (
         load=census,
         figure=overview.census_figure,
         takeaway=overview.census_takeaway,
-        is_empty=lambda frame: frame.dropna(subset=["population"]).empty,
+        is_empty=no_values("population"),
         table_columns=("year", "population"),
         note=linked("demographics", "overview.link.demographics"),
     ),
@@ -122,7 +122,7 @@ STANDING = (
             load=sns_rows(measure),
             figure=overview.sns_figure,
             takeaway=overview.sns_takeaway,
-            is_empty=lambda frame: frame.dropna(subset=["value"]).empty,
+            is_empty=no_values("value"),
             table_columns=("period", "value", "statistic", "status", "compared"),
             note=linked("sns", "overview.link.sns"),
         )
@@ -135,7 +135,7 @@ STANDING = (
         load=plan_services,
         figure=overview.plan_target_figure,
         takeaway=plan_total_takeaway,
-        is_empty=lambda frame: frame.dropna(subset=["value"]).empty,
+        is_empty=no_values("value"),
         table_columns=("year", "kind", "value", "observed"),
         note=linked("services", "overview.link.services"),
     ),
@@ -157,7 +157,7 @@ STANDING = (
         load=budget_split,
         figure=overview.budget_split_figure,
         takeaway=overview.budget_split_takeaway,
-        is_empty=lambda frame: frame.dropna(subset=["amount_eur"]).empty,
+        is_empty=no_values("amount_eur"),
         table_columns=("sector_sq", "name_en", "name_sr", "amount_eur", "share_of_total"),
         note=linked("budget", "overview.link.budget", "headline.budget.names"),
     ),

@@ -21,6 +21,7 @@ from dashboard.components.declared import (
     Chart,
     Page,
     in_a_row,
+    no_values,
     published_in_detail,
     register_page,
 )
@@ -77,7 +78,7 @@ PLAN_TOTAL = Chart(
     load=_plan_series,
     figure=plan_series_figure,
     takeaway=figures.plan_total_takeaway,
-    is_empty=lambda frame: frame.dropna(subset=["value"]).empty,
+    is_empty=no_values("value"),
     table_columns=("year", "kind", "value", "observed", "year_complete", "source_date"),
     width=8,
 )

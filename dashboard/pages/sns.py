@@ -17,7 +17,7 @@ from dash import html
 
 from dashboard import sns_periods
 from dashboard.audience import current_database
-from dashboard.components.declared import Chart, Filter, Page, plain, register_page
+from dashboard.components.declared import Chart, Filter, Page, no_values, plain, register_page
 from dashboard.components.filters import FilterSpec
 from dashboard.components.page_tools import MUNICIPALITY, as_seen
 from dashboard.figures import sns as figures
@@ -144,7 +144,7 @@ TREND = _of_the_measure(
     title_key="sns.trend.title",
     title=_measure_title("sns.trend.title"),
     load=trend_rows,
-    is_empty=lambda frame, _values: frame.dropna(subset=["value"]).empty,
+    is_empty=no_values("value"),
     figure=plain(figures.trend_figure),
     takeaway=lambda frame, lang, v: figures.trend_takeaway(frame, v["measure"], lang),
     table=plain(figures.with_period_text),
@@ -157,7 +157,7 @@ CATEGORIES = _of_the_measure(  # undated: the measure is the one its takeaway an
     title_key="sns.categories.title",
     query="sns_categories",
     params=lambda _values: {"municipality": MUNICIPALITY},
-    is_empty=lambda frame, _values: frame.dropna(subset=["value"]).empty,
+    is_empty=no_values("value"),
     figure=plain(figures.categories_figure),
     takeaway=lambda frame, lang, v: figures.categories_takeaway(frame, v["measure"], lang),
     table=plain(figures.categories_table),
