@@ -60,6 +60,17 @@ class RouteRule:
     role: str
 
 
+# The endpoints that only send files everyone may have (the app's assets, Dash's bundles,
+# the icon): the guard lets them through without looking up who is asking, so a page's
+# dozen file requests never wait on the session store.
+STATIC_ENDPOINTS = frozenset(
+    {
+        "_dash_assets.static",
+        "/_dash-component-suites/<string:package_name>/<path:fingerprinted_path>",
+        "/_favicon.ico",
+    }
+)
+
 # Pages are public unless a rule says otherwise.
 ROUTE_RULES: list[RouteRule] = [
     RouteRule("/", "public"),  # every current page, the Dash assets and internals, the API

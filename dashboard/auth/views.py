@@ -38,6 +38,7 @@ from dashboard.auth.policy import (
     CALLBACK_ROUTE,
     LOGIN_PATH,
     LOGOUT_PATH,
+    STATIC_ENDPOINTS,
     callback_role,
     has_role,
     highest,
@@ -239,6 +240,8 @@ def _json_error(status: int, message: str) -> Response:
 def authorize() -> Any:
     """The access guard: runs before every view; None lets the request through."""
     if request.method == "OPTIONS":
+        return None
+    if request.method in ("GET", "HEAD") and request.endpoint in STATIC_ENDPOINTS:
         return None
     path = normalise_path(request.path)
     needed = route_role(request.method, request.path)

@@ -24,10 +24,17 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def live_server(built_db) -> Iterator[str]:
-    """The app served by gunicorn with the Procfile's worker model, on 127.0.0.1."""
+def live_server(built_db, tmp_path_factory) -> Iterator[str]:
+    """The app served by gunicorn with the Procfile's worker model, on 127.0.0.1.
+
+    Its log goes to a file, never to a pipe nobody reads (a full pipe would stall the
+    workers); `server_log_tail()` shows its end when a browser test fails.
+    """
+    global SERVER_LOG
     port = _free_port()
     env = dict(os.environ)
+    SERVER_LOG = tmp_path_factory.mktemp("gunicorn") / "server.log"
+    log_file = SERVER_LOG.open("wb")
     gunicorn = Path(sys.executable).with_name("gunicorn")
     process = subprocess.Popen(
         [
@@ -44,7 +51,7 @@ def live_server(built_db) -> Iterator[str]:
         ],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.PIPE,
+        stdout=log_file,
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
@@ -55,8 +62,7 @@ def live_server(built_db) -> Iterator[str]:
                 break
         except OSError:
             if process.poll() is not None:
-                output = process.stdout.read().decode() if process.stdout else ""
-                raise RuntimeError(f"gunicorn exited:\n{output}") from None
+                raise RuntimeError(f"gunicorn exited:\n{server_log_tail()}") from None
             time.sleep(0.3)
     else:
         process.terminate()
@@ -67,8 +73,28 @@ def live_server(built_db) -> Iterator[str]:
         process.wait(timeout=10)
     except subprocess.TimeoutExpired:
         process.kill()
-    if process.stdout:
-        process.stdout.close()
+    log_file.close()
+
+
+SERVER_LOG: Path | None = None
+
+
+def server_log_tail(lines: int = 60) -> str:
+    """The last lines the live server logged (empty before it started)."""
+    if SERVER_LOG is None or not SERVER_LOG.exists():
+        return ""
+    return "\n".join(SERVER_LOG.read_text(errors="replace").splitlines()[-lines:])
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failed browser test reports what the server logged too."""
+    report = yield
+    if report.failed and "live_server" in getattr(item, "fixturenames", ()):
+        tail = server_log_tail()
+        if tail:
+            report.sections.append(("gunicorn log (tail)", tail))
+    return report
 
 
 @pytest.fixture(scope="session")

@@ -223,3 +223,29 @@ def test_registry_rules_only_add_restrictions():
         policy.require_role_for_outputs("", "public")
     with pytest.raises(ValueError):
         policy.require_role_for_outputs("x-", "superuser")
+
+
+@pytest.mark.parametrize(
+    "path", ["/assets/style.css", "/_favicon.ico", "/assets/../ngarkimi", "/assets/%2e%2e/auditimi"]
+)
+def test_public_files_are_sent_without_asking_the_session_store(client_for, monkeypatch, path):
+    """A page's dozen file requests never wait on (or fail with) the session store.
+
+    Only the file endpoints are let through so: a path that climbs out of the assets is
+    still no staff page for anyone.
+    """
+    client = client_for("editor")
+    from dashboard.auth.store import get_store
+
+    def unavailable(*args, **kwargs):
+        raise RuntimeError("the session store was asked")
+
+    monkeypatch.setattr(type(get_store()), "session_user", unavailable)
+    with client.get(path) as response:
+        status, mimetype, body = response.status_code, response.mimetype, response.get_data()
+    if path.startswith("/assets/style"):
+        assert (status, mimetype) == (200, "text/css")
+    elif path == "/_favicon.ico":
+        assert status == 200
+    else:  # no file there, and never the staff page behind it
+        assert status == 404 and b"ngarkimi-" not in body
