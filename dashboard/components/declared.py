@@ -482,11 +482,16 @@ def body(page: Page, parsed: ParsedFilters, lang: str) -> list[Component | None]
     gate = page.gate(lang) if page.gate else None
     if gate is not None:
         return [*intro, gate]
+    drawn = to_search(parsed.values, page.view_defaults(), lang)
     # The address and the language exist with the controls only: the callback needs all.
     return [
         *intro,
-        dcc.Location(id=f"{page.prefix}-url", refresh=False),
+        # Given the address it was drawn for, the Location does not report it on mounting
+        # (that fired the page's callback: a second round trip, once a second drawing).
+        dcc.Location(id=f"{page.prefix}-url", refresh=False, search=address_as_loaded(drawn)),
         dcc.Store(id=f"{page.prefix}-lang", data=lang),
+        # The view drawn, as its canonical address: a view already shown is not drawn again.
+        dcc.Store(id=f"{page.prefix}-drawn", data=drawn),
         rejected_notice(parsed, lang),
         filter_bar(page, parsed.values, lang) if page.filters else None,
         dcc.Loading(
@@ -495,6 +500,18 @@ def body(page: Page, parsed: ParsedFilters, lang: str) -> list[Component | None]
             delay_show=300,
         ),
     ]
+
+
+def address_as_loaded(canonical: str) -> str:
+    """The query string the browser shows, as the pages router was given it.
+
+    The canonical address of the view outside the router's call (Dash's layout check).
+    """
+    try:
+        search = dash.ctx.inputs.get("_pages_location.search")
+    except dash.exceptions.MissingCallbackContextException:
+        return canonical
+    return search if isinstance(search, str) else canonical
 
 
 def page_layout(page: Page, lang: str | None = None, **query: str) -> html.Div:
@@ -556,15 +573,17 @@ def register_callback(page: Page) -> None:
         Output(f"{page.prefix}-content", "children"),
         Output("filter-notice", "children", allow_duplicate=True),
         Output(url_id, "search"),
+        Output(f"{page.prefix}-drawn", "data"),
         *(Output(cid, "value") for cid in control_ids),
         *(Output(page.control_id(f.name), "options") for f in scoped),
         *(Input(cid, "value") for cid in control_ids),
         Input(url_id, "search"),
         State(f"{page.prefix}-lang", "data"),
+        State(f"{page.prefix}-drawn", "data"),
         prevent_initial_call=True,
     )
     def update(*args: Any) -> tuple[Any, ...]:
-        *controls, search, lang = args
+        *controls, search, lang, drawn_view = args
         lang = normalise_language(lang)
         address = _without_lang(search)
         from_address = dash.ctx.triggered_id == url_id
@@ -575,21 +594,23 @@ def register_callback(page: Page) -> None:
             given = dict(zip((f.name for f in controlled), controls, strict=True))
             chosen = [given.get(f.name, address.get(f.name)) for f in page.filters]
             parsed = page.values(controls_query(page, chosen))
-        drawn, notice, new_search, _ = respond_parsed(page, parsed, lang)
-        if not from_address and new_search == (search or ""):
-            # The controls were set from the address: what is shown is already this view.
+        new_search = to_search(parsed.values, page.view_defaults(), lang)
+        if new_search == drawn_view:
+            # This view is the one shown (the address as the page loaded, or controls set
+            # from the address): nothing is drawn again.
             unchanged = [dash.no_update] * (len(control_ids) + len(scoped))
-            return dash.no_update, dash.no_update, dash.no_update, *unchanged
+            return dash.no_update, dash.no_update, dash.no_update, dash.no_update, *unchanged
+        drawn, notice, _, _ = respond_parsed(page, parsed, lang)
         applied = [control_value(parsed.values[f.name], f.spec.multiple) for f in controlled]
         options = [filter_options(f, parsed.values, lang) for f in scoped]
         if from_address:
-            return drawn, notice.children, dash.no_update, *applied, *options
+            return drawn, notice.children, dash.no_update, new_search, *applied, *options
         # A control whose value the other filters leave out is set to the value applied.
         corrected = [
             value if value != control else dash.no_update
             for value, control in zip(applied, controls, strict=True)
         ]
-        return drawn, notice.children, new_search, *corrected, *options
+        return drawn, notice.children, new_search, new_search, *corrected, *options
 
     update.__name__ = f"update_{page.name}"
 

@@ -70,12 +70,19 @@ def update_page(page: Any, lang: str, **controls: Any) -> tuple[list[Any], str]:
 
 
 def post_page_callback(
-    client: Any, page: Any, lang: str, search: str = "", changed: str | None = None, **controls: Any
+    client: Any,
+    page: Any,
+    lang: str,
+    search: str = "",
+    changed: str | None = None,
+    drawn: str | None = None,
+    **controls: Any,
 ) -> dict[str, dict[str, Any]]:
     """POST a declared page's one callback as dash-renderer does; its outputs by component.
 
     `changed` names the control that fired (a filter's name); None: the address changed
-    (back or forward) to `search`. Unset controls hold no value.
+    (back or forward) to `search`. Unset controls hold no value. `drawn`: the canonical
+    address of the view on screen (None: another view than any asked for).
     """
     from dash._utils import split_callback_id
 
@@ -93,7 +100,10 @@ def post_page_callback(
         "output": output,
         "outputs": split_callback_id(output),
         "inputs": inputs,
-        "state": [{"id": f"{page.prefix}-lang", "property": "data", "value": lang}],
+        "state": [
+            {"id": f"{page.prefix}-lang", "property": "data", "value": lang},
+            {"id": f"{page.prefix}-drawn", "property": "data", "value": drawn},
+        ],
         "changedPropIds": [f"{page.control_id(changed)}.value" if changed else f"{url_id}.search"],
     }
     response = client.post(

@@ -303,7 +303,7 @@ def test_a_control_change_writes_the_address_through_dash(app, client, page):
         "/demografia?lang=en",
         page_callback(app),
         _inputs("rural", "?lang=en"),
-        [("demography-lang", "data", "en")],
+        [("demography-lang", "data", "en"), ("demography-drawn", "data", "?lang=en")],
         ["demography-type.value"],
     )
     assert response.status_code == 200, response.data[:300]
@@ -318,10 +318,25 @@ def test_back_and_forward_render_the_view_of_the_address(app, client, page):
         "/demografia?lang=en",
         page_callback(app),
         _inputs("rural", "?type=urban&lang=en"),
-        [("demography-lang", "data", "en")],
+        [("demography-lang", "data", "en"), ("demography-drawn", "data", "?lang=en")],
         ["demography-url.search"],
     )
     assert response.status_code == 200, response.data[:300]
     answer = response.get_json()["response"]
     assert answer["demography-type"]["value"] == "urban"
     assert "demography-url" not in answer  # no new history entry for a back/forward step
+
+
+def test_the_address_reported_as_the_page_mounts_draws_nothing_again(app, client, page):
+    """The Location reports the address the page was drawn for: no second drawing."""
+    client.get("/")  # the first request sets the callbacks up
+    response = post_callback(
+        client,
+        "/demografia?lang=en&sort=name_asc",
+        page_callback(app),
+        _inputs("all", "?lang=en&sort=name_asc"),
+        [("demography-lang", "data", "en"), ("demography-drawn", "data", "?sort=name_asc&lang=en")],
+        ["demography-url.search"],
+    )
+    assert response.status_code == 200, response.data[:300]
+    assert response.get_json()["response"] == {}  # every output left as it is
