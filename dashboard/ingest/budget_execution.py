@@ -245,23 +245,18 @@ def parse_amount(text: str) -> float | Label | None:
 
 
 def _cell_text(value: object) -> str:
-    """A cell as text; numbers from XLSX in an unambiguous form (``.`` decimal, no grouping)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if value.is_integer():
-            return str(int(value))
+    """A cell as text; numbers from XLSX in an unambiguous form (``.`` decimal, no grouping).
+
+    An amount keeps its cents and a date only its day; any other cell reads as elsewhere.
+    """
+    if isinstance(value, float) and not value.is_integer():
         cents = round(value * 100)
         if abs(value * 100 - cents) < 1e-6:
             return f"{cents / 100:.2f}"
         return f"{value:.6f}"  # more than two decimals: refused by parse_amount
     if isinstance(value, datetime | date):
         return value.isoformat()[:10]
-    return str(value).strip()
+    return common.cell_text(value)
 
 
 @dataclass

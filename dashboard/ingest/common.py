@@ -13,6 +13,7 @@ import math
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 
 import numpy as np
@@ -546,6 +547,24 @@ def control_problem(text: str, file: str) -> Problem | None:
     return problem(
         file, line_at(text, match.start()), None, f"U+{ord(match.group()):04X}", "ingest.control"
     )
+
+
+def cell_text(value: object) -> str:
+    """A spreadsheet cell as text, so that XLSX cells are read like the same CSV cells.
+
+    Empty for no value (or NaN); a whole number without ``.0``; a date in ISO form.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool | int):
+        return str(value)
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value).strip()
 
 
 def is_number(text: str) -> bool:

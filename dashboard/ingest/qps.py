@@ -36,7 +36,6 @@ import re
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -206,29 +205,15 @@ class Sheet:
     )  # r1, c1, r2, c2 (1-based)
 
 
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return str(value).strip()
-
-
 def read_xlsx(
     path: Path, file: str, cell_text: Callable[[object], str] | None = None
 ) -> Iterator[Sheet]:
     """Yield every worksheet's cells (streaming; merged ranges read from the sheet XML).
 
     Shared with the budget-execution reader; `cell_text` turns a cell into text (default:
-    this module's, which writes whole numbers without a decimal point).
+    :func:`common.cell_text`, which writes whole numbers without a decimal point).
     """
-    cell_text = cell_text or _cell_text
+    cell_text = cell_text or common.cell_text
     import openpyxl  # imported here: only XLSX imports pay for it
 
     try:
