@@ -365,18 +365,7 @@ def read_bytes(path: Path, file: str) -> bytes:
     except OSError as error:
         raise IngestError([unreadable(file, error)]) from None
     if not raw.strip():
-        raise IngestError(
-            [
-                Problem(
-                    file,
-                    None,
-                    None,
-                    None,
-                    "a file with content (it is empty)",
-                    "imports.expected.not_empty",
-                )
-            ]
-        )
+        raise IngestError([problem(file, None, None, None, "imports.expected.not_empty")])
     return raw
 
 

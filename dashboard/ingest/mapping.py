@@ -54,7 +54,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.catalog import Dataset
-from dashboard.ingest.common import IngestError, Problem, ProblemLog, StatTable
+from dashboard.ingest.common import IngestError, ProblemLog, StatTable, problem
 from dashboard.ingest.readings import CONTENTS, SHOWN_VALUES, ColumnReading
 
 PENDING_IMPORT_ID = "pending"
@@ -991,18 +991,7 @@ def map_tables(
     }
     rows = {name: frame for name, frame in rows.items() if len(frame)}
     if not rows:
-        raise IngestError(
-            [
-                Problem(
-                    file,
-                    None,
-                    None,
-                    None,
-                    "a table with rows the dashboard stores (population or SNS figures)",
-                    "imports.expected.rows",
-                )
-            ]
-        )
+        raise IngestError([problem(file, None, None, None, "imports.expected.rows")])
     return Mapped(rows, notes, readings)
 
 
