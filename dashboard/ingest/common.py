@@ -9,12 +9,14 @@ decimals or one of the :data:`MISSING_SYMBOLS`, anything else is a problem.
 from __future__ import annotations
 
 import codecs
+import json
 import math
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -339,6 +341,21 @@ def problem(
 def display_name(path: Path, given: str | None) -> str:
     """Return the name to show for ``path`` in problems: the user's own file name."""
     return given if given else path.name
+
+
+def read_json_object(path: Path) -> dict[str, Any]:
+    """The JSON object kept in a file; empty when it is missing, unreadable or not an object.
+
+    For the small files the importer keeps for convenience (saved recipes, staged
+    choices): a damaged one is as good as none and must not stop an import.
+    """
+    if not path.is_file():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def line_at(raw: bytes | str, offset: int) -> int:
