@@ -47,6 +47,7 @@ from dashboard.ingest.mapping import (
     PENDING_IMPORT_ID,
     TOTAL_WORDS,
     Mapped,
+    dataset_of,
     normalise,
     rows_frame,
 )
@@ -351,10 +352,7 @@ def read(
         IngestError: with every problem found.
     """
     file = common.sized_name(path, display_name)
-    if DATASET not in catalogue:
-        raise IngestError(
-            [problem(file, None, None, None, "ingest.dataset_missing", dataset=DATASET)]
-        )
+    dataset = dataset_of(catalogue, DATASET, file)
     grids = _xlsx_grids(path, file) if common.is_zip(path) else [_csv_grid(path, file)]
     for grid in grids:
         header_at = next(
@@ -376,7 +374,7 @@ def read(
         )
     log = ProblemLog(file)
     notes: list[str] = []
-    frame = _rows(grid, header_at, file, budget_lines(data_dir), catalogue[DATASET], log, notes)
+    frame = _rows(grid, header_at, file, budget_lines(data_dir), dataset, log, notes)
     log.raise_if_any()
     assert frame is not None
     if frame.empty:

@@ -910,6 +910,13 @@ def _column_array(value: Any, dtype: str, size: int) -> Any:
     return pd.array(value, dtype=dtype)
 
 
+def dataset_of(catalogue: Mapping[str, Dataset], name: str, file: str) -> Dataset:
+    """The dataset a reader fills; a file for one missing from data/datasets.toml is refused."""
+    if name not in catalogue:
+        raise IngestError([problem(file, None, None, None, "ingest.dataset_missing", dataset=name)])
+    return catalogue[name]
+
+
 def rows_frame(dataset: Dataset, columns: dict[str, Any], size: int) -> pd.DataFrame:
     """Build a frame with exactly the dataset's stored columns, in catalogue order.
 

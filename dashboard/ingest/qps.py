@@ -52,6 +52,7 @@ from dashboard.ingest.mapping import (
     TOTAL_WORDS,
     Mapped,
     Places,
+    dataset_of,
     normalise,
     parse_month,
     rows_frame,
@@ -453,16 +454,13 @@ def read(
         log.raise_if_any()
         raise IngestError([problem(file, None, None, None, "ingest.qps.header")])
     target = CLIENT_COUNTS if cells.measure == "clients" else SERVICE_COUNTS
-    if target not in catalogue:
-        raise IngestError(
-            [problem(file, None, None, None, "ingest.dataset_missing", dataset=target)]
-        )
+    dataset = dataset_of(catalogue, target, file)
     if target == CLIENT_COUNTS:
         notes.append(
             "read as a count of clients (the sheet says so): stored apart from the services "
             "and never added to them"
         )
-    frame = _validate(cells, file, codes, places, catalogue[target], log, notes)
+    frame = _validate(cells, file, codes, places, dataset, log, notes)
     log.raise_if_any()
     assert frame is not None
     if frame.empty:
