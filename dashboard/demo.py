@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from dashboard.ingest.qps import AGE_GROUPS  # the bands an import accepts
 from dashboard.vocabulary import MUNICIPALITY
 
 if TYPE_CHECKING:
@@ -34,27 +35,12 @@ if TYPE_CHECKING:
 TABLE = "service_counts"
 DEFAULT_SEED = 20240
 SEXES: tuple[str, ...] = ("F", "M")
-AGE_GROUPS: tuple[str, ...] = ("0-5", "6-13", "14-17", "18-64", "65+")
 # The plan-matrix indicator whose baseline calibrates the yearly volume: "Numri i i
 # shërbimeve të ofruara" (services delivered by the QPS), read from plan_indicators.
 CALIBRATION_INDICATOR = "2.3.a"
 DEMO_SOURCE = (
     "TË DHËNA DEMONSTRUESE, të gjeneruara (dashboard/demo.py), jo shifra reale / "
     "generated demonstration data, not real figures"
-)
-COLUMNS: tuple[str, ...] = (
-    "municipality",
-    "year",
-    "month",
-    "client_category_code",
-    "service_code",
-    "sex",
-    "age_group",
-    "count",
-    "status",
-    "demonstration",
-    "import_id",
-    "source",
 )
 # Share of each age band by the category's audience (client_categories.audience).
 _AGE_PROFILES: dict[str, tuple[float, ...]] = {

@@ -47,6 +47,7 @@ from dashboard.ingest.mapping import (
     PENDING_IMPORT_ID,
     TOTAL_WORDS,
     Mapped,
+    dataset_of,
     normalise,
     rows_frame,
 )
@@ -245,23 +246,18 @@ def parse_amount(text: str) -> float | Label | None:
 
 
 def _cell_text(value: object) -> str:
-    """A cell as text; numbers from XLSX in an unambiguous form (``.`` decimal, no grouping)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if value.is_integer():
-            return str(int(value))
+    """A cell as text; numbers from XLSX in an unambiguous form (``.`` decimal, no grouping).
+
+    An amount keeps its cents and a date only its day; any other cell reads as elsewhere.
+    """
+    if isinstance(value, float) and not value.is_integer():
         cents = round(value * 100)
         if abs(value * 100 - cents) < 1e-6:
             return f"{cents / 100:.2f}"
         return f"{value:.6f}"  # more than two decimals: refused by parse_amount
     if isinstance(value, datetime | date):
         return value.isoformat()[:10]
-    return str(value).strip()
+    return common.cell_text(value)
 
 
 @dataclass
@@ -356,10 +352,7 @@ def read(
         IngestError: with every problem found.
     """
     file = common.sized_name(path, display_name)
-    if DATASET not in catalogue:
-        raise IngestError(
-            [problem(file, None, None, None, "ingest.dataset_missing", dataset=DATASET)]
-        )
+    dataset = dataset_of(catalogue, DATASET, file)
     grids = _xlsx_grids(path, file) if common.is_zip(path) else [_csv_grid(path, file)]
     for grid in grids:
         header_at = next(
@@ -381,7 +374,7 @@ def read(
         )
     log = ProblemLog(file)
     notes: list[str] = []
-    frame = _rows(grid, header_at, file, budget_lines(data_dir), catalogue[DATASET], log, notes)
+    frame = _rows(grid, header_at, file, budget_lines(data_dir), dataset, log, notes)
     log.raise_if_any()
     assert frame is not None
     if frame.empty:

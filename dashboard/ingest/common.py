@@ -9,11 +9,14 @@ decimals or one of the :data:`MISSING_SYMBOLS`, anything else is a problem.
 from __future__ import annotations
 
 import codecs
+import json
 import math
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -340,6 +343,21 @@ def display_name(path: Path, given: str | None) -> str:
     return given if given else path.name
 
 
+def read_json_object(path: Path) -> dict[str, Any]:
+    """The JSON object kept in a file; empty when it is missing, unreadable or not an object.
+
+    For the small files the importer keeps for convenience (saved recipes, staged
+    choices): a damaged one is as good as none and must not stop an import.
+    """
+    if not path.is_file():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
 def line_at(raw: bytes | str, offset: int) -> int:
     """Return the 1-based line number of ``offset`` in ``raw``."""
     newline = b"\n" if isinstance(raw, bytes) else "\n"
@@ -364,18 +382,7 @@ def read_bytes(path: Path, file: str) -> bytes:
     except OSError as error:
         raise IngestError([unreadable(file, error)]) from None
     if not raw.strip():
-        raise IngestError(
-            [
-                Problem(
-                    file,
-                    None,
-                    None,
-                    None,
-                    "a file with content (it is empty)",
-                    "imports.expected.not_empty",
-                )
-            ]
-        )
+        raise IngestError([problem(file, None, None, None, "imports.expected.not_empty")])
     return raw
 
 
@@ -546,6 +553,24 @@ def control_problem(text: str, file: str) -> Problem | None:
     return problem(
         file, line_at(text, match.start()), None, f"U+{ord(match.group()):04X}", "ingest.control"
     )
+
+
+def cell_text(value: object) -> str:
+    """A spreadsheet cell as text, so that XLSX cells are read like the same CSV cells.
+
+    Empty for no value (or NaN); a whole number without ``.0``; a date in ISO form.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool | int):
+        return str(value)
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value).strip()
 
 
 def is_number(text: str) -> bool:

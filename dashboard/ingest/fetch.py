@@ -23,7 +23,7 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from dashboard.ingest.common import IngestError, problem
 from dashboard.settings import Settings
@@ -35,6 +35,15 @@ API_VERSIONS = ("v1", "v2")
 
 class FetchError(IngestError):
     """ASK's API could not be reached or refused the query; nothing was imported."""
+
+
+class FetchOptions(TypedDict, total=False):
+    """What :func:`fetch` is told besides the table, for those that pass it on."""
+
+    query: dict[str, Any] | None
+    lang: str
+    api: str
+    base_url: str | None
 
 
 @dataclass(frozen=True)
@@ -182,22 +191,20 @@ def preview_table(
     table: str,
     settings: Settings,
     *,
-    query: dict[str, Any] | None = None,
-    lang: str = "sq",
-    api: str = "v1",
-    base_url: str | None = None,
     choices: dict[str, str] | None = None,
+    **options: Unpack[FetchOptions],
 ) -> Any:
     """Fetch a table and preview its import (what the staff button calls).
 
-    Returns the :class:`~dashboard.ingest.importer.ImportPreview`; ``importer.apply``
-    journals it like an uploaded file. A fetch that fails comes back as a preview with
-    the problem, as a file that cannot be read would.
+    ``options`` are :func:`fetch`'s. Returns the
+    :class:`~dashboard.ingest.importer.ImportPreview`; ``importer.apply`` journals it like
+    an uploaded file. A fetch that fails comes back as a preview with the problem, as a
+    file that cannot be read would.
     """
     from dashboard.ingest import importer
 
     try:
-        fetched = fetch(table, settings, query=query, lang=lang, api=api, base_url=base_url)
+        fetched = fetch(table, settings, **options)
     except FetchError as error:
         refused = importer.ImportPreview(
             path=settings.imports_dir / "fetched", display_name=table, settings=settings

@@ -14,8 +14,9 @@ from __future__ import annotations
 import codecs
 import json
 import math
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -281,26 +282,49 @@ def _cell_positions(obj: dict, total: int, where: str, log: ProblemLog) -> dict[
     return cells
 
 
+class _Messages(NamedTuple):
+    """How a wrong ``value`` or ``status`` is said: the count found, and the two refusals."""
+
+    found: str  # label of the number of items found
+    miscounted: str  # a list of another length than the cells
+    refused: str  # neither a list nor an object
+
+
+_VALUE_MESSAGES = _Messages(
+    "ingest.value.values", "ingest.jsonstat.value_count", "ingest.jsonstat.values"
+)
+_STATUS_MESSAGES = _Messages(
+    "ingest.value.statuses", "ingest.jsonstat.status_count", "ingest.jsonstat.statuses"
+)
+
+
+def _positioned(
+    given: Any, total: int, where: str, log: ProblemLog, messages: _Messages
+) -> Iterable[tuple[int, Any]] | None:
+    """The cells of a ``value`` or ``status``: a list of one item per cell, or an object.
+
+    JSON-stat allows both forms for both; anything else, or a list of another length, is
+    said in the log and gives None.
+    """
+    if isinstance(given, list):
+        if len(given) != total:
+            found = common.Label(messages.found, count=len(given))
+            log.say(None, where, found, messages.miscounted, count=total)
+            return None
+        return enumerate(given)
+    if isinstance(given, dict):
+        return _cell_positions(given, total, where, log).items()
+    log.say(None, where, _text(given), messages.refused)
+    return None
+
+
 def _values(
     value: Any, total: int, where: str, log: ProblemLog
 ) -> tuple[np.ndarray | None, np.ndarray]:
     values = np.full(total, np.nan)
     status = np.full(total, None, dtype=object)
-    if isinstance(value, list):
-        if len(value) != total:
-            log.say(
-                None,
-                where,
-                common.Label("ingest.value.values", count=len(value)),
-                "ingest.jsonstat.value_count",
-                count=total,
-            )
-            return None, status
-        cells = enumerate(value)
-    elif isinstance(value, dict):
-        cells = iter(_cell_positions(value, total, where, log).items())
-    else:
-        log.say(None, where, _text(value), "ingest.jsonstat.values")
+    cells = _positioned(value, total, where, log, _VALUE_MESSAGES)
+    if cells is None:
         return None, status
     for i, item in cells:
         if item is None:
@@ -335,23 +359,10 @@ def _status(status: Any, total: int, where: str, log: ProblemLog) -> np.ndarray 
     if isinstance(status, str):
         given[:] = status
         return given
-    if isinstance(status, list):
-        if len(status) == 1:
-            status = status * total
-        if len(status) != total:
-            log.say(
-                None,
-                where,
-                common.Label("ingest.value.statuses", count=len(status)),
-                "ingest.jsonstat.status_count",
-                count=total,
-            )
-            return None
-        cells: Any = enumerate(status)
-    elif isinstance(status, dict):
-        cells = _cell_positions(status, total, where, log).items()
-    else:
-        log.say(None, where, _text(status), "ingest.jsonstat.statuses")
+    if isinstance(status, list) and len(status) == 1:
+        status = status * total  # one status for every cell
+    cells = _positioned(status, total, where, log, _STATUS_MESSAGES)
+    if cells is None:
         return None
     for i, item in cells:
         if item is not None and not isinstance(item, str):

@@ -54,7 +54,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard.catalog import Dataset
-from dashboard.ingest.common import IngestError, Problem, ProblemLog, StatTable
+from dashboard.ingest.common import IngestError, ProblemLog, StatTable, problem
 from dashboard.ingest.readings import CONTENTS, SHOWN_VALUES, ColumnReading
 
 PENDING_IMPORT_ID = "pending"
@@ -910,6 +910,13 @@ def _column_array(value: Any, dtype: str, size: int) -> Any:
     return pd.array(value, dtype=dtype)
 
 
+def dataset_of(catalogue: Mapping[str, Dataset], name: str, file: str) -> Dataset:
+    """The dataset a reader fills; a file for one missing from data/datasets.toml is refused."""
+    if name not in catalogue:
+        raise IngestError([problem(file, None, None, None, "ingest.dataset_missing", dataset=name)])
+    return catalogue[name]
+
+
 def rows_frame(dataset: Dataset, columns: dict[str, Any], size: int) -> pd.DataFrame:
     """Build a frame with exactly the dataset's stored columns, in catalogue order.
 
@@ -991,19 +998,27 @@ def map_tables(
     }
     rows = {name: frame for name, frame in rows.items() if len(frame)}
     if not rows:
-        raise IngestError(
-            [
-                Problem(
-                    file,
-                    None,
-                    None,
-                    None,
-                    "a table with rows the dashboard stores (population or SNS figures)",
-                    "imports.expected.rows",
-                )
-            ]
-        )
+        raise IngestError([problem(file, None, None, None, "imports.expected.rows")])
     return Mapped(rows, notes, readings)
+
+
+@dataclass
+class _Cube:
+    """A table read into dimensions with its cells' values: what a dataset's builder maps."""
+
+    table: StatTable
+    file: str  # the name to show in problems and sources
+    dims: list[_Dim]
+    values: np.ndarray  # per cell, NaN where missing
+    status: pd.Series  # per cell, the symbol of a missing value
+
+    def sums_agree(self, log: ProblemLog, *, otherwise: Sequence[_Dim] = ()) -> bool:
+        """Whether each total equals its parts along the dimensions not ignored (or ``otherwise``).
+
+        A total that does not is said in the log.
+        """
+        dims = [d for d in self.dims if d.role != "ignored"] or list(otherwise)
+        return _check_aggregates(dims, self.values, self.status, log)
 
 
 def _map_table(
@@ -1055,14 +1070,14 @@ def _map_table(
     if not _check_roles(table, dims, target, log):
         return None
     values = np.asarray(data["value"].to_numpy(dtype="float64", na_value=np.nan))
-    status = data["status"].astype("string")
     before = log.count
     _check_whole_numbers(dims, values, log)
     if log.count > before:
         return None
+    cube = _Cube(table, file, dims, values, data["status"].astype("string"))
     if target == "population":
-        return _population(table, file, dims, values, status, places, catalogue, log)
-    return _sns(table, file, dims, values, status, places, catalogue, log, contents)
+        return _population(cube, places, catalogue, log)
+    return _sns(cube, places, catalogue, log, contents)
 
 
 def _target(table: StatTable, dims: list[_Dim]) -> str | None:
@@ -1234,30 +1249,31 @@ def _place_aggregates(dim: _Dim, places: Places, notes: list[str]) -> None:
 
 
 def _classify_sex(dim: _Dim, log: ProblemLog) -> bool:
-    ok = True
-    for index, label in enumerate(dim.labels):
-        sex = parse_sex(label)
-        if sex is None:
-            log.add(
-                dim.line(label),
-                dim.name,
-                label,
-                "Meshkuj/Male/Muškarci (M), Femra/Female/Žene (F) or a total",
-                "imports.expected.sex",
-            )
-            ok = False
-        elif sex == "total":
+    ok = _parse_labels(
+        dim,
+        parse_sex,
+        "Meshkuj/Male/Muškarci (M), Femra/Female/Žene (F) or a total",
+        "imports.expected.sex",
+        log,
+    )
+    for index, sex in enumerate(dim.out):
+        if sex == "total":
             dim.is_total[index] = True
             dim.out[index] = ALL
-        else:
-            dim.out[index] = sex
     if ok:
-        for index in (i for i, total in enumerate(dim.is_total) if total):
-            parts = [i for i, s in enumerate(dim.out) if s in ("M", "F")]
-            complete = sorted(dim.out[i] for i in parts) == ["F", "M"]
-            why = "" if complete else "only one sex is in the file"
-            dim.aggregates.append(_Aggregate(index, parts, complete, why))
+        _total_of(dim, ("F", "M"), "only one sex is in the file")
     return ok
+
+
+def _total_of(dim: _Dim, members: tuple[str, ...], why_not: str) -> None:
+    """Make each total label of ``dim`` the aggregate of its ``members`` (sexes, categories).
+
+    The sum is checked only when every member is in the file; else ``why_not`` says why.
+    """
+    for index in (i for i, total in enumerate(dim.is_total) if total):
+        parts = [i for i, out in enumerate(dim.out) if out in members]
+        complete = sorted(dim.out[i] for i in parts) == sorted(members)
+        dim.aggregates.append(_Aggregate(index, parts, complete, "" if complete else why_not))
 
 
 def _classify_age(dim: _Dim, log: ProblemLog, notes: list[str]) -> bool:
@@ -1370,8 +1386,13 @@ _NOT_BLOCKING = ("-", ".")  # nil and not applicable: count as nothing in a sum
 
 def _check_aggregates(
     dims: list[_Dim], values: np.ndarray, status: pd.Series, log: ProblemLog
-) -> None:
-    """Every complete aggregate equals the sum of its parts, the other dimensions fixed."""
+) -> bool:
+    """Every complete aggregate equals the sum of its parts, the other dimensions fixed.
+
+    Returns:
+        Whether they all do (each one that does not is said in the log).
+    """
+    before = log.count
     missing = np.isnan(values)
     blocking = missing & ~status.isin(_NOT_BLOCKING).fillna(False).to_numpy(dtype=bool)
     as_zero = np.where(missing, 0.0, values)
@@ -1414,6 +1435,7 @@ def _check_aggregates(
                     parts=parts + more,
                     sum=_number_text(part_sum[key[row]]),
                 )
+    return log.count == before
 
 
 def _combined_key(codes: list[np.ndarray], size: int) -> np.ndarray:
@@ -1429,19 +1451,13 @@ def _combined_key(codes: list[np.ndarray], size: int) -> np.ndarray:
 
 
 def _population(
-    table: StatTable,
-    file: str,
-    dims: list[_Dim],
-    values: np.ndarray,
-    status: pd.Series,
-    places: Places,
-    catalogue: dict[str, Dataset],
-    log: ProblemLog,
+    cube: _Cube, places: Places, catalogue: dict[str, Dataset], log: ProblemLog
 ) -> Mapped | None:
+    table, file, values = cube.table, cube.file, cube.values
     notes: list[str] = []
-    by_role = {d.role: d for d in dims}
+    by_role = {d.role: d for d in cube.dims}
     ok = True
-    place_dims = [d for d in dims if d.role in ("municipality", "settlement")]
+    place_dims = [d for d in cube.dims if d.role in ("municipality", "settlement")]
     if len(place_dims) == 2:
         municipality = by_role["municipality"]
         if len(municipality.labels) != 1:
@@ -1468,10 +1484,7 @@ def _population(
         ok &= _classify_age(age, log, notes)
     if not ok:
         return None
-    checked = [d for d in (place, sex, age) if d is not None]
-    before = log.count
-    _check_aggregates([d for d in dims if d.role != "ignored"] or checked, values, status, log)
-    if log.count > before:
+    if not cube.sums_agree(log, otherwise=[d for d in (place, sex, age) if d is not None]):
         return None
 
     size = len(values)
@@ -1500,7 +1513,7 @@ def _population(
     source_title = (f"{matrix}, " if matrix else "") + (table.title or Path(file).stem)
     rows: dict[str, pd.DataFrame] = {}
     population = pd.array(values, dtype="Float64").astype("Int64")
-    status_array = pd.array(status, dtype="string")
+    status_array = pd.array(cube.status, dtype="string")
     names = [p.name if p else None for p in place.out]
     kinds = [p.kind if p else None for p in place.out]
 
@@ -1554,18 +1567,15 @@ def _population(
 
 
 def _sns(
-    table: StatTable,
-    file: str,
-    dims: list[_Dim],
-    values: np.ndarray,
-    status: pd.Series,
+    cube: _Cube,
     places: Places,
     catalogue: dict[str, Dataset],
     log: ProblemLog,
     contents: str | None = None,
 ) -> Mapped | None:
+    table, values = cube.table, cube.values
     notes: list[str] = []
-    by_role = {d.role: d for d in dims}
+    by_role = {d.role: d for d in cube.dims}
     ok = _classify_places(by_role["municipality"], places, log, "sns", notes)
     periods = _sns_periods(
         by_role.get("year"), by_role.get("month"), len(values), log, title_year(table.title)
@@ -1606,20 +1616,13 @@ def _sns(
             if out == ALL:
                 category.is_total[index] = True
         if ok:
-            for index in (i for i, t in enumerate(category.is_total) if t):
-                parts = [i for i, c in enumerate(category.out) if c in ("I", "II")]
-                complete = sorted(category.out[i] for i in parts) == ["I", "II"]
-                category.aggregates.append(
-                    _Aggregate(index, parts, complete, "" if complete else "one category only")
-                )
+            _total_of(category, ("I", "II"), "one category only")
         category_out = np.array(category.out, dtype=object)[category.codes]
     else:
         category_out = np.full(len(values), ALL, dtype=object)
     if not ok or periods is None:
         return None
-    before = log.count
-    _check_aggregates([d for d in dims if d.role != "ignored"], values, status, log)
-    if log.count > before:
+    if not cube.sums_agree(log):
         return None
     place = by_role["municipality"]
     names = np.array([p.name for p in place.out], dtype=object)[place.codes]
@@ -1637,8 +1640,8 @@ def _sns(
             "measure": measure_out,
             "value": pd.array(values, dtype="Float64").astype("Int64"),
             "statistic": statistic,
-            "status": status.to_numpy(dtype=object, na_value=None),
-            "note": np.full(len(values), f"{table.title} (eksport: {file})", dtype=object),
+            "status": cube.status.to_numpy(dtype=object, na_value=None),
+            "note": np.full(len(values), f"{table.title} (eksport: {cube.file})", dtype=object),
             "source": np.full(len(values), SNS_SOURCE, dtype=object),
         },
         len(values),

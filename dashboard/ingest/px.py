@@ -522,6 +522,11 @@ def _report_bad(
     log.omitted += max(0, len(cells.bad) - len(wanted))
 
 
+def _miscounted(data: _DataPart, found: int, log: ProblemLog, key: str, **params: object) -> None:
+    """Say that DATA holds ``found`` values where message ``key`` says how many it should."""
+    log.say(data.line, "DATA", common.Label("ingest.value.values", count=found), key, **params)
+
+
 def _plain_data(
     dims: list[Dimension], data: _DataPart, lines: _Lines, log: ProblemLog
 ) -> tuple[np.ndarray | None, pa.Array | None]:
@@ -533,14 +538,7 @@ def _plain_data(
     expected = math.prod(len(d.labels) for d in dims)
     if len(tokens) != expected:
         sizes = " × ".join(f"{len(d.labels)} ({d.name})" for d in dims)
-        log.say(
-            data.line,
-            "DATA",
-            common.Label("ingest.value.values", count=len(tokens)),
-            "ingest.px.cells_count",
-            count=expected,
-            sizes=sizes,
-        )
+        _miscounted(data, len(tokens), log, "ingest.px.cells_count", count=expected, sizes=sizes)
     cells = _classify(tokens)
     _report_bad(cells, tokens, body, data, lines, log)
     if log.count > before:
@@ -584,14 +582,7 @@ def _keyed_data(
     matches = list(_KEYS_TOKEN_RE.finditer(body))
     width = stub_count + columns
     if len(matches) % width:
-        log.say(
-            data.line,
-            "DATA",
-            common.Label("ingest.value.values", count=len(matches)),
-            "ingest.px.keyed_rows",
-            keys=stub_count,
-            cells=columns,
-        )
+        _miscounted(data, len(matches), log, "ingest.px.keyed_rows", keys=stub_count, cells=columns)
         return None, None, 0
     seen: dict[int, int] = {}
     for start in range(0, len(matches), width):

@@ -24,34 +24,25 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Sequence
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from dashboard.ingest import common
-from dashboard.ingest.common import Dimension, IngestError, Label, ProblemLog, StatTable, problem
+from dashboard.ingest.common import (
+    Dimension,
+    IngestError,
+    Label,
+    ProblemLog,
+    StatTable,
+    cell_text,
+    problem,
+)
 
 FORMAT = "pxweb-xlsx"
 HEADING = "heading"
 MAX_ROWS = 500_000
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if math.isnan(value):
-            return ""
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return str(value).strip()
 
 
 def _is_value(value: Any) -> bool:
@@ -60,7 +51,7 @@ def _is_value(value: Any) -> bool:
         return False
     if isinstance(value, int | float):
         return not (isinstance(value, float) and math.isnan(value))
-    text = _text(value)
+    text = cell_text(value)
     return bool(text) and (common.is_number(text) or text in common.MISSING_SYMBOLS)
 
 
@@ -119,8 +110,8 @@ def _layout(rows: list[list[Any]]) -> tuple[int, int, int, int, list[int]] | Non
         labels = [j for j, v in enumerate(row) if _is_label(v)]
         stub = labels[-1] + 1 if labels else 0
         values = row[stub:]
-        if stub >= 1 and values and all(_is_value(v) for v in values if _text(v)):
-            filled = [v for v in values if _text(v)]
+        if stub >= 1 and values and all(_is_value(v) for v in values if cell_text(v)):
+            filled = [v for v in values if cell_text(v)]
             if len(filled) == len(values):
                 bottom = (r, stub)
                 break
@@ -148,12 +139,12 @@ def _layout(rows: list[list[Any]]) -> tuple[int, int, int, int, list[int]] | Non
     heading_rows = [
         r
         for r in range(header)
-        if sum(1 for v in grid[r][stub:] if _text(v)) >= 1
+        if sum(1 for v in grid[r][stub:] if cell_text(v)) >= 1
         and not (
-            _is_label(grid[r][0]) and not any(_text(v) for v in grid[r][1:])
+            _is_label(grid[r][0]) and not any(cell_text(v) for v in grid[r][1:])
         )  # a title row: one text in the first cell
     ]
-    if any(_text(v) for v in grid[header][stub:]):
+    if any(cell_text(v) for v in grid[header][stub:]):
         heading_rows.append(header)
     return header, top, last, stub, heading_rows
 
@@ -206,7 +197,7 @@ def _table(
 ) -> StatTable | None:
     header, top, last, stub, heading_rows = layout
     width = max(len(row) for row in rows)
-    grid = [[_text(v) for v in row] + [""] * (width - len(row)) for row in rows]
+    grid = [[cell_text(v) for v in row] + [""] * (width - len(row)) for row in rows]
     titles = [" ".join(v for v in grid[r] if v) for r in range(header) if r not in heading_rows]
     titles = [t for t in titles if t]
     notes = [" ".join(v for v in grid[r] if v) for r in range(last + 1, len(grid))]
@@ -319,7 +310,7 @@ def kind_of_workbook(path: Path) -> str:
     except IngestError:
         return "qps"
     for _, rows in found:
-        if qps.has_qps_header([[_text(v) for v in row] for row in rows[: qps.HEAD_ROWS]]):
+        if qps.has_qps_header([[cell_text(v) for v in row] for row in rows[: qps.HEAD_ROWS]]):
             return "qps"
     if any(_layout(rows) is not None for _, rows in found):
         return "pxweb-xlsx"

@@ -36,7 +36,6 @@ import re
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -53,6 +52,7 @@ from dashboard.ingest.mapping import (
     TOTAL_WORDS,
     Mapped,
     Places,
+    dataset_of,
     normalise,
     parse_month,
     rows_frame,
@@ -206,29 +206,15 @@ class Sheet:
     )  # r1, c1, r2, c2 (1-based)
 
 
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return str(value).strip()
-
-
 def read_xlsx(
     path: Path, file: str, cell_text: Callable[[object], str] | None = None
 ) -> Iterator[Sheet]:
     """Yield every worksheet's cells (streaming; merged ranges read from the sheet XML).
 
     Shared with the budget-execution reader; `cell_text` turns a cell into text (default:
-    this module's, which writes whole numbers without a decimal point).
+    :func:`common.cell_text`, which writes whole numbers without a decimal point).
     """
-    cell_text = cell_text or _cell_text
+    cell_text = cell_text or common.cell_text
     import openpyxl  # imported here: only XLSX imports pay for it
 
     try:
@@ -468,16 +454,13 @@ def read(
         log.raise_if_any()
         raise IngestError([problem(file, None, None, None, "ingest.qps.header")])
     target = CLIENT_COUNTS if cells.measure == "clients" else SERVICE_COUNTS
-    if target not in catalogue:
-        raise IngestError(
-            [problem(file, None, None, None, "ingest.dataset_missing", dataset=target)]
-        )
+    dataset = dataset_of(catalogue, target, file)
     if target == CLIENT_COUNTS:
         notes.append(
             "read as a count of clients (the sheet says so): stored apart from the services "
             "and never added to them"
         )
-    frame = _validate(cells, file, codes, places, catalogue[target], log, notes)
+    frame = _validate(cells, file, codes, places, dataset, log, notes)
     log.raise_if_any()
     assert frame is not None
     if frame.empty:
@@ -508,6 +491,45 @@ class _Cells:
     source: str
     category_code: np.ndarray | None = None  # a code column beside the name column (wide)
     measure: str = "services"  # "services" delivered, or "clients" (client_counts)
+
+
+@dataclass
+class _Body:
+    """A sheet below its header, column by column, with what the lines above it say."""
+
+    header: Sequence[str]
+    columns: list[np.ndarray]  # per column, its texts in the rows kept
+    numbers: np.ndarray  # the row (line) number of each row kept
+    meta: dict[str, str]  # "Viti: 2024" and the like above the header, see _metadata
+    file: str
+    sheet: str | None
+
+    def column(self, j: int) -> Label:
+        """Where column ``j`` is, for problems and readings: its letter and header."""
+        return column_label(column_letter(j), self.header[j])
+
+    def field(
+        self,
+        name: str,
+        found: dict[str, int],
+        default: str,
+        size: int,
+        rows: np.ndarray | None = None,
+    ) -> tuple[np.ndarray, np.ndarray | str]:
+        """A field's cells (its column's, at ``rows``), else ``default``; and where it was read.
+
+        A field without a column comes from a line above the header, or is the default.
+        """
+        if name in found:
+            cells = self.columns[found[name]]
+            return (cells if rows is None else cells[rows]), self.column(found[name])
+        where = Label("ingest.field.above_header", name=name) if name in self.meta else name
+        return np.full(size, default, dtype=object), where
+
+    @property
+    def source(self) -> str:
+        """The rows' source: the file, and the sheet of a workbook."""
+        return f"QPS: {self.file}" + (f", fleta {self.sheet}" if self.sheet else "")
 
 
 def _from_csv(text: str, file: str, log: ProblemLog, notes: list[str]) -> _Cells | None:
@@ -548,15 +570,8 @@ def _from_csv(text: str, file: str, log: ProblemLog, notes: list[str]) -> _Cells
         numbers = np.arange(header_at + 2, header_at + 2 + len(body))[filled]
         body = body[filled]
         meta = _metadata(grid[:header_at])
-        return _long(
-            header,
-            [body[j].to_numpy(dtype=object) for j in range(len(header))],
-            numbers,
-            meta,
-            file,
-            None,
-            log,
-        )
+        columns = [body[j].to_numpy(dtype=object) for j in range(len(header))]
+        return _long(_Body(header, columns, numbers, meta, file, None), log)
     all_rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     sheet = Sheet(
         None, [[c.strip() for c in row] for row in all_rows], list(range(1, len(all_rows) + 1))
@@ -631,9 +646,10 @@ def _from_sheet(sheet: Sheet, file: str, log: ProblemLog, notes: list[str]) -> _
     measure = _measure_of([sheet.name or "", *(c for row in rows[:header_at] for c in row)])
     if measure:
         meta["_measure"] = measure
+    table = _Body(header, columns, numbers, meta, file, sheet.name)
     if _header_score(header) >= 10:
-        return _wide(header, columns, numbers, meta, file, sheet.name, log, notes)
-    return _long(header, columns, numbers, meta, file, sheet.name, log)
+        return _wide(table, log, notes)
+    return _long(table, log)
 
 
 def _metadata(rows: Sequence[Sequence[str]]) -> dict[str, str]:
@@ -674,16 +690,9 @@ def _columns_of(
     return found
 
 
-def _long(
-    header: Sequence[str],
-    columns: list[np.ndarray],
-    numbers: np.ndarray,
-    meta: dict[str, str],
-    file: str,
-    sheet: str | None,
-    log: ProblemLog,
-) -> _Cells | None:
-    found = _columns_of(header, file, None, log)
+def _long(body: _Body, log: ProblemLog) -> _Cells | None:
+    header, meta = body.header, body.meta
+    found = _columns_of(header, body.file, None, log)
     for j, cell in enumerate(header):
         text = normalise(cell)
         if _header_kind(cell) is None and text and text not in _IGNORED:
@@ -704,18 +713,13 @@ def _long(
             log.say(None, None, None, _NEEDED_KEYS[needed], columns=", ".join(TEMPLATE_COLUMNS))
     if log:
         return None
-    size = len(numbers)
+    size = len(body.numbers)
     fields: dict[str, np.ndarray] = {}
     where: dict[str, np.ndarray | str] = {}
     for name in ("year", "month", "category", "service", "sex", "age", "count", "municipality"):
-        if name in found:
-            fields[name] = columns[found[name]]
-            where[name] = column_label(column_letter(found[name]), header[found[name]])
-        else:
-            fields[name] = np.full(size, meta.get(name, _DEFAULTS.get(name, "")), dtype=object)
-            where[name] = Label("ingest.field.above_header", name=name) if name in meta else name
-    source = f"QPS: {file}" + (f", fleta {sheet}" if sheet else "")
-    return _Cells(numbers, fields, where, source, measure=measure)
+        default = meta.get(name, _DEFAULTS.get(name, ""))
+        fields[name], where[name] = body.field(name, found, default, size)
+    return _Cells(body.numbers, fields, where, body.source, measure=measure)
 
 
 _DEFAULTS = {"sex": "all", "age": "all", "municipality": MUNICIPALITY}
@@ -729,17 +733,9 @@ _NEEDED_KEYS = {
 """The message of a column the long layout lacks (and no line above the header gives)."""
 
 
-def _wide(
-    header: Sequence[str],
-    columns: list[np.ndarray],
-    numbers: np.ndarray,
-    meta: dict[str, str],
-    file: str,
-    sheet: str | None,
-    log: ProblemLog,
-    notes: list[str],
-) -> _Cells | None:
-    found = _columns_of(header, file, None, log)
+def _wide(body: _Body, log: ProblemLog, notes: list[str]) -> _Cells | None:
+    header, columns, numbers, meta = body.header, body.columns, body.numbers, body.meta
+    found = _columns_of(header, body.file, None, log)
     months: dict[int, int] = {}
     total_column: int | None = None
     for j, cell in enumerate(header):
@@ -782,15 +778,13 @@ def _wide(
         for name in ("service", "sex", "age", "year", "municipality")
         if name in found
     }
-    _check_wide_totals(
-        header, columns, numbers, month_columns, total_column, is_total_row, label_fields, file, log
-    )
+    _check_wide_totals(body, month_columns, total_column, is_total_row, label_fields, log)
     rows_with_values = has_value.any(axis=1) & ~is_total_row
     empty_label = np.array([not v for v in label_values], dtype=bool)
     for i in np.flatnonzero(rows_with_values & empty_label)[:50].tolist():
         log.say(
             int(numbers[i]),
-            column_label(column_letter(label), header[label]),
+            body.column(label),
             "",
             "ingest.qps.row_category",
         )
@@ -807,10 +801,10 @@ def _wide(
         "count": value_grid[take_rows, take_cols],
     }
     where: dict[str, np.ndarray | str] = {
-        "category": column_label(column_letter(label), header[label]),
+        "category": body.column(label),
         "month": "month",
         "count": np.array(  # one label per month column, shared by its cells
-            [column_label(column_letter(j), header[j]) for j in month_columns], dtype=object
+            [body.column(j) for j in month_columns], dtype=object
         )[take_cols],
     }
     year_default = meta.get("year") or meta.get("_title_year", "")
@@ -822,14 +816,8 @@ def _wide(
         "age": "all",
     }
     for name, default in defaults.items():
-        if name in label_fields:
-            fields[name] = label_fields[name][take_rows]
-            where[name] = column_label(column_letter(found[name]), header[found[name]])
-        else:
-            fields[name] = np.full(size, default, dtype=object)
-            where[name] = Label("ingest.field.above_header", name=name) if name in meta else name
-    source = f"QPS: {file}" + (f", fleta {sheet}" if sheet else "")
-    cells = _Cells(numbers[take_rows], fields, where, source, measure=measure)
+        fields[name], where[name] = body.field(name, found, default, size, take_rows)
+    cells = _Cells(numbers[take_rows], fields, where, body.source, measure=measure)
     if code_values is not None:
         cells.category_code = code_values[take_rows]
     return cells
@@ -843,50 +831,37 @@ def _number(text: str) -> float | None:
 
 
 def _check_wide_totals(
-    header: Sequence[str],
-    columns: list[np.ndarray],
-    numbers: np.ndarray,
+    body: _Body,
     month_columns: list[int],
     total_column: int | None,
     is_total_row: np.ndarray,
     label_fields: dict[str, np.ndarray],
-    file: str,
     log: ProblemLog,
 ) -> None:
     """A total column must be the sum of the row's months; a total row, of the rows above."""
+    columns, numbers = body.columns, body.numbers
+
+    def check(i: int, j: int, parts: list[float], key: str) -> None:
+        """Say when the number in row ``i``, column ``j`` is not the sum of ``parts``."""
+        total = _number(columns[j][i])
+        if total is not None and abs(total - sum(parts)) > 0.5:
+            log.say(int(numbers[i]), body.column(j), columns[j][i], key, sum=f"{sum(parts):g}")
+
     if total_column is not None:
         for i in range(len(numbers)):
             cells = [columns[j][i] for j in month_columns]
-            total = _number(columns[total_column][i])
             parts = [_number(c) for c in cells if c]
-            if total is None or any(p is None for p in parts) or not parts:
-                continue
-            if abs(total - sum(parts)) > 0.5:  # type: ignore[arg-type]
-                log.say(
-                    int(numbers[i]),
-                    column_label(column_letter(total_column), header[total_column]),
-                    columns[total_column][i],
-                    "ingest.qps.row_sum",
-                    sum=f"{sum(parts):g}",  # type: ignore[arg-type]
-                )
+            if parts and not any(p is None for p in parts):
+                check(i, total_column, parts, "ingest.qps.row_sum")  # type: ignore[arg-type]
     if not is_total_row.any():
         return
     groups = list(zip(*label_fields.values(), strict=True)) if label_fields else [()] * len(numbers)
     for t in np.flatnonzero(is_total_row).tolist():
         members = [i for i in range(len(numbers)) if not is_total_row[i] and groups[i] == groups[t]]
         for j in month_columns + ([total_column] if total_column is not None else []):
-            total = _number(columns[j][t])
             parts = [_number(columns[j][i]) for i in members if columns[j][i]]
-            if total is None or any(p is None for p in parts):
-                continue
-            if abs(total - sum(parts)) > 0.5:  # type: ignore[arg-type]
-                log.say(
-                    int(numbers[t]),
-                    column_label(column_letter(j), header[j]),
-                    columns[j][t],
-                    "ingest.qps.total_sum",
-                    sum=f"{sum(parts):g}",  # type: ignore[arg-type]
-                )
+            if not any(p is None for p in parts):
+                check(t, j, parts, "ingest.qps.total_sum")  # type: ignore[arg-type]
 
 
 # --- validation -------------------------------------------------------------------------

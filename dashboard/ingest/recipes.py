@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from dashboard.ingest.common import StatTable
+from dashboard.ingest.common import StatTable, read_json_object
 from dashboard.ingest.readings import CONTENTS, CONTENTS_ROLES, ROLES
 from dashboard.settings import Settings
 
@@ -50,14 +50,7 @@ def recipe_key(table: StatTable) -> str:
 
 
 def _load(settings: Settings) -> dict[str, dict]:
-    path = path_of(settings)
-    if not path.is_file():
-        return {}
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
+    return read_json_object(path_of(settings))
 
 
 def _write(settings: Settings, data: Mapping[str, dict]) -> None:

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from dashboard.ingest.common import read_json_object
 from dashboard.settings import Settings
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
@@ -97,11 +98,5 @@ def save_staged_choices(folder: Path, choices: Mapping[str, str]) -> None:
 
 def staged_choices(folder: Path) -> dict[str, str]:
     """The choices kept beside a staged upload (none when there are none)."""
-    path = folder / CHOICES_FILE
-    if not path.is_file():
-        return {}
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+    data = read_json_object(folder / CHOICES_FILE)
+    return {str(k): str(v) for k, v in data.items()}

@@ -119,3 +119,17 @@ def test_read_bytes_refuses_empty_and_missing_files(tmp_path: Path):
         common.read_bytes(tmp_path / "nope.csv", "nope.csv")
     with pytest.raises(IngestError, match="readable file"):
         common.read_bytes(tmp_path, "folder")
+
+
+def test_cell_text_reads_a_spreadsheet_cell_as_the_csv_would_write_it():
+    from datetime import date, datetime
+
+    assert common.cell_text(None) == ""
+    assert common.cell_text(float("nan")) == ""
+    assert common.cell_text(12.0) == "12"
+    assert common.cell_text(2.5) == "2.5"
+    assert common.cell_text(7) == "7"
+    assert common.cell_text(True) == "True"
+    assert common.cell_text(date(2024, 3, 1)) == "2024-03-01"
+    assert common.cell_text(datetime(2024, 3, 1, 8, 30)) == "2024-03-01T08:30:00"
+    assert common.cell_text("  Janar ") == "Janar"
