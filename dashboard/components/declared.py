@@ -634,6 +634,21 @@ def register_downloads(page: Page) -> None:
         register_chart_data(chart.id, provider, dataset=chart.dataset, title=title)
 
 
+def register_page_module(
+    module: str, *, path: str, name: str, order: int, title: str, role: str = "public"
+) -> None:
+    """Register a page module with its own layout (staff forms, the briefing), as declared pages.
+
+    Its menu key follows its name; a staff page's component ids all start with its path's
+    name ("/ngarkimi" -> "ngarkimi-"), so each callback writing one is checked for the role.
+    """
+    dash.register_page(
+        module, path=path, name=name, order=order, menu_key=f"nav.{name}", role=role, title=title
+    )
+    if role != "public":
+        auth.require_role_for_outputs(f"{path.strip('/')}-", role)
+
+
 REGISTRY: dict[str, Page] = {}
 
 

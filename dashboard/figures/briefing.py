@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.figures.budget import wrap
-from dashboard.figures.common import empty_figure, sector_name
+from dashboard.figures.common import empty_figure, horizontal_bars, sector_bars, sector_name
 from dashboard.figures.indicators import STATUS_COLOURS
 from dashboard.figures.sns import STATISTICS, period_label, statistic_label
 from dashboard.figures.theme import HIGHLIGHT, MUTED, PALETTE, apply_theme
@@ -282,17 +282,14 @@ def indicators_figure(indicators: pd.DataFrame, lang: str) -> go.Figure:
     if counts["indicators"].sum() == 0:
         return empty_figure(lang, height=SMALL_HEIGHT)
     labels = [t(f"indicators.status.{s}", lang) for s in counts["status"]]
-    figure = go.Figure(
-        go.Bar(
-            y=labels,
-            x=counts["indicators"],
-            orientation="h",
-            marker={"color": [STATUS_COLOURS[s] for s in counts["status"]]},
-            text=[format_number(n, lang) for n in counts["indicators"]],
-            textposition="outside",
-            cliponaxis=False,
-            hovertemplate="%{y}: %{x}<extra></extra>",
-        )
+    figure = horizontal_bars(
+        labels,
+        counts["indicators"],
+        [STATUS_COLOURS[s] for s in counts["status"]],
+        text=[format_number(n, lang) for n in counts["indicators"]],
+        textposition="outside",
+        cliponaxis=False,
+        hovertemplate="%{y}: %{x}<extra></extra>",
     )
     figure.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=labels)
     _hidden_value_axis(figure, float(counts["indicators"].max()), horizontal=True)
@@ -304,25 +301,12 @@ def budget_figure(sectors: pd.DataFrame, lang: str) -> go.Figure:
     known = sectors.dropna(subset=["amount_eur"])
     if known.empty:
         return empty_figure(lang, height=SMALL_HEIGHT)
-    named = [sector_name(row, lang) for row in known.to_dict("records")]
-    names = [wrap(name, 26) for name in named]
-    figure = go.Figure(
-        go.Bar(
-            y=names,
-            x=known["amount_eur"],
-            orientation="h",
-            marker={"color": PALETTE[0]},
-            text=[
-                f"{format_currency(a, lang)} ({format_percent(s, lang)})"
-                for a, s in zip(known["amount_eur"], known["share_of_total"], strict=True)
-            ],
-            textposition="auto",
-            insidetextanchor="end",
-            cliponaxis=False,
-            customdata=named,
-            hovertemplate="%{customdata}: %{text}<extra></extra>",
-        )
-    )
+    names = [wrap(sector_name(row, lang), 26) for row in known.to_dict("records")]
+    text = [
+        f"{format_currency(a, lang)} ({format_percent(s, lang)})"
+        for a, s in zip(known["amount_eur"], known["share_of_total"], strict=True)
+    ]
+    figure = sector_bars(known, names, text, lang, "%{customdata}: %{text}<extra></extra>")
     figure.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=names)
     figure.update_xaxes(visible=False, fixedrange=True)
     return small(figure)

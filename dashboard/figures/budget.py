@@ -25,6 +25,14 @@ def objective_text(row: pd.Series, lang: str) -> str:
     return str(row["objective_sq"])
 
 
+def amount_and_share(row: pd.Series, lang: str) -> dict[str, str]:
+    """A line's or a sector's amount and its share of the plan's total, said the same everywhere."""
+    return {
+        "amount": format_currency(row["amount_eur"], lang),
+        "share": format_percent(row["share_of_total"], lang),
+    }
+
+
 def reading_label(reading: str, lang: str) -> str:
     """The confidence of a line's amount reading in words."""
     return t(f"budget.reading.{reading.replace(' ', '_')}", lang)
@@ -79,25 +87,22 @@ def budget_lines_ranking(lines: pd.DataFrame, lang: str) -> list[str]:
     lines_said = []
     for _, row in shown.iterrows():
         name = short_label(row["line_no"], objective_text(row, lang), 80)
-        amount = format_currency(row["amount_eur"], lang)
-        share = format_percent(row["share_of_total"], lang)
+        said = amount_and_share(row, lang)
         reading = "" if row["reading"] == "certain" else f" · {reading_label(row['reading'], lang)}"
-        lines_said.append(f"{name}: {amount} ({share}){reading}")
+        lines_said.append(f"{name}: {said['amount']} ({said['share']}){reading}")
     return lines_said
 
 
 def budget_lines_takeaway(lines: pd.DataFrame, lang: str) -> str:
     """The largest line and its share of the total; how many lines have no amount."""
-    with_amount = lines.dropna(subset=["amount_eur"])
-    if with_amount.empty:
+    largest = largest_known(lines, "amount_eur")
+    if largest is None:
         return t("budget.lines_takeaway_none", lang, lines=len(lines))
-    largest = with_amount.loc[with_amount["amount_eur"].idxmax()]
     return t(
         "budget.lines_takeaway",
         lang,
         objective=objective_text(largest, lang),
-        amount=format_currency(largest["amount_eur"], lang),
-        share=format_percent(largest["share_of_total"], lang),
+        **amount_and_share(largest, lang),
         total=format_currency(largest["total_eur"], lang),
         without=int(lines["amount_eur"].isna().sum()),
     )
@@ -147,8 +152,7 @@ def budget_sector_takeaway(sectors: pd.DataFrame, lang: str) -> str:
         "budget.sector_takeaway",
         lang,
         sector=sector_name(first, lang),
-        share=format_percent(first["share_of_total"], lang),
-        amount=format_currency(first["amount_eur"], lang),
+        **amount_and_share(first, lang),
     )
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures.theme import apply_theme
+from dashboard.figures.theme import PALETTE, apply_theme
 from dashboard.i18n import format_number, t
 from dashboard.vocabulary import is_missing
 
@@ -56,6 +56,28 @@ def add_withheld_bars(
         cliponaxis=False,
     )
     return figure
+
+
+def horizontal_bars(labels: list[str], values: pd.Series, color: object, **trace: Any) -> go.Figure:
+    """One horizontal bar per label, so that long names read on the axis; `color`: one or each."""
+    return go.Figure(go.Bar(y=labels, x=values, orientation="h", marker={"color": color}, **trace))
+
+
+def sector_bars(
+    sectors: pd.DataFrame, labels: list[str], text: list[str], lang: str, hovertemplate: str
+) -> go.Figure:
+    """The planned amount of each budget sector as a labelled bar, its whole name on hover."""
+    return horizontal_bars(
+        labels,
+        sectors["amount_eur"],
+        PALETTE[0],
+        text=text,
+        textposition="auto",  # inside a long bar, beside a short one
+        insidetextanchor="end",
+        cliponaxis=False,
+        customdata=[sector_name(row, lang) for row in sectors.to_dict("records")],
+        hovertemplate=hovertemplate,
+    )
 
 
 def largest_known(frame: pd.DataFrame, column: str) -> pd.Series | None:

@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.attention import Attention
-from dashboard.figures.common import is_missing, sector_name
+from dashboard.figures.common import is_missing, sector_bars, sector_name
 from dashboard.figures.indicators import STATUS_COLOURS, plan_series_figure
 from dashboard.figures.sns import period_label, statistic_label
 from dashboard.figures.theme import HIGHLIGHT, MUTED, PALETTE, apply_theme
@@ -271,20 +271,8 @@ def budget_split_figure(split: pd.DataFrame, lang: str) -> go.Figure:
     """The planned budget by sector: one horizontal bar each, with its share."""
     rows = split.dropna(subset=["amount_eur"])
     labels = [shortened(sector_name(row, lang), 26) for row in rows.to_dict("records")]
-    figure = go.Figure(
-        go.Bar(
-            y=labels,
-            x=rows["amount_eur"],
-            orientation="h",
-            marker={"color": PALETTE[0]},
-            text=[format_percent(s, lang, 1) for s in rows["share_of_total"]],
-            textposition="auto",  # inside a long bar, beside a short one
-            insidetextanchor="end",
-            cliponaxis=False,
-            customdata=[sector_name(row, lang) for row in rows.to_dict("records")],
-            hovertemplate="%{customdata}: %{x} €<extra></extra>",
-        )
-    )
+    shares = [format_percent(s, lang, 1) for s in rows["share_of_total"]]
+    figure = sector_bars(rows, labels, shares, lang, "%{customdata}: %{x} €<extra></extra>")
     figure.update_yaxes(autorange="reversed")
     return room_for_labels(compact(figure, height=170), rows["amount_eur"].max())
 

@@ -5,7 +5,13 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures.common import add_withheld_bars, has_withheld, withheld_marks
+from dashboard.figures.common import (
+    add_withheld_bars,
+    has_withheld,
+    horizontal_bars,
+    largest_known,
+    withheld_marks,
+)
 from dashboard.figures.indicators import with_legend_room
 from dashboard.figures.theme import MUTED, PALETTE, apply_theme
 from dashboard.i18n import format_date, format_number, format_percent, month_name, t
@@ -144,9 +150,9 @@ def monthly_trend_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
 def monthly_trend_takeaway(frame: pd.DataFrame, lang: str) -> str:
     """The busiest month and the monthly average."""
     known = frame.dropna(subset=["services"])
-    if known.empty:
+    busiest = largest_known(known, "services")
+    if busiest is None:
         return t("state.empty", lang)
-    busiest = known.loc[known["services"].idxmax()]
     return t(
         "services.trend_takeaway",
         lang,
@@ -381,16 +387,13 @@ def clients_figure(frame: pd.DataFrame, lang: str, top: int = 15) -> go.Figure:
         short_label(c, n)
         for c, n in zip(shown["client_category_code"], shown["category_name"], strict=True)
     ]
-    figure = go.Figure(
-        go.Bar(
-            y=labels,
-            x=shown["clients"],
-            orientation="h",
-            marker={"color": PALETTE[3]},
-            customdata=shown["category_name"],
-            hovertemplate="%{customdata}: %{x:,}<extra></extra>",
-            name=t("services.clients", lang),
-        )
+    figure = horizontal_bars(
+        labels,
+        shown["clients"],
+        PALETTE[3],
+        customdata=shown["category_name"],
+        hovertemplate="%{customdata}: %{x:,}<extra></extra>",
+        name=t("services.clients", lang),
     )
     figure.update_yaxes(categoryorder="array", categoryarray=list(reversed(labels)))
     return apply_theme(figure, height=max(300, 60 + 26 * len(shown)), legend=False)

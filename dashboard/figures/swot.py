@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard.figures.common import largest_known
 from dashboard.figures.theme import apply_theme
 from dashboard.i18n import format_number, t
 
@@ -49,9 +50,9 @@ def swot_counts_figure(counts: pd.DataFrame, lang: str, selected: str | None = N
 
 def swot_counts_takeaway(counts: pd.DataFrame, lang: str) -> str:
     """The largest quadrant and the total number of items."""
-    if counts.empty:
+    largest = largest_known(counts, "items")
+    if largest is None:
         return t("state.empty", lang)
-    largest = counts.loc[counts["items"].idxmax()]
     return t(
         "swot.takeaway",
         lang,

@@ -57,11 +57,12 @@ SNS_MEASURES = ("families", "members")
 
 
 def small_chart(
-    chart_id: str, title: str, period: str, figure: go.Figure, lang: str
+    chart_id: str, years: Iterable[object], figure: go.Figure, lang: str
 ) -> html.Figure:
-    """A headline's chart: its title and period above a small plot without a tool bar."""
+    """A headline's chart: its title (`briefing.chart.<id>`) and the years it covers above it."""
     figure.update_layout(separators=separators_for(lang))
-    caption = title + (f" · {period}" if period else "")
+    period = period_text(years_covered(list(years)))
+    caption = t(f"briefing.chart.{chart_id}", lang) + (f" · {period}" if period else "")
     return html.Figure(
         [
             html.Figcaption(caption, className="briefing-chart-title"),
@@ -111,13 +112,7 @@ def demographics_tile(lang: str) -> html.Div:
         .dropna(subset=["population"])
     )
     first, latest = census.iloc[0], census.iloc[-1]
-    chart = small_chart(
-        "population",
-        t("briefing.chart.population", lang),
-        period_text(years_covered(census["year"])),
-        population_figure(census, lang),
-        lang,
-    )
+    chart = small_chart("population", census["year"], population_figure(census, lang), lang)
     return tile(
         "brief-demography",
         t("nav.demographics", lang),
@@ -154,11 +149,10 @@ def sns_over_time() -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def sns_years(series: pd.DataFrame) -> str:
-    """'2022–2025': the years from the first to the latest period with a figure."""
+def sns_years(series: pd.DataFrame) -> list[int]:
+    """The years of the periods with a figure, first to latest (2022–2025)."""
     known = series.dropna(subset=["value"])
-    years = [pd.Timestamp(d).year for d in (*known["period_start"], *known["period_end"])]
-    return period_text(years_covered(years))
+    return [pd.Timestamp(d).year for d in (*known["period_start"], *known["period_end"])]
 
 
 def sns_tile(lang: str) -> html.Div:
@@ -178,13 +172,7 @@ def sns_tile(lang: str) -> html.Div:
         else ""
     )
     series = sns_over_time()
-    chart = small_chart(
-        "sns",
-        t("briefing.chart.sns", lang),
-        sns_years(series),
-        sns_figure(series, lang),
-        lang,
-    )
+    chart = small_chart("sns", sns_years(series), sns_figure(series, lang), lang)
     return tile(
         "brief-sns",
         t("nav.sns", lang),
@@ -223,13 +211,7 @@ def services_tile(lang: str) -> html.Div:
             services=format_number(last["services"], lang),
             year=int(last["year"]),
         )
-    chart = small_chart(
-        "services",
-        t("briefing.chart.services", lang),
-        period_text(years_covered(series["year"])),
-        services_figure(series, lang),
-        lang,
-    )
+    chart = small_chart("services", series["year"], services_figure(series, lang), lang)
     return tile(
         "brief-services",
         t("nav.services", lang),
@@ -253,13 +235,7 @@ def indicators_tile(lang: str) -> html.Div:
     counts = indicators["status"].value_counts()
     good = int(counts.get("achieved", 0) + counts.get("on_track", 0))
     year = indicators["status_year"].dropna()
-    chart = small_chart(
-        "indicators",
-        t("briefing.chart.indicators", lang),
-        period_text(years_covered(year)),
-        indicators_figure(indicators, lang),
-        lang,
-    )
+    chart = small_chart("indicators", year, indicators_figure(indicators, lang), lang)
     return tile(
         "brief-indicators",
         t("nav.indicators", lang),
@@ -318,9 +294,7 @@ def budget_tile(lang: str) -> html.Div:
             period=qps.loc["qps_annual_budget_eur", "period"],
         )
         sources.append(qps.loc["qps_annual_budget_eur", "source"])
-    chart = small_chart(
-        "budget", t("briefing.chart.budget", lang), "", budget_figure(sectors, lang), lang
-    )
+    chart = small_chart("budget", (), budget_figure(sectors, lang), lang)
     return tile(
         "brief-budget",
         t("nav.budget", lang),

@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 
 from dashboard import auth
+from dashboard.components.staff_form import action_button
 from dashboard.i18n import normalise_language, t
 from dashboard.ingest import importer, readings, recipes
 from dashboard.pages._upload_history import clicked
@@ -74,13 +74,7 @@ def readings_view(preview: importer.ImportPreview, lang: str) -> html.Div | None
     ]
     if wants_choices(preview):
         parts.append(
-            dbc.Button(
-                t("imports.read_again", lang),
-                id="ngarkimi-reread",
-                color="secondary",
-                size="sm",
-                n_clicks=0,
-            )
+            action_button(t("imports.read_again", lang), "ngarkimi-reread", "secondary", size="sm")
         )
     return html.Div(parts, id="ngarkimi-readings")
 

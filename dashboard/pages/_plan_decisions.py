@@ -14,10 +14,11 @@ from typing import Any
 import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, ctx, dcc, html
+from dash.development.base_component import Component
 
 from dashboard import auth, reviews
 from dashboard.audience import current_database
-from dashboard.build import BuildError
+from dashboard.components.staff_form import journal_decision, note_and_save
 from dashboard.db import get_database
 from dashboard.i18n import normalise_language, t
 from dashboard.plan_indicators import indicators_with_status
@@ -132,6 +133,17 @@ def _choices(kind: str, lang: str, shift: int = 0) -> list[dict[str, str]]:
     ]
 
 
+def _note_and_save(kind: str, lang: str) -> list[Component]:
+    """The note and the save button of the direction's or the reading's form."""
+    return note_and_save(
+        t("quality.decision.note", lang),
+        f"{PREFIX}{kind}-note",
+        t(f"quality.decision.save_{kind}", lang),
+        f"{PREFIX}save-{kind}",
+        reviews.MAX_TEXT,
+    )
+
+
 def decisions_form(lang: str | None = None) -> html.Div:
     """The two forms (direction, table reading) and the history of decisions."""
     lang = normalise_language(lang)
@@ -157,18 +169,7 @@ def decisions_form(lang: str | None = None) -> html.Div:
                             dbc.RadioItems(
                                 id=f"{PREFIX}direction", options=_choices("direction", lang)
                             ),
-                            dbc.Label(
-                                t("quality.decision.note", lang),
-                                html_for=f"{PREFIX}direction-note",
-                            ),
-                            dbc.Textarea(id=f"{PREFIX}direction-note", maxLength=reviews.MAX_TEXT),
-                            dbc.Button(
-                                t("quality.decision.save_direction", lang),
-                                id=f"{PREFIX}save-direction",
-                                color="primary",
-                                className="my-2",
-                                n_clicks=0,
-                            ),
+                            *_note_and_save("direction", lang),
                         ],
                         md=6,
                     ),
@@ -184,18 +185,7 @@ def decisions_form(lang: str | None = None) -> html.Div:
                                 id=f"{PREFIX}reading",
                                 options=_choices("reading", lang, shift),
                             ),
-                            dbc.Label(
-                                t("quality.decision.note", lang),
-                                html_for=f"{PREFIX}reading-note",
-                            ),
-                            dbc.Textarea(id=f"{PREFIX}reading-note", maxLength=reviews.MAX_TEXT),
-                            dbc.Button(
-                                t("quality.decision.save_reading", lang),
-                                id=f"{PREFIX}save-reading",
-                                color="primary",
-                                className="my-2",
-                                n_clicks=0,
-                            ),
+                            *_note_and_save("reading", lang),
                         ],
                         md=6,
                     ),
@@ -221,21 +211,14 @@ def save_decision(
     kind: str, target: str | None, value: str | None, note: str | None, lang: str
 ) -> tuple[Any, Any]:
     """Journal one decision, rebuild, audit it; the message and the refreshed history."""
-    user = auth.current_username() or "unknown"
-    try:
+
+    def check() -> None:
         if (target or "") not in _valid_targets(kind):
             raise reviews.DecisionRefused("quality.error.target")
-        decision = reviews.decide(get_settings(), kind, target or "", value or "", note or "", user)
-    except reviews.DecisionRefused as error:
-        return dbc.Alert(t(error.key, lang, **error.values), color="danger"), dash.no_update
-    except BuildError:
-        return dbc.Alert(t("quality.error.build", lang), color="danger"), dash.no_update
-    auth.record_event(
-        user,
-        f"review.{kind}",
-        decision.target,
-        {"decision": decision.id, "value": decision.value, "note": decision.note},
-    )
+
+    decision = journal_decision(get_settings(), kind, target, value, note, lang, check)
+    if isinstance(decision, dbc.Alert):
+        return decision, dash.no_update
     message = t("quality.decision.saved", lang, value=decision.value, target=decision.target)
     return dbc.Alert(message, color="success"), history_table(lang)
 

@@ -12,9 +12,9 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
-from dashboard import auth, reviews
+from dashboard import reviews
 from dashboard.audience import current_database
-from dashboard.build import BuildError
+from dashboard.components.staff_form import journal_decision, note_and_save
 from dashboard.i18n import normalise_language, t
 from dashboard.pages._quality_findings import findings_and_marks, findings_by_document
 from dashboard.quality import MARK_VALUES
@@ -48,14 +48,12 @@ def mark_form(findings: pd.DataFrame, lang: str) -> html.Div:
                 options=[{"label": t(f"quality.mark.{m}", lang), "value": m} for m in MARK_VALUES],
                 inline=True,
             ),
-            dbc.Label(t("quality.mark.note", lang), html_for="cilesia-mark-note"),
-            dbc.Textarea(id="cilesia-mark-note", maxLength=reviews.MAX_TEXT),
-            dbc.Button(
+            *note_and_save(
+                t("quality.mark.note", lang),
+                "cilesia-mark-note",
                 t("quality.mark.save", lang),
-                id="cilesia-mark-save",
-                color="primary",
-                className="my-2",
-                n_clicks=0,
+                "cilesia-mark-save",
+                reviews.MAX_TEXT,
             ),
             html.Div(id="cilesia-mark-result", role="status"),
             dcc.Store(id="cilesia-mark-lang", data=lang),
@@ -78,23 +76,16 @@ def mark_form(findings: pd.DataFrame, lang: str) -> html.Div:
 def save_mark(_save, finding_id, mark, note, lang):
     """Journal the mark, rebuild, record it in the audit log and show the list again."""
     lang = normalise_language(lang)
-    user = auth.current_username() or "unknown"
-    try:
+
+    def check() -> None:
         known = current_database(get_settings()).query("data_quality_findings")["finding_id"]
         reviews.check_finding(finding_id, known)
-        decision = reviews.decide(
-            get_settings(), "finding_mark", finding_id or "", mark or "", note or "", user
-        )
-    except reviews.DecisionRefused as error:
-        return dbc.Alert(t(error.key, lang, **error.values), color="danger"), dash.no_update
-    except BuildError:
-        return dbc.Alert(t("quality.error.build", lang), color="danger"), dash.no_update
-    auth.record_event(
-        user,
-        "review.finding_mark",
-        decision.target,
-        {"decision": decision.id, "mark": decision.value, "note": decision.note},
+
+    decision = journal_decision(
+        get_settings(), "finding_mark", finding_id, mark, note, lang, check, value_name="mark"
     )
+    if isinstance(decision, dbc.Alert):
+        return decision, dash.no_update
     findings, marks = findings_and_marks()
     message = t(
         "quality.mark.saved",

@@ -15,6 +15,7 @@ from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 
 from dashboard import auth, entries
 from dashboard.build import BuildError
+from dashboard.components.staff_form import note_and_save
 from dashboard.db import get_database
 from dashboard.i18n import format_number, normalise_language, t
 from dashboard.pages._upload_history import (
@@ -79,10 +80,12 @@ def entry_section(lang: str) -> list[Any]:
         ),
         dbc.Label(t("entry.source", lang), html_for="ngarkimi-source"),
         dbc.Input(id="ngarkimi-source", type="text", maxLength=entries.MAX_TEXT),
-        dbc.Label(t("entry.comment", lang), html_for="ngarkimi-comment"),
-        dbc.Textarea(id="ngarkimi-comment", maxLength=entries.MAX_TEXT),
-        dbc.Button(
-            t("entry.save", lang), id="ngarkimi-save", color="primary", className="my-2", n_clicks=0
+        *note_and_save(
+            t("entry.comment", lang),
+            "ngarkimi-comment",
+            t("entry.save", lang),
+            "ngarkimi-save",
+            entries.MAX_TEXT,
         ),
         html.Div(id="ngarkimi-entry-result", role="status"),
         html.H3(t("entry.history", lang), className="h5 mt-3"),

@@ -11,26 +11,19 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
-from dashboard import auth, entries
+from dashboard import entries
 from dashboard.auth.store import get_store
+from dashboard.components.declared import register_page_module
 from dashboard.i18n import normalise_language, t
 from dashboard.ingest import importer
 from dashboard.settings import get_settings
 
-dash.register_page(
-    __name__,
-    path="/auditimi",
-    name="audit",
-    order=21,
-    menu_key="nav.audit",
-    role="admin",
-    title="Auditimi – stafi",
+register_page_module(
+    __name__, path="/auditimi", name="audit", order=21, title="Auditimi – stafi", role="admin"
 )
-auth.require_role_for_outputs("auditimi-", "admin")
 
 LIMIT = 500
 KINDS = ("all", "staff", "logins")  # "staff": audit log and journals; "logins": failures
@@ -85,53 +78,31 @@ def staff_rows(limit: int = LIMIT) -> list[AuditRow]:
         for e in get_store().events(limit=limit)
     ]
     for imported in importer.list_imports(settings):
+        target = f"{imported.id} {imported.original_name}"
         detail = f"added {imported.added}, replaced {imported.replaced}"
-        rows.append(
-            AuditRow(
-                imported.imported_at,
-                imported.user,
-                "journal.import",
-                f"{imported.id} {imported.original_name}",
-                detail,
-                "imports",
-            )
+        done = AuditRow(
+            imported.imported_at, imported.user, "journal.import", target, detail, "imports"
         )
-        if imported.undone_at:
-            rows.append(
-                AuditRow(
-                    imported.undone_at,
-                    imported.undone_by or "",
-                    "journal.import_undone",
-                    f"{imported.id} {imported.original_name}",
-                    "",
-                    "imports",
-                )
-            )
+        rows += with_undo(done, imported.undone_at, imported.undone_by)
     for entry in entries.read_entries(settings):
         target = f"{entry.indicator_code} {entry.year}"
-        rows.append(
-            AuditRow(
-                entry.entered_at,
-                entry.user,
-                "journal.entry",
-                target,
-                f"#{entry.id}: {entry.old_value} → {entry.value}; {entry.source}; {entry.comment}",
-                "entries",
-            )
-        )
-        if entry.undone_at:
-            rows.append(
-                AuditRow(
-                    entry.undone_at,
-                    entry.undone_by or "",
-                    "journal.entry_undone",
-                    target,
-                    f"#{entry.id}",
-                    "entries",
-                )
-            )
+        detail = f"#{entry.id}: {entry.old_value} → {entry.value}; {entry.source}; {entry.comment}"
+        done = AuditRow(entry.entered_at, entry.user, "journal.entry", target, detail, "entries")
+        rows += with_undo(done, entry.undone_at, entry.undone_by, f"#{entry.id}")
     rows.sort(key=lambda row: row.time, reverse=True)
     return rows[:limit]
+
+
+def with_undo(
+    done: AuditRow, undone_at: str | None, undone_by: str | None, detail: str = ""
+) -> list[AuditRow]:
+    """A journal line's row, and its undo's row when it was undone (same target and origin)."""
+    if not undone_at:
+        return [done]
+    undone = AuditRow(
+        undone_at, undone_by or "", f"{done.action}_undone", done.target, detail, done.origin
+    )
+    return [done, undone]
 
 
 def audit_table(lang: str, action_filter: str | None = None, kind: str = "all") -> Any:

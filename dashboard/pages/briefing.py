@@ -13,17 +13,13 @@ import dash
 from dash import Input, Output, html
 from dash.development.base_component import Component
 
+from dashboard.components.declared import register_page_module
 from dashboard.i18n import normalise_language, t
 from dashboard.pages._briefing import briefing_document
 from dashboard.pages._briefing_pdf import PDF_PATH, chromium_path
 
-dash.register_page(
-    __name__,
-    order=7,
-    menu_key="nav.briefing",
-    path="/permbledhja",
-    name="briefing",
-    title="Përmbledhje – Mirëqenia sociale",
+register_page_module(
+    __name__, path="/permbledhja", name="briefing", order=7, title="Përmbledhje – Mirëqenia sociale"
 )
 
 

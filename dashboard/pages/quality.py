@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import logging
 
-import dash
 import dash_bootstrap_components as dbc
 from dash import html
 
 from dashboard import auth
+from dashboard.components.declared import register_page_module
 from dashboard.components.page_tools import is_staff
 from dashboard.i18n import format_number, normalise_language, t
 from dashboard.pages._quality_findings import (
@@ -31,13 +31,8 @@ from dashboard.pages._quality_findings import (
 from dashboard.pages._quality_marks import mark_form
 from dashboard.quality import contradiction_summary
 
-dash.register_page(
-    __name__,
-    path="/cilesia",
-    name="quality",
-    order=8,
-    menu_key="nav.quality",
-    title="Cilësia e të dhënave",
+register_page_module(
+    __name__, path="/cilesia", name="quality", order=8, title="Cilësia e të dhënave"
 )
 auth.require_role_for_outputs("cilesia-mark-", "editor")
 

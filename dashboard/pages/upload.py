@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard import auth
+from dashboard.components.declared import register_page_module
+from dashboard.components.staff_form import action_button
 from dashboard.i18n import normalise_language, t
 from dashboard.pages import _column_mapping as mapping
 from dashboard.pages._plan_decisions import decisions_form
@@ -26,16 +26,9 @@ from dashboard.pages._upload_actions import upload_limit
 from dashboard.pages._upload_history import imports_table
 from dashboard.settings import get_settings
 
-dash.register_page(
-    __name__,
-    path="/ngarkimi",
-    name="upload",
-    order=20,
-    menu_key="nav.upload",
-    role="editor",
-    title="Ngarkimi – stafi",
+register_page_module(
+    __name__, path="/ngarkimi", name="upload", order=20, title="Ngarkimi – stafi", role="editor"
 )
-auth.require_role_for_outputs("ngarkimi-", "editor")
 
 
 def fetch_form(lang: str) -> html.Details:
@@ -61,9 +54,7 @@ def fetch_form(lang: str) -> html.Details:
                         value="v1",
                         style={"maxWidth": "11rem"},
                     ),
-                    dbc.Button(
-                        t("upload.fetch", lang), id="ngarkimi-fetch", color="secondary", n_clicks=0
-                    ),
+                    action_button(t("upload.fetch", lang), "ngarkimi-fetch", "secondary"),
                 ],
                 className="mb-2",
             ),
@@ -94,19 +85,9 @@ def layout(lang: str | None = None, **_query: Any) -> html.Div:
             html.Div(id="ngarkimi-preview", role="status"),
             html.Div(
                 [
-                    dbc.Button(
-                        t("upload.apply", lang),
-                        id="ngarkimi-apply",
-                        color="primary",
-                        n_clicks=0,
-                        disabled=True,
-                    ),
-                    dbc.Button(
-                        t("upload.cancel", lang),
-                        id="ngarkimi-cancel",
-                        color="secondary",
-                        className="ms-2",
-                        n_clicks=0,
+                    action_button(t("upload.apply", lang), "ngarkimi-apply", disabled=True),
+                    action_button(
+                        t("upload.cancel", lang), "ngarkimi-cancel", "secondary", className="ms-2"
                     ),
                 ],
                 className="my-3",
