@@ -19,7 +19,7 @@ import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from flask import Flask, current_app, has_app_context
 from flask_caching import Cache
@@ -70,15 +70,15 @@ def cached(
 
     `keep(value)` may refuse to keep a value (e.g. a result too large to be worth it).
     """
-    if not _active():
-        return compute()
-    key = cache_key(*parts)
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        if keep is None or keep(value):
-            cache.set(key, value)
-    return value
+    return _kept_in(cache, parts, compute, keep)
+
+
+class _Store(Protocol):
+    """What `_kept_in` needs of a store: flask-caching's `Cache` and `_Recent` both have it."""
+
+    def get(self, key: str) -> Any: ...
+
+    def set(self, key: str, value: Any) -> Any: ...
 
 
 class _Recent:
@@ -118,13 +118,27 @@ def memo(parts: tuple[object, ...], compute: Callable[[], T]) -> T:
     and that callers never change after building. `parts` must include the database
     version. Outside the app nothing is kept.
     """
+    return _kept_in(_recent, parts, compute)
+
+
+def _kept_in(
+    store: _Store,
+    parts: tuple[object, ...],
+    compute: Callable[[], T],
+    keep: Callable[[T], bool] | None = None,
+) -> T:
+    """The value for `parts` from `store`, computed and kept on a miss; outside the app computed.
+
+    `None` counts as a miss: flask-caching answers it for a key it does not have.
+    """
     if not _active():
         return compute()
     key = cache_key(*parts)
-    value = _recent.get(key)
+    value = store.get(key)
     if value is None:
         value = compute()
-        _recent.set(key, value)
+        if keep is None or keep(value):
+            store.set(key, value)
     return value
 
 

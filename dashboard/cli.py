@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dashboard.settings import get_settings
+
+if TYPE_CHECKING:
+    from dashboard.ingest.journal import Entry
+    from dashboard.ingest.recipes import Recipe
 
 Command = Callable[[argparse.Namespace], int]
 
@@ -249,24 +253,35 @@ def _print_changes(changes) -> None:  # noqa: ANN001
         )
 
 
+def _print_listing(lines: Iterable[str], none: str) -> int:
+    """Print a list command's lines, or the sentence saying there is nothing to list."""
+    printed = False
+    for line in lines:
+        print(line)
+        printed = True
+    if not printed:
+        print(none)
+    return 0
+
+
+def _import_line(entry: Entry) -> str:
+    """One import in `imports list`: id, time, user, kind, file, state, rows, how it was read."""
+    rows = ", ".join(f"{name} {count:,}" for name, count in entry.rows.items())
+    state = entry.status + (
+        f" ({entry.undone_at} by {entry.undone_by})" if not entry.active else ""
+    )
+    read_with = " ".join(f"--map {c}={r}" for c, r in sorted((entry.choices or {}).items()))
+    return (
+        f"{entry.id}  {entry.imported_at}  {entry.user:<12} {entry.kind:<9} "
+        f"{entry.original_name}  [{state}]  {rows}" + (f"  ({read_with})" if read_with else "")
+    )
+
+
 def _cmd_imports_list(args: argparse.Namespace) -> int:
     from dashboard.ingest import importer
 
     entries = importer.list_imports(get_settings())
-    if not entries:
-        print("no imports yet")
-        return 0
-    for entry in entries:
-        rows = ", ".join(f"{name} {count:,}" for name, count in entry.rows.items())
-        state = entry.status + (
-            f" ({entry.undone_at} by {entry.undone_by})" if not entry.active else ""
-        )
-        read_with = " ".join(f"--map {c}={r}" for c, r in sorted((entry.choices or {}).items()))
-        print(
-            f"{entry.id}  {entry.imported_at}  {entry.user:<12} {entry.kind:<9} "
-            f"{entry.original_name}  [{state}]  {rows}" + (f"  ({read_with})" if read_with else "")
-        )
-    return 0
+    return _print_listing(map(_import_line, entries), "no imports yet")
 
 
 def _cmd_imports_undo(args: argparse.Namespace) -> int:
@@ -339,13 +354,14 @@ def _cmd_recipes_list(args: argparse.Namespace) -> int:
     from dashboard.ingest import recipes
 
     found = recipes.list_recipes(get_settings())
-    if not found:
-        print("no recipes yet (they are saved when an import made with --map is applied)")
-        return 0
-    for recipe in found:
-        choices = ", ".join(f"{column}={role}" for column, role in sorted(recipe.choices.items()))
-        print(f"{recipe.key}  {recipe.saved_at}  {recipe.user:<12} {recipe.title}  [{choices}]")
-    return 0
+    none = "no recipes yet (they are saved when an import made with --map is applied)"
+    return _print_listing(map(_recipe_line, found), none)
+
+
+def _recipe_line(recipe: Recipe) -> str:
+    """One recipe in `imports recipes`: key, time, user, title and the columns' roles."""
+    choices = ", ".join(f"{column}={role}" for column, role in sorted(recipe.choices.items()))
+    return f"{recipe.key}  {recipe.saved_at}  {recipe.user:<12} {recipe.title}  [{choices}]"
 
 
 def _cmd_recipes_remove(args: argparse.Namespace) -> int:

@@ -208,6 +208,22 @@ def _rebuild(settings: Settings) -> None:
     writers.rebuild(settings)  # builds beside the old file and swaps it in atomically
 
 
+def _write(settings: Settings, statement: str, parameters: tuple[object, ...]) -> sqlite3.Cursor:
+    """Run one statement on the entries journal and commit it."""
+    with _connect(settings, write=True) as connection:
+        assert connection is not None
+        return connection.execute(statement, parameters)
+
+
+def _rebuild_or_revert(settings: Settings, revert: str, parameters: tuple[object, ...]) -> None:
+    """Rebuild from the journal as written; a failed build runs `revert` and is raised again."""
+    try:
+        _rebuild(settings)
+    except BuildError:
+        _write(settings, revert, parameters)
+        raise
+
+
 @contextmanager
 def _writer(
     settings: Settings, on_wait: Callable[[], None] | None, timeout: float | None
@@ -246,21 +262,14 @@ def record(
     year_ = parse_year(year)
     with _writer(settings, on_wait, timeout):
         old = current_value(settings, indicator_code, year_)
-        with _connect(settings, write=True) as connection:
-            assert connection is not None
-            cursor = connection.execute(
-                "INSERT INTO entries (indicator_code, year, value, old_value, source, comment,"
-                " user, entered_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'active')",
-                (indicator_code, year_, number, old, source, comment, user, now()),
-            )
-            entry_id = int(cursor.lastrowid or 0)
-        try:
-            _rebuild(settings)
-        except BuildError:
-            with _connect(settings, write=True) as connection:
-                assert connection is not None
-                connection.execute("DELETE FROM entries WHERE id = ?", (entry_id,))
-            raise
+        cursor = _write(
+            settings,
+            "INSERT INTO entries (indicator_code, year, value, old_value, source, comment,"
+            " user, entered_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'active')",
+            (indicator_code, year_, number, old, source, comment, user, now()),
+        )
+        entry_id = int(cursor.lastrowid or 0)
+        _rebuild_or_revert(settings, "DELETE FROM entries WHERE id = ?", (entry_id,))
     return next(e for e in read_entries(settings) if e.id == entry_id)
 
 
@@ -277,25 +286,19 @@ def undo(
     ``on_wait`` and ``timeout`` are those of :func:`record`.
     """
     with _writer(settings, on_wait, timeout):
-        with _connect(settings, write=True) as connection:
-            assert connection is not None
-            changed = connection.execute(
-                "UPDATE entries SET status = 'undone', undone_at = ?, undone_by = ?"
-                " WHERE id = ? AND status = 'active'",
-                (now(), user, int(entry_id)),
-            ).rowcount
+        changed = _write(
+            settings,
+            "UPDATE entries SET status = 'undone', undone_at = ?, undone_by = ?"
+            " WHERE id = ? AND status = 'active'",
+            (now(), user, int(entry_id)),
+        ).rowcount
         if changed:
-            try:
-                _rebuild(settings)
-            except BuildError:
-                with _connect(settings, write=True) as connection:
-                    assert connection is not None
-                    connection.execute(
-                        "UPDATE entries SET status = 'active', undone_at = NULL,"
-                        " undone_by = NULL WHERE id = ?",
-                        (int(entry_id),),
-                    )
-                raise
+            _rebuild_or_revert(
+                settings,
+                "UPDATE entries SET status = 'active', undone_at = NULL, undone_by = NULL"
+                " WHERE id = ?",
+                (int(entry_id),),
+            )
     found = [e for e in read_entries(settings) if e.id == int(entry_id)]
     if not found:
         raise EntryRefused("entry.error.unknown", value=str(entry_id))

@@ -14,9 +14,10 @@ import json
 import math
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
+from typing import Any
 
 import pandas as pd
 
@@ -219,6 +220,20 @@ def _best_covered_point(intervals: list[tuple[float, float]], fallback: float) -
     return best
 
 
+def _configured(
+    tables: Tables, catalogue: dict[str, Dataset], check: str
+) -> Iterator[tuple[str, Dataset, Any, pd.DataFrame]]:
+    """The loaded datasets whose `checks` configure `check`: name, dataset, settings, rows.
+
+    A rule reads only the columns data/datasets.toml names for it, so a dataset without
+    the setting (or not loaded) is not one the rule can read.
+    """
+    for name, dataset in catalogue.items():
+        config = dataset.checks.get(check)
+        if config and name in tables:
+            yield name, dataset, config, tables[name]
+
+
 # --- rules -------------------------------------------------------------------------
 
 
@@ -310,11 +325,8 @@ def check_printed_totals(tables: Tables, catalogue: dict[str, Dataset]) -> list[
 def check_ratios(tables: Tables, catalogue: dict[str, Dataset]) -> list[Finding]:
     """A printed ratio (e.g. density) against numerator / denominator of the same row."""
     findings: list[Finding] = []
-    for name, dataset in catalogue.items():
-        config = dataset.checks.get("ratio")
-        if not config or name not in tables:
-            continue
-        for _, row in tables[name].iterrows():
+    for name, dataset, config, rows in _configured(tables, catalogue, "ratio"):
+        for _, row in rows.iterrows():
             numerator, denominator, printed = (
                 row[config["numerator"]],
                 row[config["denominator"]],
@@ -354,11 +366,7 @@ def check_ratios(tables: Tables, catalogue: dict[str, Dataset]) -> list[Finding]
 def check_percentages(tables: Tables, catalogue: dict[str, Dataset]) -> list[Finding]:
     """Each printed percentage implies a total; rows that disagree with the others stand out."""
     findings: list[Finding] = []
-    for name, dataset in catalogue.items():
-        config = dataset.checks.get("percent")
-        if not config or name not in tables:
-            continue
-        rows = tables[name]
+    for name, dataset, config, rows in _configured(tables, catalogue, "percent"):
         rows = rows[rows[config["percent"]].notna() & (rows[config["percent"]] > 0)]
         for group_value, group in rows.groupby(config["group"]):
             value = group[config["value"]].astype(float)
@@ -418,11 +426,7 @@ def check_percentages(tables: Tables, catalogue: dict[str, Dataset]) -> list[Fin
 def _measure_rows(tables: Tables, catalogue: dict[str, Dataset]) -> pd.DataFrame:
     """Every row that states one figure of a measure, from every dataset that has them."""
     frames = []
-    for name, dataset in catalogue.items():
-        config = dataset.checks.get("measures")
-        if not config or name not in tables:
-            continue
-        rows = tables[name]
+    for name, _dataset, config, rows in _configured(tables, catalogue, "measures"):
         frame = pd.DataFrame(
             {
                 "dataset": name,
@@ -487,11 +491,7 @@ def check_parts_of_measure(tables: Tables, catalogue: dict[str, Dataset]) -> lis
     """The sum of a dataset's parts (e.g. settlements) against the total stated elsewhere."""
     findings: list[Finding] = []
     measures = _measure_rows(tables, catalogue)
-    for name, dataset in catalogue.items():
-        config = dataset.checks.get("total_of")
-        if not config or name not in tables:
-            continue
-        rows = tables[name]
+    for name, _dataset, config, rows in _configured(tables, catalogue, "total_of"):
         group_columns = [config["period_column"]] + ([config["group"]] if "group" in config else [])
         for group_key, group in rows.groupby(group_columns):
             group_key = group_key if isinstance(group_key, tuple) else (group_key,)
@@ -537,11 +537,8 @@ def check_parts_of_measure(tables: Tables, catalogue: dict[str, Dataset]) -> lis
 def check_categories(tables: Tables, catalogue: dict[str, Dataset]) -> list[Finding]:
     """Categories of a measure (e.g. SNS category I and II) against its total."""
     findings: list[Finding] = []
-    for name, dataset in catalogue.items():
-        config = dataset.checks.get("categories")
-        if not config or name not in tables:
-            continue
-        rows = tables[name].copy()
+    for name, _dataset, config, rows in _configured(tables, catalogue, "categories"):
+        rows = rows.copy()
         rows["document"] = rows["source"].map(document_of)
         is_total = rows[config["column"]] == config["total"]
         for group_key, parts in rows[~is_total].groupby([*config["group"], "period"], dropna=False):
@@ -598,11 +595,7 @@ def check_categories(tables: Tables, catalogue: dict[str, Dataset]) -> list[Find
 def check_missing(tables: Tables, catalogue: dict[str, Dataset]) -> list[Finding]:
     """Values the documents leave out: a gap the dashboard shows rather than fills."""
     findings: list[Finding] = []
-    for name, dataset in catalogue.items():
-        expected = dataset.checks.get("expected", [])
-        if name not in tables:
-            continue
-        rows = tables[name]
+    for name, dataset, expected, rows in _configured(tables, catalogue, "expected"):
         for column in expected:
             for _, row in rows[rows[column].isna()].iterrows():
                 text_column = next(
@@ -631,11 +624,8 @@ def check_missing(tables: Tables, catalogue: dict[str, Dataset]) -> list[Finding
 def check_dated_after_document(tables: Tables, catalogue: dict[str, Dataset]) -> list[Finding]:
     """Results reported for a year the document had not reached (or not finished)."""
     findings: list[Finding] = []
-    for name, dataset in catalogue.items():
-        config = dataset.checks.get("dated")
-        if not config or name not in tables:
-            continue
-        rows = tables[name].copy()
+    for name, dataset, config, rows in _configured(tables, catalogue, "dated"):
+        rows = rows.copy()
         if "filter_column" in config:
             rows = rows[rows[config["filter_column"]] == config["filter_value"]]
         rows["_document_year"] = pd.to_datetime(rows[config["date_column"]]).dt.year
@@ -677,11 +667,8 @@ def check_dated_after_document(tables: Tables, catalogue: dict[str, Dataset]) ->
 def check_same_text(tables: Tables, catalogue: dict[str, Dataset]) -> list[Finding]:
     """Rows printed with the same label (e.g. one indicator under two objectives) that disagree."""
     findings: list[Finding] = []
-    for name, dataset in catalogue.items():
-        config = dataset.checks.get("same_text")
-        if not config or name not in tables:
-            continue
-        rows = tables[name].copy()
+    for name, _dataset, config, rows in _configured(tables, catalogue, "same_text"):
+        rows = rows.copy()
         if "join" in config:
             labels = tables[config["join"]["dataset"]][[config["join"]["on"], config["text"]]]
             rows = rows.merge(labels, on=config["join"]["on"], how="left")
@@ -759,11 +746,7 @@ def check_same_text(tables: Tables, catalogue: dict[str, Dataset]) -> list[Findi
 def check_across_sources(tables: Tables, catalogue: dict[str, Dataset]) -> list[Finding]:
     """The same row (same key but for its source) given different values by two sources."""
     findings: list[Finding] = []
-    for name, dataset in catalogue.items():
-        config = dataset.checks.get("across_sources")
-        if not config or name not in tables:
-            continue
-        rows = tables[name]
+    for name, dataset, config, rows in _configured(tables, catalogue, "across_sources"):
         key = [k for k in dataset.key if k != "source"]
         for _, group in rows.groupby(key):
             values = pd.to_numeric(group[config["value"]], errors="coerce")
@@ -947,11 +930,7 @@ def _whole_subset(members: list) -> list:
 def check_range_gaps(tables: Tables, catalogue: dict[str, Dataset]) -> list[Finding]:
     """Classes (age bands, density classes) that leave a range out or overlap."""
     findings: list[Finding] = []
-    for name, dataset in catalogue.items():
-        configs = dataset.checks.get("ranges")
-        if not configs or name not in tables:
-            continue
-        rows = tables[name]
+    for name, _dataset, configs, rows in _configured(tables, catalogue, "ranges"):
         for config in configs if isinstance(configs, list) else [configs]:
             whole_numbers = bool(config.get("whole_numbers", True))
             if "measures" in config:
@@ -1197,11 +1176,7 @@ def check_many_places(tables: Tables, catalogue: dict[str, Dataset]) -> list[Fin
 def check_many_labels(tables: Tables, catalogue: dict[str, Dataset]) -> list[Finding]:
     """One measure printed under three or more labels that match (or qualify one another)."""
     findings: list[Finding] = []
-    for name, dataset in catalogue.items():
-        config = dataset.checks.get("many_places")
-        if not config or name not in tables:
-            continue
-        rows = tables[name]
+    for name, _dataset, config, rows in _configured(tables, catalogue, "many_places"):
         texts = rows[config["text"]].astype(str).tolist()
         clusters = label_clusters(texts, qualified=True)
         rows = rows.assign(_cluster=[clusters[text] for text in texts])
@@ -1244,13 +1219,12 @@ def check_many_labels(tables: Tables, catalogue: dict[str, Dataset]) -> list[Fin
 def check_table_years(tables: Tables, catalogue: dict[str, Dataset]) -> list[Finding]:
     """Indicator tables whose years disagree with the plan's period or with the other tables."""
     findings: list[Finding] = []
-    for name, dataset in catalogue.items():
-        config = dataset.checks.get("table_years")
-        if not config or name not in tables or config["indicators"] not in tables:
+    for name, _dataset, config, rows in _configured(tables, catalogue, "table_years"):
+        if config["indicators"] not in tables:
             continue
         indicators = tables[config["indicators"]]
         decisions = plan_status.PlanDecisions.from_frame(tables.get("staff_decisions"))
-        for table in plan_status.table_readings(indicators, tables[name]):
+        for table in plan_status.table_readings(indicators, rows):
             if not table.disagrees:
                 continue
             years = f"{min(table.baseline_years + table.years)}–{table.years[-1]}"

@@ -133,6 +133,19 @@ class _Group:
     known: bool  # whether a reader knows the total (a total row, or an implied sum)
 
 
+@dataclass(frozen=True)
+class _Table:
+    """The cells that secondary suppression protects, and the rule it protects them by."""
+
+    frame: pd.DataFrame  # the eligible rows, labelled by their position in the whole frame
+    values: np.ndarray  # the count of every row of the whole frame (NaN where none)
+    dims: Sequence[str]
+    additive: Mapping[str, str]  # dimension -> the code of its total row ("" when none)
+    threshold: int
+    suppress_zero: bool
+    implied_totals: bool = True
+
+
 def suppress(
     frame: pd.DataFrame,
     *,
@@ -178,16 +191,16 @@ def suppress(
     additive = {d: code for d, code in (margins or {}).items() if d in dims}
     exposed: list[Any] = []
     if additive and reasons:
-        exposed = _secondary(
-            result.loc[eligible],
-            values.to_numpy(dtype=float, na_value=np.nan),
-            dims,
-            additive,
-            reasons,
-            threshold,
-            suppress_zero,
-            implied_totals,
+        table = _Table(
+            frame=result.loc[eligible],
+            values=values.to_numpy(dtype=float, na_value=np.nan),
+            dims=dims,
+            additive=additive,
+            threshold=threshold,
+            suppress_zero=suppress_zero,
+            implied_totals=implied_totals,
         )
+        exposed = _secondary(table, reasons)
     result.attrs["disclosure_exposed"] = [frame.index[label] for label in exposed]
 
     if reasons:
@@ -207,18 +220,11 @@ def suppress(
     return result
 
 
-def _groups(
-    frame: pd.DataFrame,
-    values: np.ndarray,
-    dims: Sequence[str],
-    additive: Mapping[str, str],
-    threshold: int,
-    suppress_zero: bool,
-    implied_totals: bool = True,
-) -> list[_Group]:
+def _groups(table: _Table) -> list[_Group]:
     """Every group along every additive dimension, with whether its total is known."""
+    frame, values, dims = table.frame, table.values, table.dims
     groups: list[_Group] = []
-    for dim, total_code in additive.items():
+    for dim, total_code in table.additive.items():
         others = [d for d in dims if d != dim]
         if others:
             keyed = frame[others].astype(str)
@@ -244,25 +250,17 @@ def _groups(
                 groups.append(_Group(parts + totals, coefficients, 0.0, totals[0], True))
             else:
                 implied = float(values[parts].sum())
-                known = implied_totals and (
-                    implied >= threshold or (implied == 0 and not suppress_zero)
+                known = table.implied_totals and (
+                    implied >= table.threshold or (implied == 0 and not table.suppress_zero)
                 )
                 groups.append(_Group(parts, [1] * len(parts), implied, None, known))
     return groups
 
 
-def _secondary(
-    frame: pd.DataFrame,
-    values: np.ndarray,
-    dims: Sequence[str],
-    additive: Mapping[str, str],
-    reasons: dict[Any, str],
-    threshold: int,
-    suppress_zero: bool,
-    implied_totals: bool = True,
-) -> list[Any]:
+def _secondary(table: _Table, reasons: dict[Any, str]) -> list[Any]:
     """Add secondary suppressions to `reasons`; returns the cells still exposed (if any)."""
-    groups = _groups(frame, values, dims, additive, threshold, suppress_zero, implied_totals)
+    values, threshold, suppress_zero = table.values, table.threshold, table.suppress_zero
+    groups = _groups(table)
     known = [group for group in groups if group.known]
     membership: dict[Any, list[_Group]] = {}
     for group in groups:

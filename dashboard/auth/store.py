@@ -40,6 +40,26 @@ FIRST_DELAY = timedelta(seconds=2)
 LONGEST_DELAY = timedelta(minutes=15)
 FORGET_AFTER = timedelta(hours=1)
 
+
+def _refuse(trigger: str, change: str, table: str, message: str, when: str = "") -> str:
+    """A trigger refusing an UPDATE or DELETE of `table` (only when `when` holds): rows kept."""
+    condition = f"\nWHEN {when}" if when else ""
+    return (
+        f"CREATE TRIGGER IF NOT EXISTS {trigger} BEFORE {change} ON {table}{condition}\n"
+        f"BEGIN SELECT RAISE(ABORT, '{message}'); END;"
+    )
+
+
+_ATTEMPTS_ONLY_GROW = _refuse(
+    "login_attempts_only_grow",
+    "UPDATE",
+    "login_attempts",
+    "login attempt counts only grow",
+    when="""NEW.attempts < OLD.attempts OR NEW.window_start <> OLD.window_start
+    OR NEW.account <> OLD.account OR NEW.address <> OLD.address OR NEW.kind <> OLD.kind
+    OR NEW.first_at <> OLD.first_at""",
+)
+
 _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS users (
     username TEXT PRIMARY KEY,
@@ -67,10 +87,8 @@ CREATE TABLE IF NOT EXISTS audit_events (
     detail TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS audit_by_action_target ON audit_events (action, target, time);
-CREATE TRIGGER IF NOT EXISTS audit_events_no_update BEFORE UPDATE ON audit_events
-BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
-CREATE TRIGGER IF NOT EXISTS audit_events_no_delete BEFORE DELETE ON audit_events
-BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
+{_refuse("audit_events_no_update", "UPDATE", "audit_events", "audit events are append-only")}
+{_refuse("audit_events_no_delete", "DELETE", "audit_events", "audit events are append-only")}
 CREATE TABLE IF NOT EXISTS login_attempts (
     window_start TEXT NOT NULL,
     account TEXT NOT NULL,
@@ -83,13 +101,8 @@ CREATE TABLE IF NOT EXISTS login_attempts (
     PRIMARY KEY (window_start, account, address, kind)
 );
 CREATE INDEX IF NOT EXISTS login_attempts_by_time ON login_attempts (last_at);
-CREATE TRIGGER IF NOT EXISTS login_attempts_only_grow BEFORE UPDATE ON login_attempts
-WHEN NEW.attempts < OLD.attempts OR NEW.window_start <> OLD.window_start
-    OR NEW.account <> OLD.account OR NEW.address <> OLD.address OR NEW.kind <> OLD.kind
-    OR NEW.first_at <> OLD.first_at
-BEGIN SELECT RAISE(ABORT, 'login attempt counts only grow'); END;
-CREATE TRIGGER IF NOT EXISTS login_attempts_no_delete BEFORE DELETE ON login_attempts
-BEGIN SELECT RAISE(ABORT, 'login attempt counts are kept'); END;
+{_ATTEMPTS_ONLY_GROW}
+{_refuse("login_attempts_no_delete", "DELETE", "login_attempts", "login attempt counts are kept")}
 CREATE TABLE IF NOT EXISTS login_throttle (
     account TEXT NOT NULL,
     address TEXT NOT NULL,

@@ -20,6 +20,7 @@ from dashboard import entries
 from dashboard.db import get_database
 from dashboard.ingest import importer, recipes, staging
 from dashboard.ingest.common import Problem
+from dashboard.ingest.writers import BuildError
 from dashboard.pipeline import rebuild
 from tests.unit.ingest.cli_tools import snapshot
 
@@ -509,6 +510,23 @@ def test_an_entry_and_its_undo_survive_rebuilds(workspace, client_for, csrf_toke
     assert not entry.active and entry.undone_by == "editor"
     actions = [row.action for row in audit_page().audit_rows()]
     assert {"entry.saved", "entry.undone", "journal.entry", "journal.entry_undone"} <= set(actions)
+
+
+def test_a_failed_build_takes_an_entry_and_an_undo_back(workspace, monkeypatch):
+    code = an_indicator(workspace, "count")
+    entry = entries.record(workspace, code, 2024, "3", "akt", "", "editor")
+
+    def refuse(settings) -> None:
+        raise BuildError([])
+
+    monkeypatch.setattr(entries, "_rebuild", refuse)
+    with pytest.raises(BuildError):
+        entries.undo(workspace, entry.id, "editor")
+    [kept] = entries.read_entries(workspace)
+    assert kept.active and kept.undone_at is None and kept.undone_by is None
+    with pytest.raises(BuildError):
+        entries.record(workspace, code, 2023, "4", "akt", "", "editor")
+    assert [e.id for e in entries.read_entries(workspace)] == [entry.id]
 
 
 def test_the_audit_page_lists_newest_first(workspace):
