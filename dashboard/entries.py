@@ -13,16 +13,15 @@ from __future__ import annotations
 import math
 import sqlite3
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dashboard.db import get_database
 from dashboard.ingest import journal, writers
 from dashboard.ingest.writers import BuildError
-from dashboard.sqlite_journal import now, open_journal
+from dashboard.sqlite_journal import Journal, Refused, now
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -56,13 +55,8 @@ CREATE TABLE IF NOT EXISTS entries (
 """
 
 
-class EntryRefused(ValueError):
+class EntryRefused(Refused):
     """The value does not fit the indicator (message key and values for the page)."""
-
-    def __init__(self, key: str, **values: object):
-        self.key = key
-        self.values = values
-        super().__init__(f"{key} {values}")
 
 
 @dataclass(frozen=True)
@@ -88,27 +82,14 @@ class ResultEntry:
         return self.status == journal.ACTIVE
 
 
-def entries_path(settings: Settings) -> Path:
-    """The entries index file."""
-    return settings.imports_dir / ENTRIES_FILE
-
-
-def _connect(settings: Settings, write: bool) -> AbstractContextManager[sqlite3.Connection | None]:
-    return open_journal(entries_path(settings), ENTRIES_TABLE, write=write)
+JOURNAL = Journal(ENTRIES_FILE, ENTRIES_TABLE, "entries")
 
 
 def read_entries(settings: Settings, indicator_code: str | None = None) -> list[ResultEntry]:
     """Every entry, oldest first (undone ones included); optionally of one indicator."""
-    with _connect(settings, write=False) as connection:
-        if connection is None:
-            return []
-        if indicator_code is None:
-            rows = connection.execute("SELECT * FROM entries ORDER BY id").fetchall()
-        else:
-            rows = connection.execute(
-                "SELECT * FROM entries WHERE indicator_code = ? ORDER BY id", (indicator_code,)
-            ).fetchall()
-    return [ResultEntry(**dict(row)) for row in rows]
+    column = None if indicator_code is None else "indicator_code"
+    rows = JOURNAL.rows(settings.imports_dir, column, indicator_code)
+    return [ResultEntry(**row) for row in rows]
 
 
 def source_text(entry: ResultEntry) -> str:
@@ -210,7 +191,7 @@ def _rebuild(settings: Settings) -> None:
 
 def _write(settings: Settings, statement: str, parameters: tuple[object, ...]) -> sqlite3.Cursor:
     """Run one statement on the entries journal and commit it."""
-    with _connect(settings, write=True) as connection:
+    with JOURNAL.open(settings.imports_dir, write=True) as connection:
         assert connection is not None
         return connection.execute(statement, parameters)
 

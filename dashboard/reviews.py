@@ -16,17 +16,14 @@ stay in this journal and in the audit log). Deleting the database loses nothing.
 
 from __future__ import annotations
 
-import sqlite3
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dashboard.db import Connection
 from dashboard.ingest import journal, writers
 from dashboard.ingest.writers import BuildError
 from dashboard.plan_status import DIRECTIONS, READINGS
-from dashboard.sqlite_journal import now, open_journal
+from dashboard.sqlite_journal import Journal, Refused, now
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -61,13 +58,8 @@ CREATE TABLE IF NOT EXISTS decisions (
 """
 
 
-class DecisionRefused(ValueError):
+class DecisionRefused(Refused):
     """The decision does not fit (message key and values for the page)."""
-
-    def __init__(self, key: str, **values: object):
-        self.key = key
-        self.values = values
-        super().__init__(f"{key} {values}")
 
 
 @dataclass(frozen=True)
@@ -83,27 +75,14 @@ class Decision:
     decided_at: str
 
 
-def reviews_path(settings: Settings) -> Path:
-    """The decisions journal file."""
-    return settings.imports_dir / REVIEWS_FILE
-
-
-def _connect(settings: Settings, write: bool) -> AbstractContextManager[sqlite3.Connection | None]:
-    return open_journal(reviews_path(settings), DECISIONS_TABLE, write=write)
+JOURNAL = Journal(REVIEWS_FILE, DECISIONS_TABLE, "decisions")
 
 
 def read_decisions(settings: Settings, kind: str | None = None) -> list[Decision]:
     """Every decision, oldest first; optionally of one kind."""
-    with _connect(settings, write=False) as connection:
-        if connection is None:
-            return []
-        if kind is None:
-            rows = connection.execute("SELECT * FROM decisions ORDER BY id").fetchall()
-        else:
-            rows = connection.execute(
-                "SELECT * FROM decisions WHERE kind = ? ORDER BY id", (kind,)
-            ).fetchall()
-    return [Decision(**dict(row)) for row in rows]
+    column = None if kind is None else "kind"
+    rows = JOURNAL.rows(settings.imports_dir, column, kind)
+    return [Decision(**row) for row in rows]
 
 
 def in_force(decisions: list[Decision]) -> dict[tuple[str, str], Decision]:
@@ -171,7 +150,7 @@ def decide(
     """Validate, journal and rebuild; on a failed build the decision is removed again."""
     kind, target, value, note = validate(kind, target, value, note)
     with journal.lock(settings):
-        with _connect(settings, write=True) as connection:
+        with JOURNAL.open(settings.imports_dir, write=True) as connection:
             assert connection is not None
             cursor = connection.execute(
                 "INSERT INTO decisions (kind, target, value, note, user, decided_at)"
@@ -182,7 +161,7 @@ def decide(
         try:
             writers.rebuild(settings)  # builds beside the old file and swaps it in atomically
         except BuildError:
-            with _connect(settings, write=True) as connection:
+            with JOURNAL.open(settings.imports_dir, write=True) as connection:
                 assert connection is not None
                 connection.execute("DELETE FROM decisions WHERE id = ?", (decision_id,))
             raise

@@ -8,9 +8,19 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+
+
+class Refused(ValueError):
+    """A staff write the journal does not take: a message key and its values, for the page."""
+
+    def __init__(self, key: str, **values: object):
+        self.key = key
+        self.values = values
+        super().__init__(f"{key} {values}")
 
 
 def now() -> str:
@@ -40,3 +50,37 @@ def open_journal(path: Path, schema: str, *, write: bool) -> Iterator[sqlite3.Co
             connection.commit()
     finally:
         connection.close()
+
+
+@dataclass(frozen=True)
+class Journal:
+    """One journal: its file in the imports folder, the schema that creates it, its table."""
+
+    file_name: str
+    schema: str
+    table: str  # this module's callers' own name, never a user's text
+
+    def path(self, folder: Path) -> Path:
+        """The journal's file in an imports folder."""
+        return folder / self.file_name
+
+    def open(
+        self, folder: Path, *, write: bool
+    ) -> AbstractContextManager[sqlite3.Connection | None]:
+        """`open_journal` on this journal's file."""
+        return open_journal(self.path(folder), self.schema, write=write)
+
+    def rows(
+        self, folder: Path, column: str | None = None, value: object = None
+    ) -> list[dict[str, object]]:
+        """Every row, oldest first; only those whose `column` is `value` (bound)."""
+        with self.open(folder, write=False) as connection:
+            if connection is None:
+                return []
+            if column is None:
+                found = connection.execute(f"SELECT * FROM {self.table} ORDER BY id")
+            else:
+                found = connection.execute(
+                    f"SELECT * FROM {self.table} WHERE {column} = ? ORDER BY id", (value,)
+                )
+            return [dict(row) for row in found.fetchall()]

@@ -21,20 +21,8 @@ PREVIEW_ROWS = 5
 
 def problems_list(preview: importer.ImportPreview, lang: str) -> html.Div:
     """Every problem as text: file, line, field, value, expected."""
-    items = [
-        html.Li(
-            t(
-                "upload.problem",
-                lang,
-                file=problem.file,
-                line="—" if problem.line is None else problem.line,
-                field=problem.field_in(lang) or "—",
-                value="—" if problem.value is None else problem.value_in(lang),
-                expected=problem.expected_in(lang),
-            )
-        )
-        for problem in preview.problems
-    ]
+    # The same sentence as the command line's (a column says "column C" only once).
+    items = [html.Li(problem.text(lang)) for problem in preview.problems]
     more = (
         [html.P(t("upload.more_problems", lang, count=preview.omitted))] if preview.omitted else []
     )

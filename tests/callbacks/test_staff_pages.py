@@ -410,7 +410,7 @@ def test_problems_render_as_text(app, tmp_path, settings):
         )
     )
     shown = " ".join(texts(rendered))
-    assert "line 3" in shown and "<img src=x onerror=alert(1)>" in shown and SCRIPT in shown
+    assert "row 3" in shown and "<img src=x onerror=alert(1)>" in shown and SCRIPT in shown
 
 
 # --- result entry -------------------------------------------------------------------------
