@@ -82,14 +82,17 @@ class ResultEntry:
         return self.status == journal.ACTIVE
 
 
-JOURNAL = Journal(ENTRIES_FILE, ENTRIES_TABLE, "entries")
+JOURNAL = Journal(
+    ENTRIES_FILE,
+    ENTRIES_TABLE,
+    select_all="SELECT * FROM entries ORDER BY id",
+    select_by="SELECT * FROM entries WHERE indicator_code = ? ORDER BY id",
+)
 
 
 def read_entries(settings: Settings, indicator_code: str | None = None) -> list[ResultEntry]:
     """Every entry, oldest first (undone ones included); optionally of one indicator."""
-    column = None if indicator_code is None else "indicator_code"
-    rows = JOURNAL.rows(settings.imports_dir, column, indicator_code)
-    return [ResultEntry(**row) for row in rows]
+    return [ResultEntry(**row) for row in JOURNAL.rows(settings.imports_dir, indicator_code)]
 
 
 def source_text(entry: ResultEntry) -> str:

@@ -75,14 +75,17 @@ class Decision:
     decided_at: str
 
 
-JOURNAL = Journal(REVIEWS_FILE, DECISIONS_TABLE, "decisions")
+JOURNAL = Journal(
+    REVIEWS_FILE,
+    DECISIONS_TABLE,
+    select_all="SELECT * FROM decisions ORDER BY id",
+    select_by="SELECT * FROM decisions WHERE kind = ? ORDER BY id",
+)
 
 
 def read_decisions(settings: Settings, kind: str | None = None) -> list[Decision]:
     """Every decision, oldest first; optionally of one kind."""
-    column = None if kind is None else "kind"
-    rows = JOURNAL.rows(settings.imports_dir, column, kind)
-    return [Decision(**row) for row in rows]
+    return [Decision(**row) for row in JOURNAL.rows(settings.imports_dir, kind)]
 
 
 def in_force(decisions: list[Decision]) -> dict[tuple[str, str], Decision]:

@@ -54,11 +54,16 @@ def open_journal(path: Path, schema: str, *, write: bool) -> Iterator[sqlite3.Co
 
 @dataclass(frozen=True)
 class Journal:
-    """One journal: its file in the imports folder, the schema that creates it, its table."""
+    """One journal: its file in the imports folder, the schema that creates it, its reads.
+
+    The reads are whole statements (no SQL is put together from pieces): every row, and
+    the rows of one value of the column the journal is looked up by (bound).
+    """
 
     file_name: str
     schema: str
-    table: str  # this module's callers' own name, never a user's text
+    select_all: str
+    select_by: str
 
     def path(self, folder: Path) -> Path:
         """The journal's file in an imports folder."""
@@ -70,17 +75,13 @@ class Journal:
         """`open_journal` on this journal's file."""
         return open_journal(self.path(folder), self.schema, write=write)
 
-    def rows(
-        self, folder: Path, column: str | None = None, value: object = None
-    ) -> list[dict[str, object]]:
-        """Every row, oldest first; only those whose `column` is `value` (bound)."""
+    def rows(self, folder: Path, value: object = None) -> list[dict[str, object]]:
+        """Every row, oldest first; with a value, only the rows looked up by it."""
         with self.open(folder, write=False) as connection:
             if connection is None:
                 return []
-            if column is None:
-                found = connection.execute(f"SELECT * FROM {self.table} ORDER BY id")
+            if value is None:
+                found = connection.execute(self.select_all)
             else:
-                found = connection.execute(
-                    f"SELECT * FROM {self.table} WHERE {column} = ? ORDER BY id", (value,)
-                )
+                found = connection.execute(self.select_by, (value,))
             return [dict(row) for row in found.fetchall()]
