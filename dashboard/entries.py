@@ -11,7 +11,6 @@ previous entry.
 from __future__ import annotations
 
 import math
-import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -188,24 +187,11 @@ def parse_year(text: str | int | None) -> int:
 # --- writing ------------------------------------------------------------------------------
 
 
-def _rebuild(settings: Settings) -> None:
-    writers.rebuild(settings)  # builds beside the old file and swaps it in atomically
-
-
-def _write(settings: Settings, statement: str, parameters: tuple[object, ...]) -> sqlite3.Cursor:
-    """Run one statement on the entries journal and commit it."""
-    with JOURNAL.open(settings.imports_dir, write=True) as connection:
-        assert connection is not None
-        return connection.execute(statement, parameters)
-
-
 def _rebuild_or_revert(settings: Settings, revert: str, parameters: tuple[object, ...]) -> None:
-    """Rebuild from the journal as written; a failed build runs `revert` and is raised again."""
-    try:
-        _rebuild(settings)
-    except BuildError:
-        _write(settings, revert, parameters)
-        raise
+    """Rebuild (beside the old file, swapped in atomically); a failed build is reverted."""
+    JOURNAL.rebuild_or_revert(
+        settings.imports_dir, lambda: writers.rebuild(settings), BuildError, revert, parameters
+    )
 
 
 @contextmanager
@@ -246,13 +232,12 @@ def record(
     year_ = parse_year(year)
     with _writer(settings, on_wait, timeout):
         old = current_value(settings, indicator_code, year_)
-        cursor = _write(
-            settings,
+        entry_id, _ = JOURNAL.write(
+            settings.imports_dir,
             "INSERT INTO entries (indicator_code, year, value, old_value, source, comment,"
             " user, entered_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'active')",
             (indicator_code, year_, number, old, source, comment, user, now()),
         )
-        entry_id = int(cursor.lastrowid or 0)
         _rebuild_or_revert(settings, "DELETE FROM entries WHERE id = ?", (entry_id,))
     return next(e for e in read_entries(settings) if e.id == entry_id)
 
@@ -270,12 +255,12 @@ def undo(
     ``on_wait`` and ``timeout`` are those of :func:`record`.
     """
     with _writer(settings, on_wait, timeout):
-        changed = _write(
-            settings,
+        _, changed = JOURNAL.write(
+            settings.imports_dir,
             "UPDATE entries SET status = 'undone', undone_at = ?, undone_by = ?"
             " WHERE id = ? AND status = 'active'",
             (now(), user, int(entry_id)),
-        ).rowcount
+        )
         if changed:
             _rebuild_or_revert(
                 settings,

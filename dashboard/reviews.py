@@ -153,19 +153,18 @@ def decide(
     """Validate, journal and rebuild; on a failed build the decision is removed again."""
     kind, target, value, note = validate(kind, target, value, note)
     with journal.lock(settings):
-        with JOURNAL.open(settings.imports_dir, write=True) as connection:
-            assert connection is not None
-            cursor = connection.execute(
-                "INSERT INTO decisions (kind, target, value, note, user, decided_at)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                (kind, target, value, note, user, now()),
-            )
-            decision_id = int(cursor.lastrowid or 0)
-        try:
-            writers.rebuild(settings)  # builds beside the old file and swaps it in atomically
-        except BuildError:
-            with JOURNAL.open(settings.imports_dir, write=True) as connection:
-                assert connection is not None
-                connection.execute("DELETE FROM decisions WHERE id = ?", (decision_id,))
-            raise
+        decision_id, _ = JOURNAL.write(
+            settings.imports_dir,
+            "INSERT INTO decisions (kind, target, value, note, user, decided_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (kind, target, value, note, user, now()),
+        )
+        # Built beside the old file and swapped in atomically; a failed build takes it back.
+        JOURNAL.rebuild_or_revert(
+            settings.imports_dir,
+            lambda: writers.rebuild(settings),
+            BuildError,
+            "DELETE FROM decisions WHERE id = ?",
+            (decision_id,),
+        )
     return next(d for d in read_decisions(settings) if d.id == decision_id)

@@ -7,7 +7,7 @@ read-only (a missing file is an empty journal), writes create it with its table.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -85,3 +85,30 @@ class Journal:
             else:
                 found = connection.execute(self.select_by, (value,))
             return [dict(row) for row in found.fetchall()]
+
+    def write(
+        self, folder: Path, statement: str, parameters: tuple[object, ...]
+    ) -> tuple[int, int]:
+        """Run one statement and commit it: the id of a row it added, and the rows changed."""
+        with self.open(folder, write=True) as connection:
+            assert connection is not None
+            cursor = connection.execute(statement, parameters)
+            return int(cursor.lastrowid or 0), cursor.rowcount
+
+    def rebuild_or_revert(
+        self,
+        folder: Path,
+        rebuild: Callable[[], None],
+        failure: type[Exception],
+        revert: str,
+        parameters: tuple[object, ...],
+    ) -> None:
+        """Rebuild from the journal as written; a `failure` of the build runs `revert` first.
+
+        A build that fails leaves the journal as it was: no row stays that no build took.
+        """
+        try:
+            rebuild()
+        except failure:
+            self.write(folder, revert, parameters)
+            raise

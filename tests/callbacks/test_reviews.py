@@ -230,3 +230,17 @@ def test_staff_find_the_forms_on_their_pages(app, monkeypatch):
     assert "2.3.b" in {o["value"] for o in indicators}
     tables = find(upload_layout, "ngarkimi-decision-table").options
     assert [o["value"] for o in tables] == [OBJ_42]
+
+
+def test_a_failed_build_takes_the_decision_back(workspace, monkeypatch):
+    from dashboard.ingest.writers import BuildError
+
+    finding = query(workspace, "data_quality_findings")["finding_id"].iloc[0]
+
+    def refuse(settings) -> None:
+        raise BuildError([])
+
+    monkeypatch.setattr(reviews.writers, "rebuild", refuse)
+    with pytest.raises(BuildError):
+        reviews.decide(workspace, "finding_mark", finding, "accepted", "seen", "editor")
+    assert reviews.read_decisions(workspace) == []

@@ -519,7 +519,7 @@ def test_a_failed_build_takes_an_entry_and_an_undo_back(workspace, monkeypatch):
     def refuse(settings) -> None:
         raise BuildError([])
 
-    monkeypatch.setattr(entries, "_rebuild", refuse)
+    monkeypatch.setattr(entries.writers, "rebuild", refuse)
     with pytest.raises(BuildError):
         entries.undo(workspace, entry.id, "editor")
     [kept] = entries.read_entries(workspace)
