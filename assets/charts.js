@@ -84,7 +84,7 @@
                 var plot = holder && holder.querySelector(".js-plotly-plot");
                 var card = document.getElementById("card-" + trigger.chart);
                 var texts = card && card.querySelector(".chart-downloads");
-                if (!plot || !window.Plotly || !texts) {
+                if (!plot || !window.Plotly || !window.Plotly.toImage || !texts) {
                     return window.dash_clientside.no_update;
                 }
                 var figure = exportFigure(plot, texts.dataset);

@@ -11,7 +11,7 @@
     window.addEventListener("beforeprint", function () {
         var main = document.getElementById("main");
         var pageWidth = main ? main.clientWidth : document.documentElement.clientWidth;
-        if (!window.Plotly) {
+        if (!window.Plotly || !window.Plotly.relayout) { // not yet loaded (see plotly_early.js)
             return;
         }
         var scale = pageWidth > PRINT_WIDTH ? PRINT_WIDTH / pageWidth : 1;

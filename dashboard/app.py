@@ -5,16 +5,14 @@ from __future__ import annotations
 import logging
 
 import dash
-import dash_bootstrap_components as dbc
-from dash import Dash, Input, Output, dcc, html
+from dash import Dash, Input, Output
 
 import dashboard.components.chart_card  # noqa: F401  (registers the image-download callback)
 from dashboard import auth, cache, pipeline, security
 from dashboard.api import api
 from dashboard.audience import current_database
-from dashboard.auth import current_role, current_username
+from dashboard.components import shell
 from dashboard.components.chart_data import chart_downloads
-from dashboard.components.frame import footer, frame_meta, language_of, navbar
 from dashboard.i18n import t
 from dashboard.pages._briefing_pdf import briefing_pdf
 from dashboard.settings import PROJECT_ROOT
@@ -38,6 +36,8 @@ def create_app() -> Dash:
         "dashboard",
         use_pages=True,
         assets_folder=str(PROJECT_ROOT / "assets"),
+        # plotly.js with only our trace types: started by assets/plotly_early.js, not a tag.
+        assets_ignore=r"vendor/.*",
         # Bootstrap is served from assets/ (no CDN: works offline and under a strict CSP).
         title=t("app.title", "sq"),
         update_title=None,
@@ -55,27 +55,20 @@ def create_app() -> Dash:
     app.server.register_blueprint(api)
     app.server.register_blueprint(chart_downloads)
     app.server.register_blueprint(briefing_pdf)
-    app.layout = html.Div(
-        [
-            dcc.Location(id="url"),
-            html.A(t("nav.skip", "sq"), href="#main", className="visually-hidden-focusable"),
-            html.Div(id="frame-nav"),
-            html.Main(dbc.Container(dash.page_container, fluid=True), id="main", tabIndex="-1"),
-            html.Div(id="frame-footer"),
-        ]
-    )
+    # The frame, with the page itself drawn in on a first load (see components/shell.py).
+    app.layout = lambda: shell.layout(_built_at)
+    shell.init_app(app.server)
 
     @app.callback(
         Output("frame-nav", "children"),
         Output("frame-footer", "children"),
         Input("url", "pathname"),
         Input("url", "search"),
+        # Drawn into a first load's layout; the empty frame's Location reports the address.
+        prevent_initial_call=True,
     )
     def render_frame(pathname: str | None, search: str | None) -> tuple:
-        lang = language_of(search)
-        account = (current_username(), current_role())
-        nav = [frame_meta(pathname, lang), navbar(lang, pathname or "/", search, account)]
-        return nav, footer(lang, _built_at())
+        return shell.frame(pathname, search, _built_at())
 
     @app.callback(
         Output("navbar-collapse", "is_open"),

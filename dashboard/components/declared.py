@@ -29,7 +29,9 @@ caching and download).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Literal
@@ -502,15 +504,30 @@ def body(page: Page, parsed: ParsedFilters, lang: str) -> list[Component | None]
     ]
 
 
-def address_as_loaded(canonical: str) -> str:
-    """The query string the browser shows, as the pages router was given it.
+# The query string of a page drawn into the app's layout on its first load (shell.py).
+_loaded_search: ContextVar[str | None] = ContextVar("loaded_search", default=None)
 
-    The canonical address of the view outside the router's call (Dash's layout check).
+
+@contextmanager
+def loaded_from(search: str) -> Iterator[None]:
+    """Draw pages as loaded at an address with this query string (outside the router)."""
+    token = _loaded_search.set(search)
+    try:
+        yield
+    finally:
+        _loaded_search.reset(token)
+
+
+def address_as_loaded(canonical: str) -> str:
+    """The query string the browser shows, as the pages router (or the layout) was given it.
+
+    The canonical address of the view outside both (Dash's layout check).
     """
     try:
         search = dash.ctx.inputs.get("_pages_location.search")
-    except dash.exceptions.MissingCallbackContextException:
-        return canonical
+    except (dash.exceptions.MissingCallbackContextException, LookupError):
+        # Outside a callback: with no request Dash says so, within one its context is unset.
+        search = _loaded_search.get()
     return search if isinstance(search, str) else canonical
 
 

@@ -1,0 +1,56 @@
+"""A page's first load in headless Chromium: no callback round trip, one small plotly.js."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import console_errors, wait_for
+
+pytestmark = pytest.mark.browser
+
+# What the browser asked for during the load, after the charts are drawn.
+_REQUESTS = """
+  return performance.getEntriesByType('resource').map((entry) => entry.name);
+"""
+
+
+def drawn(driver, path: str) -> list[str]:
+    driver.get(path)
+    wait_for(driver, ".js-plotly-plot .main-svg")
+    driver.execute_async_script(
+        "const done = arguments[0]; setTimeout(done, 800);"
+    )  # the callbacks a load would fire have had time to leave
+    return driver.execute_script(_REQUESTS)
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/demografia?type=rural&lang=sr", "/sherbimet?lang=en", "/treguesit", "/swot"]
+)
+def test_a_page_load_draws_from_the_layout_without_a_callback(live_server, browser, path):
+    requests = drawn(browser, f"{live_server}{path}")
+    assert any(url.endswith("/_dash-layout") for url in requests)
+    # The page and its frame came with the layout: no router, frame or page callback.
+    assert not [url for url in requests if "_dash-update-component" in url]
+    assert browser.find_element("css selector", "#frame-nav nav")
+    assert not console_errors(browser)
+
+
+def test_the_charts_are_drawn_by_the_dashboards_partial_plotly_bundle(live_server, browser):
+    requests = drawn(browser, f"{live_server}/demografia")
+    # Only the bundle of tools/plotly_bundle, never dcc.Graph's whole plotly.js (4.8 MB).
+    assert [url for url in requests if "/vendor/plotly-" in url]
+    assert not [url for url in requests if "package_data/plotly" in url]
+    traces = browser.execute_script("return Object.keys(Plotly.PlotSchema.get().traces)")
+    assert sorted(traces) == ["bar", "heatmap", "scatter", "treemap"]
+    assert browser.execute_script("return document.querySelectorAll('script[src*=plotly-]').length")
+
+
+def test_moving_to_another_page_still_draws_it_through_the_router(live_server, browser):
+    browser.get(f"{live_server}/swot?lang=en")
+    wait_for(browser, ".js-plotly-plot .main-svg")
+    # A menu link is a client-side move: the router callback draws the next page.
+    browser.find_element("css selector", "a.nav-link[href='/buxheti?lang=en']").click()
+    wait_for(browser, ".page-budget .js-plotly-plot .main-svg")
+    requests = browser.execute_script(_REQUESTS)
+    assert [url for url in requests if "_dash-update-component" in url]
+    assert not console_errors(browser)
