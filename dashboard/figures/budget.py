@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures.common import largest_known, sector_name
+from dashboard.figures.common import about_largest, largest_known, sector_name
 from dashboard.figures.indicators import with_legend_room
 from dashboard.figures.services import short_label
 from dashboard.figures.theme import MUTED, PALETTE, apply_theme
@@ -145,14 +145,12 @@ def budget_sector_figure(sectors: pd.DataFrame, lang: str) -> go.Figure:
 
 def budget_sector_takeaway(sectors: pd.DataFrame, lang: str) -> str:
     """Which sector holds most of the planned amount."""
-    first = largest_known(sectors, "amount_eur")
-    if first is None:
-        return t("state.empty", lang)
-    return t(
-        "budget.sector_takeaway",
+    return about_largest(
+        sectors,
+        "amount_eur",
         lang,
-        sector=sector_name(first, lang),
-        **amount_and_share(first, lang),
+        "budget.sector_takeaway",
+        lambda first: {"sector": sector_name(first, lang), **amount_and_share(first, lang)},
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import pandas as pd
@@ -86,6 +86,23 @@ def largest_known(frame: pd.DataFrame, column: str) -> pd.Series | None:
     if known.empty:
         return None
     return known.loc[known[column].idxmax()]
+
+
+def about_largest(
+    frame: pd.DataFrame,
+    column: str,
+    lang: str,
+    key: str,
+    said: Callable[[pd.Series], Mapping[str, object]],
+) -> str:
+    """Message `key` about the row with the largest `column` (its values from `said(row)`).
+
+    "No data" when no row has a value: a takeaway never names a largest of nothing.
+    """
+    largest = largest_known(frame, column)
+    if largest is None:
+        return t("state.empty", lang)
+    return t(key, lang, **said(largest))
 
 
 def number_or_mark(value: object, lang: str, decimals: int = 0) -> str:

@@ -6,10 +6,10 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.figures.common import (
+    about_largest,
     add_withheld_bars,
     has_withheld,
     horizontal_bars,
-    largest_known,
     withheld_marks,
 )
 from dashboard.figures.indicators import with_legend_room
@@ -150,17 +150,18 @@ def monthly_trend_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
 def monthly_trend_takeaway(frame: pd.DataFrame, lang: str) -> str:
     """The busiest month and the monthly average."""
     known = frame.dropna(subset=["services"])
-    busiest = largest_known(known, "services")
-    if busiest is None:
-        return t("state.empty", lang)
-    return t(
-        "services.trend_takeaway",
+    return about_largest(
+        known,
+        "services",
         lang,
-        month=month_name(int(busiest["month"]), lang),
-        year=int(busiest["year"]),
-        services=format_number(busiest["services"], lang),
-        average=format_number(known["services"].mean(), lang),
-        months=len(known),
+        "services.trend_takeaway",
+        lambda busiest: {
+            "month": month_name(int(busiest["month"]), lang),
+            "year": int(busiest["year"]),
+            "services": format_number(busiest["services"], lang),
+            "average": format_number(known["services"].mean(), lang),
+            "months": len(known),
+        },
     )
 
 

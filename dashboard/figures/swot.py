@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures.common import largest_known
+from dashboard.figures.common import about_largest
 from dashboard.figures.theme import apply_theme
 from dashboard.i18n import format_number, t
 
@@ -50,13 +50,14 @@ def swot_counts_figure(counts: pd.DataFrame, lang: str, selected: str | None = N
 
 def swot_counts_takeaway(counts: pd.DataFrame, lang: str) -> str:
     """The largest quadrant and the total number of items."""
-    largest = largest_known(counts, "items")
-    if largest is None:
-        return t("state.empty", lang)
-    return t(
-        "swot.takeaway",
+    return about_largest(
+        counts,
+        "items",
         lang,
-        quadrant=t(f"swot.quadrant.{largest['quadrant']}", lang),
-        items=int(largest["items"]),
-        total=int(counts["items"].sum()),
+        "swot.takeaway",
+        lambda largest: {
+            "quadrant": t(f"swot.quadrant.{largest['quadrant']}", lang),
+            "items": int(largest["items"]),
+            "total": int(counts["items"].sum()),
+        },
     )

@@ -57,22 +57,6 @@ def page_paths() -> list[str]:
     return sorted({*registered, *(path for path, _ in menu_pages()), *STAFF_PAGES})
 
 
-@pytest.fixture(scope="module")
-def client_for(app, login):
-    made = {}
-
-    def _client(role: str):
-        if role not in made:
-            client = app.server.test_client()
-            client.get("/")
-            if role != "public":
-                login(client, role)
-            made[role] = client
-        return made[role]
-
-    return _client
-
-
 def test_every_page_answers_each_role_as_the_policy_says(client_for):
     paths = page_paths()
     assert "/" in paths and "/cilesia" in paths and "/ngarkimi" in paths

@@ -36,22 +36,6 @@ def layout_for(client, referrer: str | None) -> tuple[Any, Any]:
     return response, response.get_json()
 
 
-@pytest.fixture(scope="module")
-def client_for(app, login):
-    made = {}
-
-    def _client(role: str):
-        if role not in made:
-            client = app.server.test_client()
-            client.get("/")
-            if role != "public":
-                login(client, role)
-            made[role] = client
-        return made[role]
-
-    return _client
-
-
 @pytest.mark.parametrize(
     ("path", "search", "heading"),
     [

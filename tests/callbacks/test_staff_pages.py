@@ -87,22 +87,6 @@ def an_indicator(settings, unit: str) -> str:
     return min(indicators.loc[indicators["unit"] == unit, "indicator_code"])
 
 
-@pytest.fixture(scope="module")
-def client_for(app, login):
-    made = {}
-
-    def _client(role: str):
-        if role not in made:
-            client = app.server.test_client()
-            client.get("/")
-            if role != "public":
-                login(client, role)
-            made[role] = client
-        return made[role]
-
-    return _client
-
-
 def post(client, csrf_token, output, inputs, state, changed):
     """POST a callback as dash-renderer does, `changed` naming the input that fired."""
     from dash._utils import split_callback_id
