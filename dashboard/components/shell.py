@@ -55,8 +55,8 @@ def layout_request_address() -> Address | None:
     return Address(referrer.path or "/", f"?{referrer.query}" if referrer.query else "")
 
 
-def query_of(search: str) -> dict[str, str | list[str]]:
-    """The address's query as Dash's pages router hands it to a layout."""
+def router_query(search: str) -> dict[str, str | list[str]]:
+    """The address's query as Dash's pages router hands it to a layout (a repeated key: a list)."""
     parsed = parse_qs(search.removeprefix("?"), keep_blank_values=True)
     return {key: values[0] if len(values) == 1 else values for key, values in parsed.items()}
 
@@ -87,7 +87,7 @@ def _first_view(address: Address, built_at: str | None) -> html.Div | None:
     try:
         with loaded_from(address.search):
             layout = page["layout"]
-            content = layout(**query_of(address.search)) if callable(layout) else layout
+            content = layout(**router_query(address.search)) if callable(layout) else layout
         nav, foot = frame(address.pathname, address.search, built_at)
     except Exception:  # the router draws it again and reports what fails
         logger.exception("could not draw the first view of %s", address.pathname)

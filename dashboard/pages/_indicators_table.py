@@ -8,6 +8,7 @@ status with why an indicator has none. (Dash does not load files starting with "
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import dash_bootstrap_components as dbc
@@ -150,6 +151,74 @@ def status_counts(rows: pd.DataFrame, lang: str) -> str:
     )
 
 
+# The tables of objectives drawn closed are filled in when opened (pages/indicators.py):
+# the page then sends and renders a few hundred components instead of some two thousand.
+OBJECTIVE_SUMMARY = "indicators-objective-summary"
+OBJECTIVE_TABLE = "indicators-objective-table"
+
+
+@dataclass(frozen=True)
+class Grid:
+    """The year columns and the value cells shared by every objective's table of a view."""
+
+    years: list[int]
+    cells: ValueCells
+
+
+def grid_of(shown: pd.DataFrame, values_by_year: pd.DataFrame) -> Grid:
+    """The years and value cells of the indicators shown."""
+    values_by_year = values_by_year[values_by_year["indicator_code"].isin(shown["indicator_code"])]
+    years = sorted(int(y) for y in values_by_year["year"].unique())
+    return Grid(years, value_cells(values_by_year))
+
+
+def objective_table(
+    rows: pd.DataFrame, grid: Grid, link: Callable[[str], str], lang: str
+) -> list[Any]:
+    """One objective's indicators as a table, with its source line under it."""
+    columns = ("code", "indicator", "baseline", *map(str, grid.years), "progress", "status")
+    header = html.Thead(
+        html.Tr(
+            [
+                html.Th(c if c.isdigit() else t(f"indicators.col.{c}", lang), scope="col")
+                for c in columns
+            ]
+        )
+    )
+    body = html.Tbody(
+        [indicator_row(row, grid.cells, grid.years, link, lang) for _, row in rows.iterrows()]
+    )
+    return [
+        dbc.Table([header, body], size="sm", responsive=True, className="indicator-table mt-2"),
+        source_line(rows["source"].iloc[0], lang),
+    ]
+
+
+def objective_section(
+    code: str, rows: pd.DataFrame, grid: Grid, opened: bool, link: Callable[[str], str], lang: str
+) -> html.Details:
+    """An objective: its summary line and, open, its table (closed: filled in when opened)."""
+    summary = [
+        html.Strong(f"{code} "),
+        rows["objective_text"].iloc[0],
+        html.Span(status_counts(rows, lang), className="small text-muted"),
+    ]
+    if opened:
+        return html.Details(
+            [html.Summary(summary), *objective_table(rows, grid, link, lang)],
+            open=True,
+            className="objective-section ms-2 mb-2",
+        )
+    return html.Details(
+        [
+            html.Summary(summary, id={"type": OBJECTIVE_SUMMARY, "code": code}),
+            html.Div(id={"type": OBJECTIVE_TABLE, "code": code}),
+        ],
+        open=False,
+        className="objective-section ms-2 mb-2",
+    )
+
+
 def drilldown(
     shown: pd.DataFrame,
     values_by_year: pd.DataFrame,
@@ -160,50 +229,12 @@ def drilldown(
     """Priority, then objective, then the indicators' table (`link(code)`: its detail)."""
     if shown.empty:
         return html.P(t("state.empty", lang), className="text-muted", id="indicators-drilldown")
-    values_by_year = values_by_year[values_by_year["indicator_code"].isin(shown["indicator_code"])]
-    years = sorted(int(y) for y in values_by_year["year"].unique())
-    cells = value_cells(values_by_year)
-    columns = ("code", "indicator", "baseline", *map(str, years), "progress", "status")
-    header = html.Thead(
-        html.Tr(
-            [
-                html.Th(c if c.isdigit() else t(f"indicators.col.{c}", lang), scope="col")
-                for c in columns
-            ]
-        )
-    )
+    grid = grid_of(shown, values_by_year)
     sections = []
     for priority, by_priority in shown.groupby("priority", sort=False):
         objectives = [
-            html.Details(
-                [
-                    html.Summary(
-                        [
-                            html.Strong(f"{objective_code} "),
-                            rows["objective_text"].iloc[0],
-                            html.Span(status_counts(rows, lang), className="small text-muted"),
-                        ]
-                    ),
-                    dbc.Table(
-                        [
-                            header,
-                            html.Tbody(
-                                [
-                                    indicator_row(row, cells, years, link, lang)
-                                    for _, row in rows.iterrows()
-                                ]
-                            ),
-                        ],
-                        size="sm",
-                        responsive=True,
-                        className="indicator-table mt-2",
-                    ),
-                    source_line(rows["source"].iloc[0], lang),
-                ],
-                open=open_objectives,
-                className="objective-section ms-2 mb-2",
-            )
-            for objective_code, rows in by_priority.groupby("objective_code", sort=False)
+            objective_section(str(code), rows, grid, open_objectives, link, lang)
+            for code, rows in by_priority.groupby("objective_code", sort=False)
         ]
         title = [
             html.Strong(priority_label(int(priority), lang) + ": "),

@@ -7,17 +7,17 @@ drill-down table and the activities are this page's own (dashboard/pages/_indica
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import pandas as pd
-from dash import html
+from dash import MATCH, Input, Output, State, callback, ctx, html, no_update
 from dash.development.base_component import Component
 
 from dashboard.audience import current_database
 from dashboard.cache import memo
 from dashboard.components.declared import Chart, Filter, Page, in_a_row, register_page
-from dashboard.components.filters import FilterSpec, to_search
+from dashboard.components.filters import FilterSpec, query_of, to_search
 from dashboard.components.page_tools import as_seen, current_role
 from dashboard.figures.indicators import (
     indicator_takeaway,
@@ -28,7 +28,13 @@ from dashboard.figures.indicators import (
 )
 from dashboard.i18n import format_date, t
 from dashboard.pages._indicators_notes import activities, rule_box
-from dashboard.pages._indicators_table import drilldown
+from dashboard.pages._indicators_table import (
+    OBJECTIVE_SUMMARY,
+    OBJECTIVE_TABLE,
+    drilldown,
+    grid_of,
+    objective_table,
+)
 from dashboard.plan_indicators import (
     in_scope,
     indicators_with_status,
@@ -174,14 +180,22 @@ DETAIL = Chart(
 )
 
 
+def detail_link(values: Mapping[str, Any], lang: str) -> Callable[[str], str]:
+    """The address of an indicator's detail, the view's other filters kept."""
+
+    def link(code: str) -> str:
+        return PATH + to_search({**values, "indicator": code}, PAGE.defaults, lang)
+
+    return link
+
+
 def arrange(cards: Mapping[str, Component], values: Mapping[str, Any], lang: str) -> list:
     """The date of the figures, the two charts, the drill-down and the objective's activities."""
     indicators = indicators_for_page()
     shown = _selection(values)
     document_date = pd.Timestamp(indicators["document_date"].dropna().max()).date()
 
-    def link(code: str) -> str:
-        return PATH + to_search({**values, "indicator": code}, PAGE.defaults, lang)
+    link = detail_link(values, lang)
 
     heading = t("indicators.drilldown_heading", lang, shown=len(shown), total=len(indicators))
     parts: list = [
@@ -206,6 +220,32 @@ def arrange(cards: Mapping[str, Component], values: Mapping[str, Any], lang: str
         )
         parts.append(activities(values["objective"], rows, lang))
     return parts
+
+
+@callback(
+    Output({"type": OBJECTIVE_TABLE, "code": MATCH}, "children"),
+    Input({"type": OBJECTIVE_SUMMARY, "code": MATCH}, "n_clicks"),
+    State({"type": OBJECTIVE_TABLE, "code": MATCH}, "children"),
+    State("indicators-drawn", "data"),
+    State("indicators-lang", "data"),
+    prevent_initial_call=True,
+)
+def fill_objective(_clicks: int | None, table: Any, drawn: str | None, lang: str) -> Any:
+    """An objective drawn closed gets its table the first time it is opened."""
+    if table:
+        return no_update
+    return objective_table_for(drawn, ctx.triggered_id["code"], lang)
+
+
+def objective_table_for(drawn: str | None, code: str, lang: str) -> list[Any] | html.P:
+    """The table of one objective in the view at address `drawn` (the view on screen)."""
+    values = PAGE.values(query_of(drawn)).values
+    shown = _selection(values)
+    rows = shown[shown["objective_code"] == code]
+    if rows.empty:
+        return html.P(t("state.empty", lang), className="text-muted small")
+    grid = grid_of(shown, values_as_seen())
+    return objective_table(rows, grid, detail_link(values, lang), lang)
 
 
 PAGE = register_page(

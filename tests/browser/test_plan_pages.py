@@ -52,6 +52,28 @@ def test_indicators_drill_down_by_priority_and_indicator(
     assert console_errors(browser) == []
 
 
+def test_a_closed_objective_opens_with_its_table(live_server, browser):
+    # All 4 priorities: the objectives are drawn closed, their tables filled in when opened.
+    browser.get(f"{live_server}/treguesit?lang=en")
+    wait_for(browser, "#card-indicators-summary .js-plotly-plot")
+    assert not browser.find_elements("css selector", "#indicator-row-2-3-a")
+    summary = browser.find_element(
+        "css selector", "summary[id*='indicators-objective-summary'][id*='2.3']"
+    )
+    click = "arguments[0].scrollIntoView({block: 'center'}); arguments[0].click();"
+    browser.execute_script(click, summary)
+    wait_for_text(browser, "#indicator-row-2-3-a", "2.3.a")
+    assert "Off track" in text_of(browser, "#indicator-row-2-3-a")
+    browser.execute_script(click, summary)  # closed and opened again: the table is kept
+    browser.execute_script(click, summary)
+    settle(browser)
+    assert len(browser.find_elements("css selector", "#indicator-row-2-3-a")) == 1
+    browser.execute_script(click, browser.find_element("css selector", "#indicator-row-2-3-a a"))
+    wait_for_url(browser, "indicator=2.3.a")
+    wait_for_text(browser, "#card-indicators-detail", "2.3.a")
+    assert console_errors(browser) == []
+
+
 def test_swot_quadrant_filter_and_languages(live_server, browser, artifacts_dir):
     browser.get(f"{live_server}/swot")
     wait_for(browser, "#swot-grid")

@@ -31,11 +31,29 @@ def page(app):
     return indicators
 
 
-def rows_shown(content) -> set[str]:
+def opened(page, tree, search: str | None = None, lang: str = "sq") -> list:
+    """The tree with every objective opened: a closed one's table is filled in when opened.
+
+    `search` is the view's address (a page layout's `indicators-drawn` store by default).
+    """
+    from dashboard.pages._indicators_table import OBJECTIVE_TABLE
+
+    if search is None:
+        search = find(tree, "indicators-drawn").data
+    tables = [
+        page.objective_table_for(search, item.id["code"], lang)
+        for item in walk(tree)
+        if isinstance(getattr(item, "id", None), dict) and item.id["type"] == OBJECTIVE_TABLE
+    ]
+    return [tree, *tables]
+
+
+def rows_shown(page, content, search: str | None = None, lang: str = "sq") -> set[str]:
+    """The indicators the drill-down lists, its closed objectives opened."""
     drilldown = find(content, "indicators-drilldown")
     return {
         item.id.removeprefix("indicator-row-").replace("-", ".")
-        for item in walk(drilldown)
+        for item in walk(opened(page, drilldown, search or find(content, "indicators-drawn").data))
         if isinstance(getattr(item, "id", None), str) and item.id.startswith("indicator-row-")
     }
 
@@ -75,7 +93,8 @@ def test_every_filter_value_in_every_language(page, lang):
                 assert controls["objective"] == value
             else:
                 expected = everything[everything["status"] == value]
-            assert rows_shown(content) == set(expected["indicator_code"]), (spec.name, value)
+            shown = rows_shown(page, content, search, lang)
+            assert shown == set(expected["indicator_code"]), (spec.name, value)
             heading = visible_text(find(content, "indicators-count"))
             assert (
                 t("indicators.drilldown_heading", lang, shown=len(expected), total=len(everything))
@@ -162,7 +181,8 @@ def test_a_direction_not_set_is_said_in_words(page):
     unset = everything[everything["status_reason"] == "direction_not_set"]
     assert len(unset)  # the plan has flat or turning targets
     code = unset["indicator_code"].iloc[0]
-    row = find(page_layout(page.PAGE, lang="en"), f"indicator-row-{code.replace('.', '-')}")
+    layout = page_layout(page.PAGE, lang="en")
+    row = find(opened(page, layout, lang="en"), f"indicator-row-{code.replace('.', '-')}")
     text = visible_text(row)
     assert t("indicators.direction.not_set", "en") in text
     assert t("indicators.reason.direction_not_set", "en") in text
@@ -191,7 +211,7 @@ def test_invalid_url_values_give_one_notice(page, lang):
     notices = [i for i in walk(layout) if getattr(i, "id", None) == "filter-notice"]
     assert len(notices) == 1
     assert visible_text(layout).count(t("filters.invalid_heading", lang)) == 1
-    assert len(rows_shown(layout)) == len(page.indicators_for_page())
+    assert len(rows_shown(page, layout, lang=lang)) == len(page.indicators_for_page())
 
 
 def test_the_address_is_read_back_into_the_controls(page):
@@ -225,4 +245,64 @@ def test_the_download_links_carry_the_filters_each_chart_uses(page, client):
     first = shown[(shown["priority"] == 2) & (shown["status"] == "off_track")]
     assert set(pd.read_csv(io.StringIO(body))["indicator_code"]) == {
         first["indicator_code"].iloc[0]
+    }
+
+
+def test_a_closed_objective_gets_its_table_when_opened(app, client_for):
+    from tests.conftest import csrf_token_of
+
+    layout = page_layout(page_module(), lang="en", priority="1")
+    closed = [
+        item.id["code"]
+        for item in walk(layout)
+        if isinstance(getattr(item, "id", None), dict)
+        and item.id["type"] == "indicators-objective-summary"
+    ]
+    assert closed, "a view of more than 12 indicators draws its objectives closed"
+    assert not rows_shown_in(layout), "their tables are not in the page until opened"
+    client = client_for("public")
+    code = closed[0]
+    output = next(key for key in app.callback_map if "indicators-objective-table" in key)
+    body = {
+        "output": output,
+        "outputs": {
+            "id": {"code": code, "type": "indicators-objective-table"},
+            "property": "children",
+        },
+        "inputs": [
+            {
+                "id": {"code": code, "type": "indicators-objective-summary"},
+                "property": "n_clicks",
+                "value": 1,
+            }
+        ],
+        "state": [
+            {"id": {"code": code, "type": "indicators-objective-table"}, "property": "children"},
+            {"id": "indicators-drawn", "property": "data", "value": "?priority=1&lang=en"},
+            {"id": "indicators-lang", "property": "data", "value": "en"},
+        ],
+        "changedPropIds": [
+            '{"code":"' + code + '","type":"indicators-objective-summary"}.n_clicks'
+        ],
+    }
+    response = client.post(
+        "/_dash-update-component", json=body, headers={"X-CSRFToken": csrf_token_of(client)}
+    )
+    assert response.status_code == 200, response.data[:300]
+    text = json.dumps(response.get_json(), ensure_ascii=False)
+    assert f"indicator-row-{code.replace('.', '-')}-" in text  # its indicators' rows
+    assert "Source" in text and "Baseline" in text
+
+
+def page_module():
+    from dashboard.pages import indicators
+
+    return indicators.PAGE
+
+
+def rows_shown_in(tree) -> set[str]:
+    return {
+        item.id
+        for item in walk(tree)
+        if isinstance(getattr(item, "id", None), str) and item.id.startswith("indicator-row-")
     }
