@@ -108,7 +108,9 @@ class _Recent:
             self._items.clear()
 
 
-_recent = _Recent(size=64)
+# The public default views drawn ahead take about 100 entries (some 20 MB); the rest is
+# room for the views people filter to.
+_recent = _Recent(size=256)
 
 
 def memo(parts: tuple[object, ...], compute: Callable[[], T]) -> T:
