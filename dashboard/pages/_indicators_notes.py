@@ -9,8 +9,8 @@ import pandas as pd
 from dash import html
 from dash.development.base_component import Component
 
+from dashboard.components.source import source_line
 from dashboard.i18n import format_percent, t
-from dashboard.pages._indicators_table import source_line
 from dashboard.plan_status import AT_RISK_FROM, ON_TRACK_FROM
 
 RULE_KEYS = tuple(f"indicators.rule.{n}" for n in range(1, 9))
@@ -71,7 +71,7 @@ def activities(objective_code: str, rows: pd.DataFrame, lang: str) -> html.Div:
         [
             html.H2(heading, className="h5 mt-3"),
             html.Ul(items, className="small"),
-            source_line(rows["source"].iloc[0], lang),
+            source_line(rows["source"], lang),
         ],
         id="indicators-activities",
     )

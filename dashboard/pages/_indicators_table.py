@@ -16,6 +16,7 @@ import pandas as pd
 from dash import dcc, html
 
 from dashboard.components.page_tools import is_missing, withheld
+from dashboard.components.source import source_line
 from dashboard.figures.indicators import (
     direction_text,
     plan_number,
@@ -133,14 +134,6 @@ def indicator_row(
     )
 
 
-def source_line(source: str, lang: str) -> html.P:
-    """The source of a table or list, under it."""
-    return html.P(
-        [html.Span(f"{t('source.prefix', lang)}: ", className="fw-semibold"), source],
-        className="source-line small text-muted",
-    )
-
-
 def status_counts(rows: pd.DataFrame, lang: str) -> str:
     """' · 2 on track, 1 no data': an objective's indicators by status."""
     counts = rows["status"].value_counts()
@@ -190,7 +183,7 @@ def objective_table(
     )
     return [
         dbc.Table([header, body], size="sm", responsive=True, className="indicator-table mt-2"),
-        source_line(rows["source"].iloc[0], lang),
+        source_line(rows["source"], lang),
     ]
 
 

@@ -15,18 +15,23 @@ from dash import MATCH, Input, Output, State, callback, ctx, html, no_update
 from dash.development.base_component import Component
 
 from dashboard.audience import current_database
-from dashboard.cache import memo
-from dashboard.components.declared import Chart, Filter, Page, in_a_row, register_page
-from dashboard.components.filters import FilterSpec, query_of, to_search
-from dashboard.components.page_tools import as_seen, current_role
+from dashboard.components.declared import Chart, Page, in_a_row, register_page
+from dashboard.components.filters import query_of, to_search
+from dashboard.components.page_tools import as_seen
 from dashboard.figures.indicators import (
     indicator_takeaway,
     plan_series_figure,
-    priority_label,
     status_summary_figure,
     status_summary_takeaway,
 )
 from dashboard.i18n import format_date, t
+from dashboard.pages._indicators_filters import (  # noqa: F401  (tests read _objectives)
+    FILTERS,
+    _objectives,
+    _selection,
+    indicators_for_page,
+    values_as_seen,
+)
 from dashboard.pages._indicators_notes import activities, rule_box
 from dashboard.pages._indicators_table import (
     OBJECTIVE_SUMMARY,
@@ -37,95 +42,11 @@ from dashboard.pages._indicators_table import (
 )
 from dashboard.plan_indicators import (
     in_scope,
-    indicators_with_status,
     shown_indicator,
     status_summary,
-    with_withheld_reports,
 )
-from dashboard.plan_status import STATUSES
 
 PATH = "/treguesit"
-
-
-def _objectives() -> pd.DataFrame:
-    return current_database().query("plan_objectives_list")
-
-
-def _priorities() -> list[int]:
-    return sorted(int(p) for p in _objectives()["priority"].unique())
-
-
-def values_as_seen() -> pd.DataFrame:
-    """Every target and reported value, as the person asking may see them."""
-    frame = current_database().query("plan_indicator_values_by_year")
-    return as_seen(frame, "plan_indicator_values")
-
-
-def indicators_for_page() -> pd.DataFrame:
-    """The indicators with their status as the asker may see them (kept per build and role)."""
-
-    def read() -> pd.DataFrame:
-        indicators = as_seen(indicators_with_status(current_database()), "plan_indicators")
-        return with_withheld_reports(indicators, values_as_seen())
-
-    return memo(("indicators_for_page", current_database().version, current_role()), read)
-
-
-def _selection(values: Mapping[str, Any]) -> pd.DataFrame:
-    return in_scope(
-        indicators_for_page(), values.get("priority"), values.get("objective"), values.get("status")
-    )
-
-
-def _objectives_of(values: Mapping[str, Any]) -> list[str]:
-    objectives = _objectives()
-    if values.get("priority") is not None:
-        objectives = objectives[objectives["priority"] == values["priority"]]
-    return list(objectives["objective_code"])
-
-
-def _objective_options(_lang: str) -> list[tuple[str, str]]:
-    return [
-        (code, f"{code} · {text[:80]}{'…' if len(text) > 80 else ''}")
-        for code, text in _objectives()[["objective_code", "objective_text"]].itertuples(
-            index=False
-        )
-    ]
-
-
-FILTERS = (
-    Filter(
-        FilterSpec("priority", _priorities, None, parse=int),
-        "indicators.filter.priority",
-        lambda lang: [(str(p), priority_label(p, lang)) for p in _priorities()],
-        width=3,
-    ),
-    Filter(
-        FilterSpec("objective", lambda: list(_objectives()["objective_code"]), None),
-        "indicators.filter.objective",
-        _objective_options,
-        width=6,
-        scope=_objectives_of,  # an objective outside the chosen priority is dropped
-    ),
-    Filter(
-        FilterSpec("status", STATUSES, None),
-        "indicators.filter.status",
-        lambda lang: [(s, t(f"indicators.status.{s}", lang)) for s in STATUSES],
-        width=3,
-    ),
-    # Chosen by the links of the table; a new selection without it shows its first one.
-    Filter(
-        FilterSpec(
-            "indicator",
-            lambda: list(current_database().query("plan_indicator_list")["indicator_code"]),
-            None,
-        ),
-        "indicators.col.indicator",
-        lambda _lang: [],
-        control="none",
-        scope=lambda values: list(_selection(values)["indicator_code"]),
-    ),
-)
 
 
 def _detail_rows(values: Mapping[str, Any]) -> pd.DataFrame:
