@@ -15,7 +15,7 @@ from dashboard.components import shell
 from dashboard.components.chart_data import chart_downloads
 from dashboard.i18n import t
 from dashboard.pages._briefing_pdf import briefing_pdf
-from dashboard.settings import PROJECT_ROOT, get_settings
+from dashboard.settings import PROJECT_ROOT
 
 logger = logging.getLogger(__name__)
 
@@ -78,8 +78,6 @@ def create_app() -> Dash:
     def toggle_menu(clicks: int | None) -> bool:
         return bool(clicks and clicks % 2)
 
-    if get_settings().predraw:  # a worker's first visitors find the public views drawn
-        shell.predraw_in_background(app.server, _built_at)
     return app
 
 

@@ -108,9 +108,7 @@ class _Recent:
             self._items.clear()
 
 
-# The public default views drawn ahead take about 100 entries (some 20 MB); the rest is
-# room for the views people filter to.
-_recent = _Recent(size=256)
+_recent = _Recent(size=64)
 
 
 def memo(parts: tuple[object, ...], compute: Callable[[], T]) -> T:

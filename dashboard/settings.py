@@ -82,7 +82,6 @@ class Settings(BaseSettings):
     cache_redis_url: str = ""  # for CACHE_TYPE=RedisCache
     cache_entries: int = Field(2000, ge=1)  # entries a SimpleCache keeps per worker
     cache_max_rows: int = Field(20_000, ge=0)  # larger query results are not kept
-    predraw: bool = True  # a worker draws the public pages' default views when it starts
     ask_api_url: str = "https://askdata.rks-gov.net/api/v1"  # ASK's PxWeb API base
 
     @field_validator("db_path", "imports_dir", "data_dir", "queries_dir", "state_dir")

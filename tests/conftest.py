@@ -16,8 +16,6 @@ os.environ["DMS_DB_PATH"] = str(_SESSION_DIR / "dms.duckdb")
 os.environ["DMS_IMPORTS_DIR"] = str(_SESSION_DIR / "imports")
 os.environ["DMS_STATE_DIR"] = str(_SESSION_DIR / "state")  # users, sessions, audit log
 os.environ.setdefault("DMS_ENV", "test")
-# No drawing ahead in a thread beside the tests (tests/callbacks/test_first_view.py calls it).
-os.environ.setdefault("DMS_PREDRAW", "0")
 
 # Property tests explore the same examples on every run, so CI is reproducible; run with
 # HYPOTHESIS_PROFILE=explore to search new examples locally.

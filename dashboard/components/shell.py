@@ -15,8 +15,6 @@ role check answers).
 from __future__ import annotations
 
 import logging
-import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -31,7 +29,7 @@ from dashboard.auth import current_role, current_username
 from dashboard.auth.policy import has_role, page_role
 from dashboard.components.declared import loaded_from
 from dashboard.components.frame import footer, frame_meta, language_of, navbar
-from dashboard.i18n import LANGUAGES, t
+from dashboard.i18n import t
 
 logger = logging.getLogger(__name__)
 
@@ -128,38 +126,6 @@ def layout(built_at: Callable[[], str | None]) -> html.Div:
     address = layout_request_address()
     drawn = _first_view(address, built_at()) if address else None
     return drawn or _shell(dcc.Location(id="url"), None, dash.page_container, None)
-
-
-def predraw(server: Flask, built_at: Callable[[], str | None]) -> int:
-    """Draw every public page's default view in every language, as its first load would.
-
-    What is drawn is kept per build (the page and card caches), so a worker's first
-    visitors of a page do not wait for its figures. Returns how many views were drawn.
-    """
-    drawn = 0
-    for page in list(dash.page_registry.values()):
-        if page.get("path_template") or page_role(page["path"]) != "public":
-            continue
-        for lang in LANGUAGES:
-            address = Address(page["path"], "" if lang == "sq" else f"?lang={lang}")
-            with server.test_request_context(LAYOUT_ROUTE):  # as an anonymous visitor
-                drawn += _first_view(address, built_at()) is not None
-    return drawn
-
-
-def predraw_in_background(server: Flask, built_at: Callable[[], str | None]) -> None:
-    """`predraw` in a thread of its own: the worker answers requests meanwhile."""
-
-    def run() -> None:
-        started = time.perf_counter()
-        try:
-            count = predraw(server, built_at)
-        except Exception:  # a worker without a database yet still starts
-            logger.exception("could not draw the public views in advance")
-            return
-        logger.info("drew %d public views in %.1f s", count, time.perf_counter() - started)
-
-    threading.Thread(target=run, name="predraw", daemon=True).start()
 
 
 def init_app(server: Flask) -> None:

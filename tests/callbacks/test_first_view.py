@@ -118,36 +118,3 @@ def test_a_page_that_fails_to_draw_leaves_it_to_the_router(client_for, monkeypat
     _, layout = layout_for(client_for("public"), f"{HOST}/swot")
     assert not by_id(layout)["_pages_content"].get("children")
     assert "pathname" not in by_id(layout)["_pages_location"]
-
-
-def test_the_public_views_can_be_drawn_ahead_for_a_workers_first_visitors(app, client_for):
-    from dashboard import cache
-    from dashboard.components import shell
-
-    cache.clear()
-    drawn = shell.predraw(app.server, lambda: None)
-    public = [p for p in dash_pages() if p.get("role", "public") == "public"]
-    assert drawn == 3 * len(public)  # every public page in sq, en and sr
-    # Kept: the first load of a page now finds its view drawn (no card is drawn again).
-    from dashboard.components import declared
-
-    drawn_cards = []
-    original = declared.card_for
-    try:
-        declared.card_for = lambda *args, **kwargs: (
-            drawn_cards.append(args[1].id) or original(*args, **kwargs)
-        )
-        _, layout = layout_for(client_for("public"), f"{HOST}/sherbimet?lang=en")
-        assert drawn_cards == []
-        cache.clear()  # without the views drawn ahead, the load draws its cards
-        layout_for(client_for("public"), f"{HOST}/sherbimet?lang=en")
-        assert drawn_cards
-    finally:
-        declared.card_for = original
-    assert by_id(layout)["_pages_content"]["children"]
-
-
-def dash_pages() -> list[dict]:
-    import dash
-
-    return list(dash.page_registry.values())
