@@ -17,7 +17,7 @@ from dashboard.i18n import format_number
 from dashboard.pipeline import rebuild
 from dashboard.plan_status import PlanDecisions, indicator_statuses
 from tests.callbacks.page_tools import find, visible_text
-from tests.callbacks.test_staff_pages import client_for, post, texts  # noqa: F401
+from tests.callbacks.test_staff_pages import post, texts
 from tests.unit.ingest.cli_tools import snapshot
 
 MARK_OUTPUT = "..cilesia-mark-result.children...cilesia-mark-list-container.children.."
@@ -82,7 +82,7 @@ def decision_call(client, csrf_token, changed, **values):
     )
 
 
-def test_a_mark_survives_two_rebuilds_and_is_audited(app, workspace, client_for, csrf_token):  # noqa: F811
+def test_a_mark_survives_two_rebuilds_and_is_audited(app, workspace, client_for, csrf_token):
     findings = query(workspace, "data_quality_findings")
     target = findings[findings["check"] == "table_years"].iloc[0]
     saved = mark_call(
@@ -112,7 +112,7 @@ def test_a_mark_survives_two_rebuilds_and_is_audited(app, workspace, client_for,
     assert "1 accepted as printed" in visible_text(find(layout, "quality-summary"))
 
 
-def test_refused_marks_and_viewers_change_nothing(workspace, client_for, csrf_token):  # noqa: F811
+def test_refused_marks_and_viewers_change_nothing(workspace, client_for, csrf_token):
     finding = query(workspace, "data_quality_findings")["finding_id"].iloc[0]
     before = snapshot(workspace)
     no_note = mark_call(client_for("editor"), csrf_token, finding, "open", "  ")
@@ -132,7 +132,7 @@ def test_refused_marks_and_viewers_change_nothing(workspace, client_for, csrf_to
     assert snapshot(workspace) == before and reviews.read_decisions(workspace) == []
 
 
-def test_a_direction_set_by_staff_rates_the_field_visits(workspace, client_for, csrf_token):  # noqa: F811
+def test_a_direction_set_by_staff_rates_the_field_visits(workspace, client_for, csrf_token):
     assert statuses(workspace).loc["2.3.b", "status_reason"] == "direction_not_set"
     saved = decision_call(
         client_for("editor"),
@@ -166,7 +166,7 @@ def test_a_direction_set_by_staff_rates_the_field_visits(workspace, client_for, 
     assert actions.count("review.direction") >= 2
 
 
-def test_a_confirmed_reading_rates_the_shifted_table(workspace, client_for, csrf_token):  # noqa: F811
+def test_a_confirmed_reading_rates_the_shifted_table(workspace, client_for, csrf_token):
     assert statuses(workspace).loc["4.2.b", "status_reason"] == "table_unconfirmed"
     saved = decision_call(
         client_for("editor"),
