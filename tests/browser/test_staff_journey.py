@@ -314,6 +314,19 @@ def test_the_products_own_xlsx_template_is_read_and_problems_come_in_each_langua
         assert console_errors(browser) == []
 
 
+def open_objective(browser, indicator_code: str) -> None:
+    """Open the objective of an indicator in the Indicators drill-down, as a reader does.
+
+    A view of all the plan's indicators draws its objectives closed; an objective's table
+    comes when it is opened.
+    """
+    objective = ".".join(indicator_code.split(".")[:2])
+    summary = wait_for(browser, f'summary[id*=\'"code":"{objective}"\']', timeout=30)
+    browser.execute_script(
+        "arguments[0].scrollIntoView({block: 'center'}); arguments[0].click();", summary
+    )
+
+
 def test_a_result_is_entered_and_undone_in_the_page(journey, browser, artifacts_dir):
     from dashboard.db import get_database
 
@@ -343,6 +356,7 @@ def test_a_result_is_entered_and_undone_in_the_page(journey, browser, artifacts_
     # The value is on the Indicators page, in its indicator's row ...
     row = f"#indicator-row-{code.replace('.', '-')}"
     browser.get(f"{journey.url}/treguesit?lang=en")
+    open_objective(browser, code)
     wait_for(browser, row, timeout=30)
     assert "Reported: 4,321" in content(browser, row)
     # ... until the entry is undone in the upload page.
@@ -352,6 +366,7 @@ def test_a_result_is_entered_and_undone_in_the_page(journey, browser, artifacts_
     wait_for_text(browser, "#ngarkimi-entry-1", f"undone by {EDITOR}")
     assert not browser.find_elements(By.CSS_SELECTOR, "#ngarkimi-entry-1 button")
     browser.get(f"{journey.url}/treguesit?lang=en")
+    open_objective(browser, code)
     wait_for(browser, row, timeout=30)
     shown = content(browser, row)
     assert shown.startswith(code) and "Reported: 4,321" not in shown
