@@ -25,9 +25,8 @@ from dashboard.figures.indicators import (
     status_summary_takeaway,
 )
 from dashboard.i18n import format_date, t
-from dashboard.pages._indicators_filters import (  # noqa: F401  (tests read _objectives)
+from dashboard.pages._indicators_filters import (
     FILTERS,
-    _objectives,
     _selection,
     indicators_for_page,
     values_as_seen,
