@@ -8,7 +8,7 @@ import dash
 from dash import Dash, Input, Output
 
 import dashboard.components.chart_card  # noqa: F401  (registers the image-download callback)
-from dashboard import auth, cache, pipeline, security
+from dashboard import auth, cache, pipeline, security, static_files
 from dashboard.api import api
 from dashboard.audience import current_database
 from dashboard.components import shell
@@ -36,14 +36,19 @@ def create_app() -> Dash:
         "dashboard",
         use_pages=True,
         assets_folder=str(PROJECT_ROOT / "assets"),
-        # plotly.js with only our trace types: started by assets/plotly_early.js, not a tag.
-        assets_ignore=r"vendor/.*",
+        # plotly.js with only our trace types: started by assets/plotly_early.js, not a tag
+        # (assets_ignore matches file names only; folders are left out by this list).
+        assets_path_ignore=["vendor"],
         # Bootstrap is served from assets/ (no CDN: works offline and under a strict CSP).
         title=t("app.title", "sq"),
         update_title=None,
         suppress_callback_exceptions=True,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
+    app.config.meta_tags.append(
+        static_files.plotly_bundle_meta(PROJECT_ROOT / "assets", app.get_asset_url)
+    )
+    app.index_string = static_files.index_string(app.get_relative_path)
     # Access control and hardening: the role guard, logins, CSRF, headers (see
     # dashboard/auth and dashboard/security.py); before any other route is added.
     for page in dash.page_registry.values():
@@ -51,6 +56,7 @@ def create_app() -> Dash:
             auth.register_route_role(page["path"], page["role"])
     auth.init_app(app)
     security.secure(app)
+    static_files.init_app(app.server)
     cache.init_app(app.server)
     app.server.register_blueprint(api)
     app.server.register_blueprint(chart_downloads)

@@ -8,15 +8,23 @@ from pathlib import Path
 
 import plotly
 
+from dashboard.static_files import PLOTLY_META, plotly_bundle_meta
+
 ROOT = Path(__file__).resolve().parents[2]
 BUNDLE_TOOL = ROOT / "tools" / "plotly_bundle"
-EARLY = ROOT / "assets" / "plotly_early.js"
 
 
 def _bundle_path() -> Path:
-    found = re.search(r'const BUNDLE = "assets/([^"]+)"', EARLY.read_text(encoding="utf-8"))
-    assert found, "assets/plotly_early.js names the bundle it starts"
+    meta = plotly_bundle_meta(ROOT / "assets", lambda path: f"/assets/{path}")
+    assert meta["name"] == PLOTLY_META
+    found = re.fullmatch(r"/assets/(vendor/plotly-[^?]+)\?m=[\d.]+", meta["content"])
+    assert found, "the page names the bundle by its fingerprinted address"
     return ROOT / "assets" / found.group(1)
+
+
+def test_plotly_early_starts_the_bundle_the_page_names():
+    early = (ROOT / "assets" / "plotly_early.js").read_text(encoding="utf-8")
+    assert f'meta[name="{PLOTLY_META}"]' in early
 
 
 def _version_in(text: str) -> str:
