@@ -10,14 +10,19 @@
     function markAll() {
         document.querySelectorAll(".table-responsive").forEach(mark);
     }
+    // Measuring a box lays the page out: done when the browser is idle, so a page that is
+    // still drawing its charts is not laid out once more in between.
+    const whenIdle = window.requestIdleCallback || function (run) {
+        return window.setTimeout(run, 50); // Safari has no requestIdleCallback
+    };
     let pending = false;
     function soon() {
         if (!pending) {
             pending = true;
-            window.requestAnimationFrame(function () {
+            whenIdle(function () {
                 pending = false;
                 markAll();
-            });
+            }, {timeout: 1000});
         }
     }
     document.addEventListener("scroll", function (event) {

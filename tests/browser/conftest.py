@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -119,6 +120,9 @@ def browser_driver(tmp_path_factory) -> Iterator[object]:
         "--no-first-run",
         "--disable-quic",
         "--window-size=1400,1000",
+        # Bootstrap scrolls smoothly otherwise: a click on an element scrolled away from
+        # would land where the element was before the scroll had finished.
+        "--force-prefers-reduced-motion",
         f"--user-data-dir={tmp_path_factory.mktemp('chromium')}",
     ):
         options.add_argument(argument)
@@ -146,15 +150,35 @@ def console_errors(driver) -> list[str]:
     ]
 
 
+# Scroll the first element a selector matches into view (not at all when it is in view).
+SCROLL_TO = """
+  const element = document.querySelector(arguments[0]);
+  if (element) { element.scrollIntoView({block: 'nearest'}); }
+  return Boolean(element);
+"""
+
+
 def wait_for(driver, css: str, timeout: float = 20):
-    """Wait until an element matching css is present and return it."""
+    """Wait until an element matching css is present and return it.
+
+    A chart is looked for as a reader finds it: charts off screen are drawn when they come
+    near it (assets/plotly_early.js), so the chart's holder is first scrolled into view
+    (not at all when it is already in view).
+    """
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(driver, timeout).until(
-        expected_conditions.presence_of_element_located((By.CSS_SELECTOR, css))
-    )
+    def present(selector: str):
+        return WebDriverWait(driver, timeout).until(
+            expected_conditions.presence_of_element_located((By.CSS_SELECTOR, selector))
+        )
+
+    holder = re.split(r"\.(?:js-plotly-plot|main-svg)\b", css, maxsplit=1)[0].strip()
+    if holder != css.strip() and holder:
+        # By its selector: a holder that Dash draws again is found again.
+        WebDriverWait(driver, timeout).until(lambda d: d.execute_script(SCROLL_TO, holder))
+    return present(css)
 
 
 def wait_for_text(driver, css: str, text: str, timeout: float = 20) -> None:

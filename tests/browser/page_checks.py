@@ -8,7 +8,7 @@ from typing import Any
 
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.browser.conftest import wait_for
+from tests.browser.conftest import SCROLL_TO, wait_for
 
 DESKTOP, PHONE = 1400, 375
 
@@ -24,7 +24,11 @@ def wait_for_chart(driver, chart_id: str, timeout: float = 20) -> None:
 
 
 def chart_traces(driver, chart_id: str) -> list[dict[str, Any]]:
-    """name, x and y of every trace of a drawn chart, as the browser holds them."""
+    """name, x and y of every trace of a drawn chart, as the browser holds them.
+
+    The chart is looked at as a reader does: scrolled into view, where it is drawn.
+    """
+    driver.execute_script(SCROLL_TO, f"#chart-{chart_id}")
     return driver.execute_script(
         "const plot = document.querySelector(arguments[0]);"
         # plotly.js keeps typed arrays sent as base64 ({dtype, bdata}) with the decoded values
@@ -86,11 +90,12 @@ def click_language(driver, name: str) -> None:
     raise AssertionError(f"no language link {name!r}")
 
 
-def chart_widths(driver) -> list[float]:
-    """The drawn width of every chart on the page, in CSS pixels."""
+def chart_widths(driver) -> dict[str, float]:
+    """The drawn width of every drawn chart on the page, in CSS pixels, by its holder's id."""
     return driver.execute_script(
-        "return Array.from(document.querySelectorAll('.js-plotly-plot'))"
-        ".map(p => p.querySelector('.main-svg').getBoundingClientRect().width);"
+        "return Object.fromEntries(Array.from(document.querySelectorAll('.js-plotly-plot'))"
+        ".map(p => [p.closest('[id]').id,"
+        " p.querySelector('.main-svg').getBoundingClientRect().width]));"
     )
 
 

@@ -11,7 +11,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from dashboard.i18n import format_number, t
 from tests.browser.conftest import console_errors, wait_for, wait_for_text
-from tests.browser.page_checks import horizontal_overflow, wait_until
+from tests.browser.page_checks import horizontal_overflow
 from tests.browser.page_steps import full_page_screenshot, text_of
 from tests.browser.pdf_tools import media_box, page_text, pages, squeeze
 
@@ -21,12 +21,9 @@ CHARTS = ("population", "sns", "services", "indicators", "budget")
 
 
 def wait_for_charts(driver) -> None:
-    """Wait until every chart of the briefing has been drawn."""
-    wait_until(
-        driver,
-        lambda d: len(d.find_elements("css selector", ".briefing-graph .main-svg")) >= len(CHARTS),
-        message="the briefing's charts were not drawn",
-    )
+    """Wait until every chart of the briefing has been drawn, scrolling to each in turn."""
+    for chart in CHARTS:
+        wait_for(driver, f"#brief-chart-{chart} .main-svg")
 
 
 def print_to_pdf(driver) -> bytes:

@@ -42,6 +42,7 @@ def test_filters_change_the_address_and_the_charts(live_server, browser):
     browser.get(f"{live_server}/ndihma-sociale?lang=en")
     wait_for_chart(browser, "sns-trend")
     assert 1759 in drawn_values(browser, "sns-trend")
+    wait_for_chart(browser, "sns-compare")
     assert compared(browser)["Mitrovica South"] == 1759
     Select(browser.find_element("id", "sns-measure")).select_by_value("members")
     wait_until(browser, lambda d: "measure=members" in d.current_url)
