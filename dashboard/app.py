@@ -32,7 +32,7 @@ def _built_at() -> str | None:
 def create_app() -> Dash:
     """The dashboard: the frame, the pages in dashboard/pages, the open-data API."""
     pipeline.configure()  # staff imports, entries and decisions rebuild the database
-    app = Dash(
+    app = static_files.DashboardDash(
         "dashboard",
         use_pages=True,
         assets_folder=str(PROJECT_ROOT / "assets"),

@@ -11,13 +11,21 @@ The layout request is the page's longest wait on the server; the index asks for 
 for the callback list, and for dcc.Graph's code, which dcc would ask for only once the
 page is rendered) with `<link rel="preload">` while the scripts are still running, and
 dash-renderer's and webpack's own requests take the answers that are already there.
+
+Dash puts @babel/polyfill (core-js with regenerator) before React. Its bundles need only
+the global `regeneratorRuntime` that their compiled async functions call; the rest
+replaces working built-ins of the browsers React 18 runs in (String.prototype.trim and
+Promise among them) with slower copies that every draw then goes through. The page loads
+regenerator-runtime alone in its place.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
+import dash
 from flask import Flask, Response, request
 from flask.sessions import SecureCookieSessionInterface
 
@@ -28,6 +36,8 @@ KEPT_FOR_GOOD = "public, max-age=31536000, immutable"
 PLOTLY_META = "dms-plotly"  # names the partial plotly.js for assets/plotly_early.js
 # dcc.Graph's code, which dcc fetches only once a graph is rendered (webpack's address).
 GRAPH_CHUNK = "/_dash-component-suites/dash/dcc/async-graph.js"
+# Dash's polyfill tag, whatever its version and fingerprint.
+POLYFILL_TAG = re.compile(r'<script src="[^"]*/dash/deps/polyfill@[^"]*"></script>')
 
 _INDEX = """<!DOCTYPE html>
 <html>
@@ -51,6 +61,20 @@ _INDEX = """<!DOCTYPE html>
 </html>"""
 
 
+class DashboardDash(dash.Dash):
+    """Dash whose index loads regenerator-runtime where Dash puts @babel/polyfill."""
+
+    def interpolate_index(self, **kwargs: Any) -> str:
+        """Dash's index (Dash's documented override), the polyfill tag replaced."""
+        bundle = vendor_file(Path(self.config.assets_folder), "regenerator-runtime-*.js")
+        tag = f'<script src="{fingerprinted(bundle, self.get_asset_url)}"></script>'
+        scripts, replaced = POLYFILL_TAG.subn(lambda _match: tag, kwargs["scripts"], count=1)
+        # A Dash that no longer loads the polyfill still gets the runtime, first
+        # (tests/callbacks/test_static_files.py fails then: look again whether it is needed).
+        kwargs["scripts"] = scripts if replaced else tag + scripts
+        return super().interpolate_index(**kwargs)
+
+
 class StaticFilesSessionInterface(SecureCookieSessionInterface):
     """Flask's cookie session, without `Vary: Cookie` on files that are the same for all."""
 
@@ -70,14 +94,23 @@ def index_string(relative_path: Any) -> str:
     )
 
 
+def vendor_file(assets_folder: Path, pattern: str) -> Path:
+    """The one file of assets/vendor matching `pattern` (a version in its name)."""
+    found = sorted((assets_folder / "vendor").glob(pattern))
+    if len(found) != 1:
+        raise RuntimeError(f"expected one assets/vendor/{pattern}, found {len(found)}")
+    return found[0]
+
+
+def fingerprinted(vendored: Path, asset_url: Any) -> str:
+    """A vendored file's address with Dash's `?m=<mtime>` fingerprint (kept for good)."""
+    return f"{asset_url('vendor/' + vendored.name)}?m={vendored.stat().st_mtime}"
+
+
 def plotly_bundle_meta(assets_folder: Path, asset_url: Any) -> dict[str, str]:
     """The meta tag naming the partial plotly.js by its fingerprinted address."""
-    bundles = sorted((assets_folder / "vendor").glob("plotly-*.min.js"))
-    if len(bundles) != 1:
-        raise RuntimeError(f"expected one assets/vendor/plotly-*.min.js, found {len(bundles)}")
-    bundle = bundles[0]
-    url = f"{asset_url('vendor/' + bundle.name)}?m={bundle.stat().st_mtime}"
-    return {"name": PLOTLY_META, "content": url}
+    bundle = vendor_file(assets_folder, "plotly-*.min.js")
+    return {"name": PLOTLY_META, "content": fingerprinted(bundle, asset_url)}
 
 
 def init_app(server: Flask) -> None:

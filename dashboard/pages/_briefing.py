@@ -22,10 +22,12 @@ from dash import dcc, html
 from dash.development.base_component import Component
 
 from dashboard.audience import current_database
+from dashboard.cache import memo
 from dashboard.components.page_tools import (
     MUNICIPALITY,
     TOTAL_SERVICES_INDICATOR,
     as_seen,
+    current_role,
     dataset_source,
     guarded,
     number_or_mark,
@@ -405,12 +407,26 @@ def masthead(lang: str, today: date, actions: Component | None) -> html.Header:
     )
 
 
+def kept_tile(make: Callable[[str], html.Div], lang: str) -> html.Div:
+    """A tile drawn once per build, language and role (building its figure is most of a load).
+
+    A tile that fails is not kept: the next load tries again.
+    """
+    key = ("briefing", make.__name__, current_database().version, lang, current_role())
+    return memo(key, lambda: make(lang))
+
+
 def briefing_document(
     lang: str, actions: Component | None = None, today: date | None = None
 ) -> html.Div:
     """The whole briefing in a language; `actions` (the page's buttons) sit in the masthead."""
-    charts = [guarded(lambda make=make: make(lang), lang, make.__name__) for make in CHART_TILES]
-    texts = [guarded(lambda make=make: make(lang), lang, make.__name__) for make in TEXT_TILES]
+    charts = [
+        guarded(lambda make=make: kept_tile(make, lang), lang, make.__name__)
+        for make in CHART_TILES
+    ]
+    texts = [
+        guarded(lambda make=make: kept_tile(make, lang), lang, make.__name__) for make in TEXT_TILES
+    ]
     return html.Div(
         [
             masthead(lang, today or date.today(), actions),

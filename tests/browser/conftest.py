@@ -176,8 +176,15 @@ def wait_for(driver, css: str, timeout: float = 20):
 
     holder = re.split(r"\.(?:js-plotly-plot|main-svg)\b", css, maxsplit=1)[0].strip()
     if holder != css.strip() and holder:
-        # By its selector: a holder that Dash draws again is found again.
-        WebDriverWait(driver, timeout).until(lambda d: d.execute_script(SCROLL_TO, holder))
+
+        def scrolled_and_present(d):
+            # At every poll, by its selector: a holder that Dash draws again is found
+            # again, and one pushed off screen by what is drawn above it is brought back.
+            d.execute_script(SCROLL_TO, holder)
+            found = d.find_elements(By.CSS_SELECTOR, css)
+            return found[0] if found else False
+
+        return WebDriverWait(driver, timeout).until(scrolled_and_present)
     return present(css)
 
 

@@ -46,9 +46,21 @@ def test_plotly_is_named_by_its_fingerprint_and_not_loaded_by_a_tag(client):
     assert named, "the partial plotly.js is named for assets/plotly_early.js"
     assert re.fullmatch(r"/assets/vendor/plotly-[\d.]+-dms\.min\.js\?m=[\d.]+", named.group(1))
     # Only plotly_early.js starts it (once): no blocking tag in the index.
-    assert not [src for src in _script_sources(index) if "/vendor/" in src]
+    assert not [src for src in _script_sources(index) if "/vendor/plotly-" in src]
     bundle = _headers(client, named.group(1))
     assert bundle["status"] == "200" and bundle["Cache-Control"] == KEPT_FOR_GOOD
+
+
+def test_regenerator_runtime_runs_first_in_place_of_babel_polyfill(client):
+    scripts = _script_sources(_index(client))
+    assert not [src for src in scripts if "polyfill" in src]
+    # First, as the polyfill was: dash-bootstrap-components runs before the assets.
+    assert re.fullmatch(r"/assets/vendor/regenerator-runtime-[\d.]+\.js\?m=[\d.]+", scripts[0])
+    assert "/deps/react@" in scripts[1]
+    runtime = client.get(scripts[0])
+    assert runtime.status_code == 200 and b"regeneratorRuntime = runtime" in runtime.data
+    assert runtime.headers["Cache-Control"] == KEPT_FOR_GOOD
+    runtime.close()
 
 
 def test_fingerprinted_files_are_kept_for_everyone_and_pages_are_not(client):

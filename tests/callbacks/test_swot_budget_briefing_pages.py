@@ -216,3 +216,25 @@ def test_budget_shows_execution_once_an_execution_sheet_is_imported(
     names = [trace.name for trace in graph.figure.data]
     assert names == [t(k, "en") for k in ("budget.planned", "budget.committed", "budget.spent")]
     assert list(graph.figure.data[2].x) == [2500.0, 7250.5, 1000.0]
+
+
+def test_briefing_tiles_are_drawn_once_per_build_and_a_failure_is_not_kept(app):
+    from dashboard.pages._briefing import kept_tile
+
+    drawn: list[str] = []
+
+    def counted(lang: str):
+        drawn.append(lang)
+        return lang
+
+    def failing(lang: str):
+        drawn.append("failed")
+        raise RuntimeError("the database could not be read")
+
+    with app.server.test_request_context("/permbledhja"):
+        assert [kept_tile(counted, "sq"), kept_tile(counted, "sq")] == ["sq", "sq"]
+        assert kept_tile(counted, "en") == "en"  # a language of its own
+        for _ in range(2):
+            with pytest.raises(RuntimeError):
+                kept_tile(failing, "sq")
+    assert drawn == ["sq", "en", "failed", "failed"]
