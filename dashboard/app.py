@@ -32,6 +32,8 @@ def _built_at() -> str | None:
 def create_app() -> Dash:
     """The dashboard: the frame, the pages in dashboard/pages, the open-data API."""
     pipeline.configure()  # staff imports, entries and decisions rebuild the database
+    # Dash with the index of dashboard/static_files.py (the early requests, plotly.js's
+    # meta, regenerator-runtime in place of @babel/polyfill).
     app = static_files.DashboardDash(
         "dashboard",
         use_pages=True,
@@ -45,10 +47,6 @@ def create_app() -> Dash:
         suppress_callback_exceptions=True,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
-    app.config.meta_tags.append(
-        static_files.plotly_bundle_meta(PROJECT_ROOT / "assets", app.get_asset_url)
-    )
-    app.index_string = static_files.index_string(app.get_relative_path)
     # Access control and hardening: the role guard, logins, CSRF, headers (see
     # dashboard/auth and dashboard/security.py); before any other route is added.
     for page in dash.page_registry.values():

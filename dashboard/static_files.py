@@ -62,12 +62,23 @@ _INDEX = """<!DOCTYPE html>
 
 
 class DashboardDash(dash.Dash):
-    """Dash whose index loads regenerator-runtime where Dash puts @babel/polyfill."""
+    """Dash with this module's index: the early requests, the plotly.js meta, the runtime.
+
+    The vendored files are named once, at start (their fingerprints change only with a
+    new checkout, and a new checkout restarts the server).
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        assets = Path(self.config.assets_folder)
+        self.config.meta_tags.append(plotly_bundle_meta(assets, self.get_asset_url))
+        self.index_string = index_string(self.get_relative_path)
+        runtime = vendor_file(assets, "regenerator-runtime-*.js")
+        self._runtime_tag = f'<script src="{fingerprinted(runtime, self.get_asset_url)}"></script>'
 
     def interpolate_index(self, **kwargs: Any) -> str:
         """Dash's index (Dash's documented override), the polyfill tag replaced."""
-        bundle = vendor_file(Path(self.config.assets_folder), "regenerator-runtime-*.js")
-        tag = f'<script src="{fingerprinted(bundle, self.get_asset_url)}"></script>'
+        tag = self._runtime_tag
         scripts, replaced = POLYFILL_TAG.subn(lambda _match: tag, kwargs["scripts"], count=1)
         # A Dash that no longer loads the polyfill still gets the runtime, first
         # (tests/callbacks/test_static_files.py fails then: look again whether it is needed).
