@@ -163,7 +163,7 @@ def wait_for(driver, css: str, timeout: float = 20):
 
     A chart is looked for as a reader finds it: charts off screen are drawn when they come
     near it (assets/plotly_early.js), so the chart's holder is first scrolled into view
-    (not at all when it is already in view).
+    (not at all when it is already in view); a bare chart selector means the page's first.
     """
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions
@@ -175,7 +175,8 @@ def wait_for(driver, css: str, timeout: float = 20):
         )
 
     holder = re.split(r"\.(?:js-plotly-plot|main-svg)\b", css, maxsplit=1)[0].strip()
-    if holder != css.strip() and holder:
+    if holder != css.strip():
+        holder = holder or ".dash-graph"  # any chart: the page's first
 
         def scrolled_and_present(d):
             # At every poll, by its selector: a holder that Dash draws again is found

@@ -98,6 +98,34 @@ def _has_open(pid: int, path: Path) -> bool:
     return False
 
 
+# What the page shows when its first chart does not come: enough to tell a slow worker, a
+# failed callback and a chart left waiting apart.
+PAGE_STATE = """
+  const count = s => document.querySelectorAll(s).length;
+  return {url: location.href, ready: document.readyState,
+          graphs: count('.dash-graph'), drawn: count('.js-plotly-plot'),
+          loading: count('[data-dash-is-loading="true"]'),
+          errors: Array.from(document.querySelectorAll('.dash-fe-error__title, .alert-danger'))
+                       .map(e => e.innerText.slice(0, 200)),
+          plotly: typeof window.Plotly, scrollY: window.scrollY,
+          size: [window.innerWidth, window.innerHeight]};
+"""
+
+
+def _first_chart(driver, address: str, server_log: Path) -> None:
+    """Open address and wait for its first chart; a miss says what the page and server did."""
+    from selenium.common.exceptions import TimeoutException
+
+    driver.get(address)
+    try:
+        wait_for(driver, ".js-plotly-plot", timeout=90)  # a cold worker, the other busy
+    except TimeoutException:
+        state = driver.execute_script(PAGE_STATE)
+        log = "\n".join(server_log.read_text(errors="replace").splitlines()[-40:])
+        console = console_errors(driver)
+        pytest.fail(f"no chart at {address}: {state}\nconsole: {console}\nserver:\n{log}")
+
+
 @dataclasses.dataclass(frozen=True)
 class Journey:
     """The private server: its address, its settings and its template workbooks."""
@@ -154,13 +182,14 @@ def journey(settings, tmp_path_factory, browser_driver) -> Iterator[Journey]:
             except OSError:
                 assert time.monotonic() < deadline, "gunicorn did not start within 60 s"
                 time.sleep(0.3)
-        browser_driver.get(f"{url}/demografia?lang=en")
-        wait_for(browser_driver, ".js-plotly-plot", timeout=90)  # a cold worker, the other busy
+        # The session's browser, at whatever size the test before left it (a phone's
+        # width puts every chart below the fold, where it waits to be scrolled to).
+        browser_driver.set_window_size(1400, 1000)
+        _first_chart(browser_driver, f"{url}/demografia?lang=en", home / "gunicorn.log")
         # Anonymous views open only the published layer; the staff file is opened by
         # staff views, which is where a second connection used to be refused.
         sign_in(browser_driver, url)
-        browser_driver.get(f"{url}/demografia?lang=en")
-        wait_for(browser_driver, ".js-plotly-plot", timeout=90)  # a cold worker, the other busy
+        _first_chart(browser_driver, f"{url}/demografia?lang=en", home / "gunicorn.log")
         # The browser keeps its few connections alive, and a connection stays with the
         # worker that accepted it: the staff views come from new connections with the
         # browser's session, so each worker gets some.
