@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.browser.conftest import console_errors, wait_for
 
@@ -53,12 +54,23 @@ def test_the_charts_are_drawn_by_the_dashboards_partial_plotly_bundle(live_serve
 
 
 def test_moving_to_another_page_still_draws_it_through_the_router(live_server, browser):
+    from dashboard.i18n import t
+
+    def menu_name(path: str) -> str:
+        link = browser.find_element("css selector", f"a.nav-link[href='{path}?lang=en']")
+        return link.get_attribute("textContent").strip()
+
     browser.get(f"{live_server}/swot?lang=en")
     wait_for(browser, "#card-swot-counts .main-svg")
+    # The tab is named on load without Dash pages' title callback (kept from running then).
+    app_title = t("app.title", "en")
+    assert browser.title == f"{menu_name('/swot')} – {app_title}"
+    budget_title = f"{menu_name('/buxheti')} – {app_title}"
     browser.execute_script("window.scrollTo(0, 0)")  # back to the menu
     # A menu link is a client-side move: the router callback draws the next page.
     browser.find_element("css selector", "a.nav-link[href='/buxheti?lang=en']").click()
     wait_for(browser, ".page-budget .js-plotly-plot .main-svg")
     requests = browser.execute_script(_REQUESTS)
     assert [url for url in requests if "_dash-update-component" in url]
+    WebDriverWait(browser, 10).until(lambda d: d.title == budget_title)
     assert not console_errors(browser)

@@ -80,3 +80,15 @@ def test_fingerprinted_files_are_kept_for_everyone_and_pages_are_not(client):
     # A page and the layout depend on who asks.
     assert "Cookie" in client.get("/").headers["Vary"]
     assert "Cookie" in client.get("/_dash-layout").headers["Vary"]
+
+
+def test_only_the_pages_title_callback_is_kept_from_running_on_load(client):
+    # Dash pages' title callback has nothing to set on load (its store is empty then);
+    # every other callback keeps the run-on-load setting it was declared with.
+    from dashboard.static_files import PAGES_TITLE_OUTPUT
+
+    callbacks = client.get("/_dash-dependencies").get_json()
+    title = [c for c in callbacks if c["output"] == PAGES_TITLE_OUTPUT]
+    assert len(title) == 1 and title[0]["prevent_initial_call"] is True
+    run_on_load = {c["output"] for c in callbacks if not c["prevent_initial_call"]}
+    assert PAGES_TITLE_OUTPUT not in run_on_load
