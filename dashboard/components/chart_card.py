@@ -35,6 +35,8 @@ MARK_COLUMNS = (REASON_COLUMN, "status", "compared")
 # Rows shown in the table under a chart; the CSV/Excel download has them all. Every cell is
 # a component the browser has to mount, so a long table slows the whole page.
 TABLE_ROW_LIMIT = 50
+# The strip above a plot that holds its toolbar (assets/charts.css: .chart-graph's padding).
+TOOLBAR_STRIP_PX = 28
 
 
 # Card messages that a mark of the plain-language guide explains: its anchor there.
@@ -142,6 +144,18 @@ def data_table(
     )
 
 
+def _reserved_box(figure: go.Figure) -> dict[str, str] | None:
+    """The graph's box at the height its figure will be drawn, before it is drawn.
+
+    A graph is drawn when it comes near the screen (assets/plotly_early.js): a box that
+    already has its height keeps the page from moving as charts are drawn above the
+    reader, and (contained, assets/charts.css) each measurement plotly.js makes while it
+    draws lays out the chart alone, not the whole page.
+    """
+    height = figure.layout.height
+    return {"height": f"{height + TOOLBAR_STRIP_PX}px"} if height else None
+
+
 def chart_card(
     *,
     chart_id: str,
@@ -201,6 +215,7 @@ def chart_card(
                 "modeBarButtonsToRemove": ["lasso2d", "select2d"],
             },
             className="chart-graph",
+            style=_reserved_box(figure),
         )
     else:
         shown = figure

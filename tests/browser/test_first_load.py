@@ -74,3 +74,35 @@ def test_moving_to_another_page_still_draws_it_through_the_router(live_server, b
     assert [url for url in requests if "_dash-update-component" in url]
     WebDriverWait(browser, 10).until(lambda d: d.title == budget_title)
     assert not console_errors(browser)
+
+
+# Every drawn chart's box against its drawing: [id, box height, drawn height].
+_BOXES = """
+  return Array.from(document.querySelectorAll('.chart-card .chart-graph'))
+    .filter((g) => g.querySelector('.main-svg'))
+    .map((g) => [g.id, g.clientHeight,
+                 Math.round(g.querySelector('.main-svg').getBoundingClientRect().height)]);
+"""
+
+
+def test_a_chart_has_its_height_before_it_is_drawn_and_the_page_does_not_move(live_server, browser):
+    browser.get(f"{live_server}/ndihma-sociale?lang=en")
+    wait_for(browser, ".js-plotly-plot .main-svg")
+    height = browser.execute_script("return document.documentElement.scrollHeight")
+    waiting = browser.execute_script(
+        "return document.querySelectorAll('.chart-graph:not(:has(.main-svg))').length"
+    )
+    assert waiting, "every chart was drawn on load: nothing below the fold to check"
+    browser.execute_script("window.scrollTo(0, document.documentElement.scrollHeight)")
+    WebDriverWait(browser, 10).until(
+        lambda d: (
+            not d.execute_script(
+                "return document.querySelectorAll('.chart-graph:not(:has(.main-svg))').length"
+            )
+        )
+    )
+    # Drawing the charts below the fold changed nothing of the page's length ...
+    assert browser.execute_script("return document.documentElement.scrollHeight") == height
+    # ... since each box was the height its chart is drawn at, its toolbar strip above it.
+    boxes = browser.execute_script(_BOXES)
+    assert boxes and all(box == drawn + 28 for _, box, drawn in boxes), boxes
