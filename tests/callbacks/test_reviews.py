@@ -244,3 +244,34 @@ def test_a_failed_build_takes_the_decision_back(workspace, monkeypatch):
     with pytest.raises(BuildError):
         reviews.decide(workspace, "finding_mark", finding, "accepted", "seen", "editor")
     assert reviews.read_decisions(workspace) == []
+
+
+def test_every_finding_is_listed_once_under_its_document_and_table(app):
+    from dashboard.quality import document_of, table_of
+
+    page = module("quality")
+    findings = get_database().query("data_quality_findings")
+    with app.server.test_request_context("/"):
+        listed = find(page.layout(lang="en"), "quality-findings")
+    documents = listed.children
+    assert [d.children[0].children[0] for d in documents] == list(
+        dict.fromkeys(document_of(s) for s in findings["source"])
+    )  # documents in the findings' order
+    seen = []
+    for document in documents:
+        tables = document.children[1:]
+        names = [table.children[0].children[0] for table in tables]
+        assert names == sorted(names)
+        for table in tables:
+            items = table.children[1].children
+            assert f"{len(items)} finding" in visible_text(table.children[0])
+            for item in items:
+                row = findings[findings["finding_id"] == item.id.removeprefix("finding-")].iloc[0]
+                assert document_of(row["source"]) == document.children[0].children[0]
+                assert (table_of(row["source"]) or page.t("quality.group.no_table", "en")) == (
+                    table.children[0].children[0]
+                )
+                seen.append(row["finding_id"])
+    assert sorted(seen) == sorted(findings["finding_id"])  # each once, none left out
+    # A finding nobody has marked says so.
+    assert page.t("quality.mark.none", "en") in visible_text(documents[0])
