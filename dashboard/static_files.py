@@ -36,9 +36,9 @@ KEPT_FOR_GOOD = "public, max-age=31536000, immutable"
 PLOTLY_META = "dms-plotly"  # names the partial plotly.js for assets/plotly_early.js
 # dcc.Graph's code, which dcc fetches only once a graph is rendered (webpack's address).
 GRAPH_CHUNK = "/_dash-component-suites/dash/dcc/async-graph.js"
-# Dash's polyfill tag, whatever its version and fingerprint.
 # The output of Dash pages' clientside callback that sets the tab title from its store.
 PAGES_TITLE_OUTPUT = "_pages_dummy.children"
+# Dash's polyfill tag, whatever its version and fingerprint.
 POLYFILL_TAG = re.compile(r'<script src="[^"]*/dash/deps/polyfill@[^"]*"></script>')
 
 _INDEX = """<!DOCTYPE html>

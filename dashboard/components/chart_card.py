@@ -37,6 +37,8 @@ MARK_COLUMNS = (REASON_COLUMN, "status", "compared")
 TABLE_ROW_LIMIT = 50
 # The strip above a plot that holds its toolbar (assets/charts.css: .chart-graph's padding).
 TOOLBAR_STRIP_PX = 28
+# A graph whose box has its figure's height from the start (contained: assets/charts.css).
+SIZED_GRAPH_CLASS = "chart-graph-sized"
 
 
 # Card messages that a mark of the plain-language guide explains: its anchor there.
@@ -205,6 +207,7 @@ def chart_card(
     )
     if isinstance(figure, go.Figure):
         figure.update_layout(separators=separators_for(lang))
+        reserved = _reserved_box(figure)
         shown: Component = dcc.Graph(
             id=f"chart-{chart_id}",
             figure=figure,
@@ -214,8 +217,8 @@ def chart_card(
                 "toImageButtonOptions": {"format": "png", "filename": chart_id, "scale": 2},
                 "modeBarButtonsToRemove": ["lasso2d", "select2d"],
             },
-            className="chart-graph",
-            style=_reserved_box(figure),
+            className="chart-graph" + (f" {SIZED_GRAPH_CLASS}" if reserved else ""),
+            style=reserved,
         )
     else:
         shown = figure

@@ -126,8 +126,8 @@ def _mark(mark: Mapping[str, Any] | None, lang: str) -> Component:
 def finding_item(row: Mapping[str, Any], mark: Mapping[str, Any] | None, lang: str) -> html.Li:
     """One finding: severity, sentence, both sides, its key and id, and the staff mark.
 
-    Few elements a finding (the page lists every one of them): the table, key and id are
-    one line of text.
+    Few elements per finding (the page lists every one of them): the dataset, key and id
+    are one line of text.
     """
     severity = row["severity"]
     where = " · ".join(
